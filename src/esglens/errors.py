@@ -1,0 +1,67 @@
+"""The one esglens exception tree. Messages say what failed, where, and what to do.
+
+    EsglensError
+    ├── InputError               the report cannot be read
+    │   ├── NotFoundError        no such file, or a directory
+    │   ├── NotAPDFError         the bytes are not a PDF
+    │   ├── UnreadablePDFError   truncated or corrupt
+    │   ├── EncryptedPDFError    needs a (different) password
+    │   ├── EmptyPDFError        zero pages
+    │   ├── TooLargeError        more pages than the limit
+    │   └── NoTextError          no text layer and OCR unavailable
+    ├── TimeLimitError           the per-document time limit ran out
+    ├── ConfigError              bad option, missing extra or endpoint
+    └── LLMError                 the optional LLM endpoint failed
+
+The library raises these and never prints; ``cli.py`` turns them into ``Error: …`` and exit 1.
+"""
+
+from __future__ import annotations
+
+
+class EsglensError(Exception):
+    """Base of every error esglens raises on purpose."""
+
+
+class InputError(EsglensError):
+    """The input report cannot be read."""
+
+
+class NotFoundError(InputError):
+    """The path does not exist or is not a regular file."""
+
+
+class NotAPDFError(InputError):
+    """The file does not start like a PDF."""
+
+
+class UnreadablePDFError(InputError):
+    """The PDF is truncated or damaged beyond what the parser repairs."""
+
+
+class EncryptedPDFError(InputError):
+    """The PDF is encrypted and no (correct) password was given."""
+
+
+class EmptyPDFError(InputError):
+    """The PDF has no pages."""
+
+
+class TooLargeError(InputError):
+    """The PDF has more pages than the configured limit."""
+
+
+class NoTextError(InputError):
+    """No page has text and OCR could not supply any."""
+
+
+class TimeLimitError(EsglensError):
+    """Reading or analysing took longer than the per-document limit."""
+
+
+class ConfigError(EsglensError):
+    """A bad option, a missing optional extra, or an unusable setting."""
+
+
+class LLMError(EsglensError):
+    """The optional LLM endpoint failed or answered nonsense."""

@@ -1,0 +1,135 @@
+"""Open a PDF safely with pypdfium2 and pull positioned text segments from its text layer.
+
+pypdfium2 (Apache/BSD) reads ~1,300 pages/s here; pdfium's text "rects" are runs of one font on
+one line, so a footnote marker in a smaller font arrives as its own segment.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import (
+    EmptyPDFError,
+    EncryptedPDFError,
+    NotAPDFError,
+    NotFoundError,
+    UnreadablePDFError,
+)
+from .layout import Segment
+
+# pdfium error codes (fpdfview.h FPDF_ERR_*)
+_ERR_PASSWORD = 4
+_ERR_FORMAT = 3
+_ERR_FILE = 2
+
+
+def open_pdf(path: Path, password: str | None = None) -> pdfium.PdfDocument:
+    """Open ``path`` as a PDF or raise a specific InputError that says what to do."""
+    if not path.exists():
+        raise NotFoundError(f"{path}: no such file — check the path")
+    if path.is_dir():
+        raise NotFoundError(f"{path}: is a directory — give a PDF file")
+    if not os.access(path, os.R_OK):
+        raise NotFoundError(f"{path}: cannot be read — check its permissions")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAPDFError(f"{path}: the file is empty — give a PDF report")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise NotAPDFError(f"{path}: not a PDF (no %PDF header) — give a PDF report")
+    try:
+        pdf = pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == _ERR_PASSWORD:
+            hint = "the password is wrong" if password else "rerun with --password"
+            raise EncryptedPDFError(f"{path}: the PDF is encrypted — {hint}") from exc
+        raise UnreadablePDFError(
+            f"{path}: the PDF is damaged or truncated and cannot be parsed — re-download or re-export it"
+        ) from exc
+    if len(pdf) == 0:
+        pdf.close()
+        raise EmptyPDFError(f"{path}: the PDF has no pages — nothing to read")
+    return pdf
+
+
+def page_label(pdf: pdfium.PdfDocument, index: int) -> str | None:
+    """The printed page label from the PDF's /PageLabels, if any (not the PDF index)."""
+    try:
+        label = pdf.get_page_label(index)
+    except Exception:  # pdfium returns garbage on broken label trees; a label is optional
+        return None
+    return label or None
+
+
+def _font_info(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
+    size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
+    weight = int(pdfium_c.FPDFText_GetFontWeight(textpage, index))
+    bold = weight >= 600
+    if not bold and weight <= 0 or weight == 400:
+        buf = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int(0)
+        n = pdfium_c.FPDFText_GetFontInfo(textpage, index, buf, 128, ctypes.byref(flags))
+        if n:
+            name = buf.value.decode("latin-1", "replace").lower()
+            bold = "bold" in name or "black" in name or "heavy" in name
+    return size, bold
+
+
+def iter_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
+    """Text segments of one page with top-left bboxes in points, font size and boldness.
+
+    Each pdfium rect is a run of consecutive characters, so the page text is read once and cut at
+    each rect's first character (one index lookup per rect) — about 4x faster than asking pdfium
+    for the text inside every rect. A rect whose start is out of order is read directly.
+    """
+    textpage = page.get_textpage()
+    try:
+        n = textpage.count_rects()
+        full = textpage.get_text_range()
+        rects = [textpage.get_rect(i) for i in range(n)]
+        starts: list[int | None] = []
+        for left, bottom, right, top in rects:
+            idx = textpage.get_index(left + 0.3, (top + bottom) / 2, 1.0, max(1.0, (top - bottom) / 2))
+            starts.append(idx if idx is not None and idx >= 0 else None)
+        segments: list[Segment] = []
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
+        for i, (left, bottom, right, top) in enumerate(rects):
+            start = starts[i]
+            end = next((s for s in starts[i + 1 :] if s is not None), len(full))
+            if start is not None and start < end and end - start < 4000:
+                text = full[start:end]
+            else:
+                text = textpage.get_text_bounded(left, bottom, right, top)
+            text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-")
+            text = text.replace("\ufffe", "-").replace("\u00ad", "")
+            if not text.strip():
+                continue
+            size, bold = _font_info(textpage, start) if start is not None else (top - bottom, False)
+            if size <= 1.0:
+                size = top - bottom
+            baseline = None
+            if start is not None:
+                ok = pdfium_c.FPDFText_GetCharOrigin(textpage, start, ox_ref, oy_ref)
+                baseline = height - oy.value if ok else None
+            segments.append(
+                Segment(left, height - top, right, height - bottom, text, size, bold, baseline)
+            )
+        return segments
+    finally:
+        textpage.close()
+
+
+def has_images(page: pdfium.PdfPage) -> bool:
+    """True when the page draws at least one image (a scanned page is one big image)."""
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+    return False

@@ -1,0 +1,265 @@
+"""The one data model every esglens stage reads and writes.
+
+Conventions (after pdfplumber): page numbers are 1-based PDF page indices everywhere; a bbox is
+``(x0, top, x1, bottom)`` in PDF points measured from the page's top-left corner. Every type is a
+frozen dataclass that round-trips exactly: ``type(x).from_dict(x.to_dict()) == x``. A fact (metric,
+target, claim, overview sentence) cannot exist without the page it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
+
+BBox = tuple[float, float, float, float]
+BlockKind = Literal["heading", "paragraph", "list", "caption", "footnote"]
+
+T = TypeVar("T", bound="Record")
+
+
+def _load(tp: Any, value: Any) -> Any:
+    """Rebuild ``value`` (plain JSON data) as type ``tp``; the inverse of ``_dump``."""
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return _load(args[0], value) if len(args) == 1 else value
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_load(args[0], v) for v in value)
+        return tuple(_load(a, v) for a, v in zip(args, value, strict=True))
+    if origin is dict:
+        _, vt = get_args(tp)
+        return {k: _load(vt, v) for k, v in value.items()}
+    if isinstance(tp, type) and issubclass(tp, Record):
+        return tp.from_dict(value)
+    if tp is float and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def _dump(value: Any) -> Any:
+    """Turn a model value into plain JSON data (tuples become lists)."""
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, (tuple, list)):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+class Record:
+    """Mixin giving frozen dataclasses a lossless ``to_dict`` / ``from_dict``."""
+
+    _hints: ClassVar[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict of every field (this is exactly what ``--json`` prints)."""
+        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        """Rebuild from ``to_dict`` output; unknown keys are ignored so newer JSON still loads."""
+        hints = cls.__dict__.get("_hints_cache")
+        if hints is None:
+            hints = typing.get_type_hints(cls)
+            setattr(cls, "_hints_cache", hints)
+        kwargs = {
+            f.name: _load(hints[f.name], data[f.name])
+            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+            if f.name in data
+        }
+        return cls(**kwargs)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Block(Record):
+    """A run of text in reading order: a heading, paragraph, list item, caption or footnote.
+
+    ``furniture`` marks running headers/footers repeated across pages, kept but excluded from
+    prose. Superscript footnote markers are written as Unicode superscript digits (``Scope 1⁹``)
+    so they never merge with the number or label they touch.
+    """
+
+    text: str
+    bbox: BBox
+    kind: BlockKind = "paragraph"
+    font_size: float = 0.0
+    bold: bool = False
+    furniture: bool = False
+
+
+@dataclass(frozen=True)
+class Table(Record):
+    """A table found on a page: rows of cell strings, the first ``header_rows`` being headers."""
+
+    page: int
+    bbox: BBox
+    rows: tuple[tuple[str, ...], ...]
+    header_rows: int = 1
+
+
+@dataclass(frozen=True)
+class Page(Record):
+    """One PDF page. ``number`` is the 1-based PDF page index; ``label`` the printed label if any."""
+
+    number: int
+    width: float
+    height: float
+    text: str
+    blocks: tuple[Block, ...] = ()
+    tables: tuple[Table, ...] = ()
+    label: str | None = None
+    ocr: bool = False
+
+    @property
+    def body_text(self) -> str:
+        """The page text without running headers and footers."""
+        return "\n".join(b.text for b in self.blocks if not b.furniture)
+
+
+@dataclass(frozen=True)
+class Document(Record):
+    """A report as read: identity (path, sha256), metadata and its pages in order."""
+
+    path: str
+    sha256: str
+    title: str
+    page_count: int
+    language: str
+    pages: tuple[Page, ...]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def page(self, number: int) -> Page:
+        """The page with 1-based PDF index ``number`` (raises IndexError when absent)."""
+        for p in self.pages:
+            if p.number == number:
+                return p
+        raise IndexError(f"page {number} not in document")
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class Citation(Record):
+    """Where a statement comes from: 1-based PDF page, the quoted source text, optional score."""
+
+    page: int
+    quote: str
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Metric(Record):
+    """One reported figure, normalised to its catalog unit, pinned to page and quote.
+
+    ``primary`` is true for the single value chosen per (metric, period, basis, boundary); the
+    others stay with ``primary`` false and ``reason`` saying why they lost.
+    """
+
+    metric: str
+    label: str
+    value: float
+    unit: str
+    period: str
+    page: int
+    quote: str
+    primary: bool = True
+    raw_value: str = ""
+    raw_unit: str = ""
+    basis: str | None = None
+    boundary: str | None = None
+    source: str = "text"
+    confidence: float = 0.5
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Target(Record):
+    """A commitment: type, scopes covered, target/base year, reduction, with page and quote."""
+
+    type: str
+    page: int
+    quote: str
+    target_year: int | None = None
+    base_year: int | None = None
+    reduction_pct: float | None = None
+    scope: str | None = None
+    metric: str | None = None
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Claim(Record):
+    """A statement an analyst should check, with the reason it was flagged."""
+
+    text: str
+    reason: str
+    page: int
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Passage(Record):
+    """A heading-bounded chunk of page text used for classification and retrieval."""
+
+    page: int
+    text: str
+    heading: str = ""
+    topics: tuple[str, ...] = ()
+    is_table: bool = False
+
+
+@dataclass(frozen=True)
+class Sentence(Record):
+    """An overview sentence and the pages (with quotes) that support it."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Section(Record):
+    """A headed part of the overview."""
+
+    header: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Overview(Record):
+    """The composed ESG overview."""
+
+    sections: tuple[Section, ...]
+    mode: str = "extractive"
+
+    def section(self, header: str) -> Section | None:
+        """The section with this header, or None."""
+        return next((s for s in self.sections if s.header == header), None)
+
+
+@dataclass(frozen=True)
+class Analysis(Record):
+    """Everything esglens derives from one report; ``analysis.json`` is exactly ``to_dict()``."""
+
+    path: str
+    sha256: str
+    title: str
+    company: str
+    period: str | None
+    page_count: int
+    metrics: tuple[Metric, ...] = ()
+    targets: tuple[Target, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    overview: Overview | None = None
+    timings: dict[str, float] = field(default_factory=dict)
