@@ -1,0 +1,76 @@
+"""Shared fixtures: PDFs generated with reportlab, so expected pages and positions are known exactly.
+
+``make_pdf(name, pages)`` writes a PDF where each page is a list of lines; a line is a string
+(body text, 10 pt) or a tuple ``(text, size)``; a tuple ``("TABLE", rows)`` draws a table whose
+rows are lists of cells laid out in columns. ``SHARED`` is ../shared when present, else None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = ROOT.parent / "shared"
+SHARED = SHARED_DIR if (SHARED_DIR / "reports").is_dir() else None
+REPORTS = SHARED / "reports" if SHARED else None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden files")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def shared_report(name: str) -> Path:
+    """Path of a report in ../shared/reports, skipping the test when ../shared is absent."""
+    if REPORTS is None or not (REPORTS / name).exists():
+        pytest.skip(f"../shared/reports/{name} not available")
+    return REPORTS / name
+
+
+def write_pdf(path: Path, pages: Sequence[Sequence[Any]], title: str = "") -> Path:
+    """Write ``pages`` (see module docstring) to ``path`` with reportlab; returns the path."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    if title:
+        c.setTitle(title)
+    width, height = A4
+    for lines in pages:
+        y = height - 72
+        for line in lines:
+            if isinstance(line, tuple) and line and line[0] == "TABLE":
+                for row in line[1]:
+                    x = 72.0
+                    for i, cell in enumerate(row):
+                        c.setFont("Helvetica", 10)
+                        c.drawString(x, y, str(cell))
+                        x += 200 if i == 0 else 80
+                    y -= 16
+                y -= 8
+                continue
+            text, size = (line, 10) if isinstance(line, str) else line
+            c.setFont("Helvetica-Bold" if size > 12 else "Helvetica", size)
+            c.drawString(72, y, text)
+            y -= size * 1.5
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture
+def make_pdf(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: ``make_pdf("x.pdf", pages, title="")`` -> path of a generated PDF."""
+
+    def factory(name: str, pages: Sequence[Sequence[Any]], title: str = "") -> Path:
+        return write_pdf(tmp_path / name, pages, title)
+
+    return factory
