@@ -32,6 +32,10 @@ class Segment:
     size: float
     bold: bool = False
     baseline: float | None = None
+    numeric: bool = False
+
+    def __post_init__(self) -> None:
+        self.numeric = bool(_NUMERIC.match(self.text)) and any(c.isdigit() for c in self.text)
 
     @property
     def height(self) -> float:
@@ -121,7 +125,7 @@ def mark_superscripts(segments: list[Segment]) -> None:
 
 
 def _is_numeric(seg: Segment) -> bool:
-    return bool(_NUMERIC.match(seg.text)) and any(c.isdigit() for c in seg.text)
+    return seg.numeric
 
 
 def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
@@ -136,12 +140,25 @@ def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[fl
     return gaps
 
 
-def _rows_aligned(left: list[Segment], right: list[Segment]) -> bool:
-    """True when numbers on the right sit level with labels on the left: a table, not columns."""
-    numeric_mids = sorted((s.top + s.bottom) / 2 for s in right if _is_numeric(s))
+def _rows_aligned(left: list[Segment], right: list[Segment], gap_start: float) -> bool:
+    """True when numbers on the right sit level with labels on the left: a table, not columns.
+
+    A prose column beside a table also lines up on a baseline grid, so a left side whose lines
+    mostly run up to the gap (a text column) never counts as labels.
+    """
+    numeric_mids = [(s.top + s.bottom) / 2 for s in right if s.numeric]
     if len(numeric_mids) < 2:
         return False
-    left_mids = {round((s.top + s.bottom) / 2) for s in left}
+    covered: dict[int, float] = {}
+    for s in left:
+        key = round((s.top + s.bottom) / 4)  # 2 pt bands
+        covered[key] = covered.get(key, 0.0) + (s.x1 - s.x0)
+    width = gap_start - min(s.x0 for s in left)
+    # Prose lines fill their column; table rows leave gaps between their cells.
+    full = sum(1 for c in covered.values() if c >= 0.85 * width)
+    if width >= 120 and full >= 0.5 * len(covered) and len(covered) >= 4:
+        return False
+    left_mids = [(s.top + s.bottom) / 2 for s in left]
     aligned = sum(1 for m in numeric_mids if any(abs(m - lm) <= 2 for lm in left_mids))
     return aligned >= 2 and aligned >= 0.3 * len(numeric_mids)
 
@@ -155,30 +172,44 @@ def xy_cut(segments: list[Segment], depth: int = 0) -> list[list[Segment]]:
     hgaps = _gaps([(s.top, s.bottom) for s in segments], 0.5 * body)
     vgaps = _gaps([(s.x0, s.x1) for s in segments], max(8.0, 0.9 * body))
     best_v = None
+    if max(s.bottom for s in segments) - min(s.top for s in segments) < 2.2 * body:
+        vgaps = []  # one line: its gaps separate cells or words, never columns
     for a, b in sorted(vgaps, key=lambda g: g[0] - g[1]):
         mid = (a + b) / 2
         left = [s for s in segments if s.x1 <= mid]
         right = [s for s in segments if s.x0 >= mid]
-        # A gap with numbers on one side, or with numbers level with the labels on the
-        # other side, is a table column gap, not a column gutter.
-        lnum = sum(map(_is_numeric, left)) / len(left)
-        rnum = sum(map(_is_numeric, right)) / len(right)
-        if max(lnum, rnum) >= 0.5 or _rows_aligned(left, right):
+        # A gap with numbers level with labels on its left is a table column gap, not a
+        # column gutter: cutting it would tear table rows apart.
+        if _rows_aligned(left, right, a):
             continue
         best_v = (b - a, mid)
         break
-    best_h = max(hgaps, key=lambda g: g[1] - g[0]) if hgaps else None
+    widest_h = max((b - a for a, b in hgaps), default=0.0)
     # Columns win when their gutter is wider than the widest row gap: gutters are 10-30 pt,
     # line gaps 2-6 pt; a full-width heading or rule gives a wide row gap and cuts first.
-    if best_v is not None and (best_h is None or best_v[0] >= (best_h[1] - best_h[0]) * 0.8):
+    if best_v is not None and best_v[0] >= widest_h * 0.8:
         mid = best_v[1]
         parts = [[s for s in segments if s.x1 <= mid], [s for s in segments if s.x1 > mid]]
-    elif best_h is not None:
-        cut = (best_h[0] + best_h[1]) / 2
-        parts = [[s for s in segments if s.bottom <= cut], [s for s in segments if s.bottom > cut]]
+    elif hgaps:
+        # With no column gutter left, cutting at every row gap at once is safe and saves one
+        # recursion per line; beside a gutter, cut only at the widest row gap and look again.
+        if best_v is None:
+            cuts = [(a + b) / 2 for a, b in hgaps]
+        else:
+            cuts = [next((a + b) / 2 for a, b in hgaps if b - a == widest_h)]
+        ordered = sorted(segments, key=lambda s: s.bottom)
+        parts, i = [], 0
+        for cut in cuts:
+            part = []
+            while i < len(ordered) and ordered[i].bottom <= cut:
+                part.append(ordered[i])
+                i += 1
+            parts.append(part)
+        parts.append(ordered[i:])
     else:
         return [segments]
-    if not parts[0] or not parts[1]:
+    parts = [p for p in parts if p]
+    if len(parts) < 2:
         return [segments]
     return [leaf for part in parts for leaf in xy_cut(part, depth + 1)]
 
