@@ -12,9 +12,12 @@ import re
 import subprocess
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+
+import pypdfium2 as pdfium
 
 from ..errors import ConfigError, NoTextError, TimeLimitError, TooLargeError
 from ..model import Block, Document, Page
@@ -24,6 +27,7 @@ from .pdf import has_images, iter_segments, open_pdf, page_label
 
 MAX_PAGES = 1000
 TIME_LIMIT = 300.0
+PARALLEL_MIN_PAGES = 40  # below this, forking a second reader costs more than it saves
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -150,24 +154,19 @@ def read_document(
                 "read a part with --pages or raise --max-pages"
             )
         metadata = {k: str(v) for k, v in pdf.get_metadata_dict().items() if v}
-        read: list[Page] = []
-        needs_ocr: list[int] = []
-        for number in wanted:
-            if time.monotonic() - started > time_limit:
-                raise TimeLimitError(f"{path}: reading took over {time_limit:.0f} s — use --pages")
-            page = pdf[number - 1]
-            width, height = page.get_size()
-            segments = [] if ocr_mode == "force" else iter_segments(page, height)
-            if ocr_mode != "off" and sum(len(s.text.strip()) for s in segments) < 10:
-                if ocr_mode == "force" or has_images(page):
-                    needs_ocr.append(len(read))
-            blocks, tables = build_blocks(segments, number, height)
-            text = "\n".join(b.text for b in blocks)
-            read.append(
-                Page(number, round(width, 2), round(height, 2), text, tuple(blocks), tuple(tables),
-                     page_label(pdf, number - 1))
-            )
-            page.close()
+        deadline = started + time_limit
+        if len(wanted) >= PARALLEL_MIN_PAGES and ocr_mode != "force":
+            half = len(wanted) // 2
+            with ProcessPoolExecutor(2, mp_context=mp.get_context("fork")) as pool:
+                future = pool.submit(_read_pages, str(path), password, wanted[half:], ocr_mode, deadline)
+                results = _read_pages(str(path), password, wanted[:half], ocr_mode, deadline, pdf)
+                results += future.result()
+        else:
+            results = _read_pages(str(path), password, wanted, ocr_mode, deadline, pdf)
+        if any(r is None for r in results):
+            raise TimeLimitError(f"{path}: reading took over {time_limit:.0f} s — use --pages")
+        read = [r[0] for r in results if r is not None]
+        needs_ocr = [i for i, r in enumerate(results) if r is not None and r[1]]
         if needs_ocr:
             if ocr.tesseract_path() is None and ocr_mode == "auto":
                 if not any(p.text for p in read):
@@ -193,6 +192,46 @@ def read_document(
         pages=tuple(marked),
         metadata=metadata,
     )
+
+
+def _read_pages(
+    path: str,
+    password: str | None,
+    numbers: list[int],
+    ocr_mode: str,
+    deadline: float,
+    pdf: pdfium.PdfDocument | None = None,
+) -> list[tuple[Page, bool] | None]:
+    """Read pages ``numbers`` from the text layer: (page, needs OCR) each, None past the deadline.
+
+    Runs in a forked worker for long documents (2 cores: ~2x whole-process), so it opens its own
+    PdfDocument unless one is passed in.
+    """
+    own = pdf is None
+    doc = pdfium.PdfDocument(path, password=password) if pdf is None else pdf
+    out: list[tuple[Page, bool] | None] = []
+    try:
+        for number in numbers:
+            if time.monotonic() > deadline:
+                out.append(None)
+                break
+            page = doc[number - 1]
+            width, height = page.get_size()
+            segments = [] if ocr_mode == "force" else iter_segments(page, height)
+            wants_ocr = ocr_mode != "off" and sum(len(s.text.strip()) for s in segments) < 10
+            wants_ocr = wants_ocr and (ocr_mode == "force" or has_images(page))
+            blocks, tables = build_blocks(segments, number, height)
+            text = "\n".join(b.text for b in blocks)
+            label = page_label(doc, number - 1)
+            out.append(
+                (Page(number, round(width, 2), round(height, 2), text, tuple(blocks), tuple(tables), label),
+                 wants_ocr)
+            )
+            page.close()
+    finally:
+        if own:
+            doc.close()
+    return out
 
 
 def _ocr_pages(pdf, read, indexes, lang, started, time_limit, path):  # type: ignore[no-untyped-def]

@@ -214,20 +214,40 @@ def xy_cut(segments: list[Segment], depth: int = 0) -> list[list[Segment]]:
     return [leaf for part in parts for leaf in xy_cut(part, depth + 1)]
 
 
+def _overlap_ratio(top: float, bottom: float, top2: float, bottom2: float) -> float:
+    """Vertical overlap of two spans as a share of the shorter one."""
+    shorter = max(min(bottom - top, bottom2 - top2), 0.5)
+    return (min(bottom, bottom2) - max(top, top2)) / shorter
+
+
 def group_lines(segments: list[Segment]) -> list[Line]:
-    """Group a region's segments into lines by vertical overlap, top to bottom."""
+    """Group a region's segments into lines by vertical overlap, top to bottom.
+
+    Each segment joins the recent line it overlaps most; then lines that overlap by half are
+    merged, so a raised footnote marker or a hairline hyphen processed first does not start a
+    line of its own.
+    """
     lines: list[Line] = []
-    for seg in sorted(segments, key=lambda s: (s.top, s.x0)):
-        mid = (seg.top + seg.bottom) / 2
-        for line in reversed(lines[-3:]):
-            if line.top - 1 <= mid <= line.bottom + 1:
-                line.segments.append(seg)
-                break
-        else:
+    for seg in sorted(segments, key=lambda s: (s.bottom, s.x0)):
+        best, best_ratio = None, 0.4
+        for line in lines[-3:]:
+            ratio = _overlap_ratio(line.top, line.bottom, seg.top, seg.bottom)
+            if ratio >= best_ratio:
+                best, best_ratio = line, ratio
+        if best is None:
             lines.append(Line([seg]))
+        else:
+            best.segments.append(seg)
+    lines.sort(key=lambda ln: ln.top)
+    merged: list[Line] = []
     for line in lines:
+        if merged and _overlap_ratio(merged[-1].top, merged[-1].bottom, line.top, line.bottom) >= 0.5:
+            merged[-1].segments.extend(line.segments)
+        else:
+            merged.append(line)
+    for line in merged:
         line.segments.sort(key=lambda s: s.x0)
-    return lines
+    return merged
 
 
 def _dehyphenate(lines: list[str]) -> str:

@@ -1,0 +1,300 @@
+"""The ``esglens`` command: parse arguments, call the library, print, set the exit code.
+
+Exit codes: 0 success, 1 failure (``Error: …`` on stderr, one line, no traceback), 2 usage.
+Every flag is the library's keyword argument in kebab-case (``--pages`` ↔ ``pages=``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from .errors import ConfigError, EsglensError, TimeLimitError
+from .model import Analysis, Document, Metric, Target
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one ``Error:`` line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"Error: {message} — see `{self.prog} --help`\n")
+        raise SystemExit(2)
+
+
+def _add_read_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("report", help="path to the report PDF")
+    p.add_argument("--pages", help="only these 1-based pages, e.g. 5-9,12")
+    p.add_argument("--password", help="password of an encrypted PDF")
+    p.add_argument("--ocr", dest="ocr_mode", choices=["auto", "force", "off"], default="auto",
+                   help="OCR pages without a text layer (auto), every page (force) or none (off)")
+    p.add_argument("--ocr-lang", default="eng", help="tesseract languages, e.g. eng or eng+chi_sim")
+    p.add_argument("--max-pages", type=int, default=1000, help="refuse longer documents (default 1000)")
+    p.add_argument("--timeout", type=float, default=300.0,
+                   help="per-document time limit in seconds (default 300)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command-line interface."""
+    parser = _Parser(prog="esglens", description="Grounded, page-cited ESG overviews from report PDFs.")
+    parser.add_argument("--version", action="version", version=f"esglens {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("read", help="read a report and show its pages (or the Document as JSON)")
+    _add_read_options(p)
+    p.add_argument("--json", action="store_true", help="print the whole Document as JSON")
+
+    p = sub.add_parser("analyze", help="metrics, targets, claims and the cited ESG overview")
+    _add_read_options(p)
+    p.add_argument("--out", required=True, help="output directory (analysis.json, overview.md/.html)")
+    p.add_argument("--pdf", action="store_true", help="also write overview.pdf")
+    p.add_argument("--audio", action="store_true", help="also write a spoken overview.wav (espeak-ng)")
+    p.add_argument("--llm", dest="llm_endpoint", metavar="URL",
+                   help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (verified rewrite)")
+    p.add_argument("--llm-model", help="model name to request from the endpoint")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    for name, what in (("metrics", "ESG metrics with pages"), ("targets", "targets and commitments")):
+        p = sub.add_parser(name, help=f"print the {what}")
+        _add_read_options(p)
+        p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        if name == "metrics":
+            p.add_argument("--all", action="store_true", help="include alternates, not only primaries")
+
+    p = sub.add_parser("ask", help="answer a question about a report, with cited pages")
+    _add_read_options(p)
+    p.add_argument("question", nargs="?", help="the question")
+    p.add_argument("--questions", help="file with one question per line")
+    p.add_argument("-k", type=int, default=5, help="citations to return (default 5)")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument("--cache-dir", help="index cache directory (default ~/.cache/esglens)")
+
+    p = sub.add_parser("eval", help="score metric extraction against a gold answer key")
+    p.add_argument("--gold", default=str(Path("..") / "shared" / "gold" / "dev_answer_key.json"))
+    p.add_argument("--reports", default=str(Path("..") / "shared" / "reports"))
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("sample", help="write a sample ESG report PDF (fictional company) to try esglens")
+    p.add_argument("out", help="where to write the PDF")
+    return parser
+
+
+def _read_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "pages": args.pages,
+        "password": args.password,
+        "ocr_mode": args.ocr_mode,
+        "ocr_lang": args.ocr_lang,
+        "max_pages": args.max_pages,
+        "time_limit": args.timeout,
+    }
+
+
+def _read(args: argparse.Namespace) -> Document:
+    from .ingest import read_document
+
+    return read_document(args.report, **_read_kwargs(args))
+
+
+def _print_document(doc: Document) -> None:
+    print(f"{doc.title or Path(doc.path).name}")
+    print(f"{doc.path} · {doc.page_count} pages · language {doc.language} · sha256 {doc.sha256[:12]}")
+    for page in doc.pages:
+        label = f" (printed {page.label})" if page.label and page.label != str(page.number) else ""
+        flags = " · OCR" if page.ocr else ""
+        headings = [b.text for b in page.blocks if b.kind == "heading" and not b.furniture][:2]
+        words = len(page.body_text.split())
+        print(f"p.{page.number}{label}: {words} words, {len(page.tables)} tables{flags}"
+              + (f" — {' / '.join(h[:60] for h in headings)}" if headings else ""))
+
+
+def _fmt_value(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+
+
+def _print_metrics(metrics: Sequence[Metric], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([m.to_dict() for m in metrics], ensure_ascii=False, indent=1))
+        return
+    cols = ["metric", "period", "value", "unit", "page", "primary", "confidence", "quote"]
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        for m in metrics:
+            w.writerow([m.metric, m.period, m.value, m.unit, m.page, m.primary, m.confidence, m.quote])
+        return
+    rows = [[m.metric + ("" if m.primary else " (alt)"), m.period, _fmt_value(m.value), m.unit,
+             f"p.{m.page}", f"{m.confidence:.2f}", m.quote[:70]] for m in metrics]
+    _table(["metric", "period", "value", "unit", "page", "conf", "quote"], rows)
+
+
+def _print_targets(targets: Sequence[Target], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([t.to_dict() for t in targets], ensure_ascii=False, indent=1))
+        return
+    cols = ["type", "scope", "target_year", "base_year", "reduction_pct", "page", "quote"]
+    rows = [[str(getattr(t, c) if getattr(t, c) is not None else "") for c in cols] for t in targets]
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+        return
+    _table(cols, [r[:-1] + [r[-1][:70]] for r in rows])
+
+
+def _table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    if not rows:
+        print("(none found)")
+
+
+def _progress_bar() -> Any:
+    def show(stage: str, fraction: float) -> None:
+        filled = int(fraction * 20)
+        sys.stderr.write(f"\r[{'#' * filled}{'-' * (20 - filled)}] {fraction:4.0%} {stage:<10}")
+        if fraction >= 1.0:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "read":
+        doc = _read(args)
+        if args.json:
+            print(json.dumps(doc.to_dict(), ensure_ascii=False))
+        else:
+            _print_document(doc)
+        return 0
+    if args.command == "analyze":
+        from .analyze import analyze, write_outputs
+
+        progress = _progress_bar() if sys.stderr.isatty() and not args.no_progress else None
+        options = dict(_read_kwargs(args), llm_endpoint=args.llm_endpoint, llm_model=args.llm_model)
+        analysis: Analysis = analyze(args.report, **({"progress": progress} if progress else {}),
+                                     **options)
+        written = write_outputs(analysis, args.out, pdf=args.pdf, audio=args.audio)
+        primaries = sum(m.primary for m in analysis.metrics)
+        print(f"{analysis.company or analysis.title}: {primaries} metrics, {len(analysis.targets)} "
+              f"targets, {len(analysis.claims)} claims to watch")
+        for path in written:
+            print(f"wrote {path}")
+        return 0
+    if args.command in ("metrics", "targets"):
+        from .extract import extract_metrics, extract_targets
+
+        doc = _read(args)
+        if args.command == "metrics":
+            metrics = extract_metrics(doc)
+            _print_metrics([m for m in metrics if m.primary or args.all], args.format)
+        else:
+            _print_targets(extract_targets(doc), args.format)
+        return 0
+    if args.command == "ask":
+        return _ask(args)
+    if args.command == "eval":
+        from .evaluate import evaluate_metrics
+
+        scores = evaluate_metrics(args.gold, args.reports)
+        print(json.dumps(scores, indent=1) if args.json else _format_scores(scores))
+        return 0
+    if args.command == "sample":
+        from .sample import write_sample_report
+
+        print(f"wrote {write_sample_report(args.out)}")
+        return 0
+    raise ConfigError(f"unknown command {args.command}")
+
+
+def _format_scores(scores: dict[str, Any]) -> str:
+    lines = [f"{k}: {v}" for k, v in scores.items() if not isinstance(v, (list, dict))]
+    return "\n".join(lines)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from .ask import answer_questions
+
+    if args.questions:
+        qpath = Path(args.questions)
+        if not qpath.is_file():
+            raise ConfigError(f"--questions {qpath}: no such file")
+        questions = [q.strip() for q in qpath.read_text(encoding="utf-8").splitlines() if q.strip()]
+    elif args.question:
+        questions = [args.question]
+    else:
+        raise ConfigError("give a QUESTION or --questions FILE")
+    cache = args.cache_dir or os.environ.get("ESGLENS_CACHE") or str(Path.home() / ".cache" / "esglens")
+    answers = answer_questions(args.report, questions, k=args.k, cache_dir=cache,
+                               read_options=_read_kwargs(args))
+    for question, answer in zip(questions, answers, strict=True):
+        data = answer.to_dict()
+        if args.json:
+            print(json.dumps({"question": question, **data} if args.questions else data,
+                             ensure_ascii=False))
+            continue
+        if args.questions:
+            print(f"Q: {question}")
+        print(data["answer"] if not data["abstained"] else "No answer found in the report.")
+        for c in data["citations"]:
+            print(f"  [p. {c['page']}] {c['quote'][:100]}")
+    return 0
+
+
+def _alarm(signum: int, frame: Any) -> NoReturn:
+    raise TimeLimitError("the per-document time limit ran out — use --pages or raise --timeout")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``esglens`` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    timeout = getattr(args, "timeout", None)
+    if timeout and hasattr(signal, "SIGALRM"):
+        # Backstop for the whole command (reading has its own deadline): 2x the limit.
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(int(timeout * 2) + 1)
+    try:
+        return _run(args)
+    except ConfigError as exc:
+        sys.stderr.write(f"Error: {exc}\n")
+        return 2
+    except EsglensError as exc:
+        sys.stderr.write(f"Error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("Error: interrupted\n")
+        return 1
+    except BrokenPipeError:
+        return 0
+    except MemoryError:
+        sys.stderr.write("Error: out of memory — read fewer pages with --pages\n")
+        return 1
+    except Exception as exc:  # the promise is one line, never a traceback; ESGLENS_DEBUG shows it
+        if os.environ.get("ESGLENS_DEBUG"):
+            raise
+        sys.stderr.write(f"Error: internal error ({type(exc).__name__}: {exc}) — "
+                         "rerun with ESGLENS_DEBUG=1 and report it\n")
+        return 1
+    finally:
+        if timeout and hasattr(signal, "SIGALRM"):
+            signal.alarm(0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
