@@ -52,7 +52,10 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
             continue
         start, end = info["data_offsets"]
         arr = np.frombuffer(raw[8 + n + start : 8 + n + end], dtype=dtypes[info["dtype"]])
-        out[name.removeprefix("bert.")] = arr.reshape(info["shape"]).astype(np.float32)
+        tensor = arr.reshape(info["shape"]).astype(np.float32)
+        if name.endswith("dense.weight") or ".self." in name and name.endswith(".weight"):
+            tensor = np.ascontiguousarray(tensor.T)  # (in, out): 2-D BLAS matmul without copies
+        out[name.removeprefix("bert.")] = tensor
     return out
 
 
@@ -146,7 +149,8 @@ class MiniLM:
             p = f"encoder.layer.{i}."
 
             def lin(v: np.ndarray, name: str, p: str = p) -> np.ndarray:
-                return v @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+                out = v.reshape(-1, v.shape[-1]) @ w[p + name + ".weight"] + w[p + name + ".bias"]
+                return out.reshape(*v.shape[:-1], -1)
 
             q, k, v = (
                 lin(x, f"attention.self.{m}").reshape(n, t, self.heads, hd).transpose(0, 2, 1, 3)

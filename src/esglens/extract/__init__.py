@@ -1,0 +1,12 @@
+"""Facts from a Document: metrics (values in catalog units), targets and claims to watch.
+
+Stage: Document -> tuple[Metric, ...] / tuple[Target, ...] / tuple[Claim, ...]. Every fact carries
+its 1-based PDF page and a quote. Domain knowledge (KPI catalog, unit spellings, claim patterns)
+lives in ``esglens/data/*.yaml``.
+"""
+
+from __future__ import annotations
+
+from .metrics import extract_metrics
+
+__all__ = ["extract_metrics"]

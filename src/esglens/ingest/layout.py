@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..model import Block, BlockKind, Table
 
 _SUPERSCRIPT = str.maketrans("0123456789,", "⁰¹²³⁴⁵⁶⁷⁸⁹˒")
+_SUPERSCRIPT_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹˒"
 _NUMERIC = re.compile(r"^[\s\d.,%()+\-–−/$€£*x×<>~]+$")
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·\-–—]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Graph|Source|Sources|Note|Notes)\b[\s\d.:]", re.I)
@@ -93,7 +94,13 @@ def _join(segments: list[Segment]) -> str:
     prev: Segment | None = None
     for seg in segments:
         piece = seg.text
-        if prev is not None and out and not out.endswith(" ") and not piece.startswith(" "):
+        if (
+            prev is not None
+            and out
+            and not out.endswith(" ")
+            and not piece.startswith(" ")
+            and not piece[:1] in _SUPERSCRIPT_CHARS
+        ):
             gap = seg.x0 - prev.x1
             if gap > 0.2 * max(seg.size, prev.size, 1.0):
                 out += " "
@@ -118,9 +125,11 @@ def mark_superscripts(segments: list[Segment]) -> None:
         h = prev.height
         if h <= 0 or not (-1.0 < seg.x0 - prev.x1 < 0.5 * h) or seg.height > 0.9 * h:
             continue
-        if seg.baseline - prev.baseline >= 0.2 * h:  # baselines in top-left coords: smaller is higher
+        shift = prev.baseline - seg.baseline  # top-left coords: positive means raised
+        if abs(shift) < 0.15 * h:
             continue
-        if prev.baseline - seg.baseline >= 0.2 * h:
+        prev.text = prev.text.rstrip()  # a generated space would detach the marker or subscript
+        if shift >= 0.2 * h:
             seg.text = t.translate(_SUPERSCRIPT) + (" " if seg.text.endswith(" ") else "")
 
 
@@ -229,7 +238,7 @@ def group_lines(segments: list[Segment]) -> list[Line]:
     """
     lines: list[Line] = []
     for seg in sorted(segments, key=lambda s: (s.bottom, s.x0)):
-        best, best_ratio = None, 0.4
+        best, best_ratio = None, 0.3
         for line in lines[-3:]:
             ratio = _overlap_ratio(line.top, line.bottom, seg.top, seg.bottom)
             if ratio >= best_ratio:

@@ -1,0 +1,119 @@
+"""The KPI catalog (``data/kpis.yaml``): KPI ids, labels, units, standard references, synonyms.
+
+``match_kpi("Scope 1⁹ tonnes of CO2-e")`` returns the ghg_scope1 entry; the first KPI (in file
+order) whose synonym matches and whose excludes do not veto wins, so combined KPIs ("Scope 1 and
+2") are tried before single ones. Matching strips footnote superscripts and folds "CO₂" to "CO2".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .quantity import UnitMatch, plain, strip_footnotes
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One catalog entry; ``synonyms``/``exclude`` are compiled case-insensitive patterns."""
+
+    id: str
+    label: str
+    pillar: str
+    unit: str
+    synonyms: tuple[re.Pattern[str], ...]
+    exclude: tuple[re.Pattern[str], ...]
+    accepts: tuple[str, ...] = ()
+    basis: str | None = None
+    gri: str = ""
+    esrs: str = ""
+    sasb: str = ""
+
+    def accepts_unit(self, unit: str) -> bool:
+        """True when a value printed in canonical ``unit`` can be this KPI's value."""
+        if self.unit == "currency":
+            return len(unit) == 3 and unit.isupper()
+        return unit == self.unit or unit in self.accepts
+
+
+def _flatten(items: list[Any]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        out.extend(_flatten(item) if isinstance(item, list) else [str(item)])
+    return out
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    prefix = "" if pattern[:1] in "^\\%(" else r"(?<![\w])"
+    return re.compile(prefix + pattern, re.I)
+
+
+@cache
+def load_catalog() -> tuple[Kpi, ...]:
+    """All KPIs from ``data/kpis.yaml`` in priority order (cached)."""
+    text = resources.files("esglens.data").joinpath("kpis.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    out = []
+    for e in data["kpis"]:
+        out.append(
+            Kpi(
+                id=e["id"],
+                label=e["label"],
+                pillar=e["pillar"],
+                unit=e["unit"],
+                synonyms=tuple(_compile(p) for p in _flatten(e["synonyms"])),
+                exclude=tuple(_compile(p) for p in _flatten(e.get("exclude", []))),
+                accepts=tuple(e.get("accepts", [])),
+                basis=e.get("basis"),
+                gri=str(e.get("gri", "")),
+                esrs=str(e.get("esrs", "")),
+                sasb=str(e.get("sasb", "")),
+            )
+        )
+    return tuple(out)
+
+
+@cache
+def kpi_by_id() -> dict[str, Kpi]:
+    """Catalog entries keyed by id."""
+    return {k.id: k for k in load_catalog()}
+
+
+def clean_label(text: str) -> str:
+    """A label for matching: no footnote digits or "(5)" refs, plain CO2, single spaces."""
+    s = plain(strip_footnotes(text))
+    s = re.sub(r"\(\d{1,2}\)|\[[A-Z]\]", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def match_kpi(label: str, context: str = "") -> Kpi | None:
+    """The KPI a row label or clause names, or None; ``context`` only feeds the excludes."""
+    s = clean_label(label)
+    veto = s + " " + clean_label(context) if context else s
+    for kpi in load_catalog():
+        if any(p.search(s) for p in kpi.synonyms) and not any(p.search(veto) for p in kpi.exclude):
+            return kpi
+    return None
+
+
+@cache
+def prefilter() -> re.Pattern[str]:
+    """One cheap pattern over the catalog's ``prefilter`` stems: pages without it are skipped."""
+    text = resources.files("esglens.data").joinpath("kpis.yaml").read_text(encoding="utf-8")
+    stems = yaml.safe_load(text)["prefilter"]
+    return re.compile("|".join(re.escape(s) for s in stems), re.I)
+
+
+def convert(kpi: Kpi, unit: UnitMatch | None, value: float) -> tuple[float, str] | None:
+    """``value`` in the KPI's canonical unit, or None when the unit does not fit the KPI."""
+    if unit is None:
+        return (value, "count") if kpi.unit == "count" else None
+    if not kpi.accepts_unit(unit.unit):
+        return None
+    canonical = unit.unit if kpi.unit == "currency" else kpi.unit
+    return value * unit.factor, canonical

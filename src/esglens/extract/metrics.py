@@ -1,0 +1,191 @@
+"""Metrics from a Document: table rows, chart labels and prose, then one primary per key.
+
+Stage: Document -> tuple[Metric, ...]. Pages are prefiltered by the catalog's synonyms so most of
+a long report is never parsed. Every candidate keeps its page and quote; ``select_primary`` marks
+the single best value per (metric, period, basis, boundary) and says why the others lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import replace
+
+from ..model import Document, Metric, Page
+from ..segment import split_sentences
+from .catalog import prefilter, clean_label, convert, match_kpi
+from .periods import YEAR, report_year, year_of
+from .quantity import iter_quantities, normalize_unit, parse_quantity
+from .tables import iter_table_metrics
+
+# Confidence by how a value was found (tables > chart labels > prose; explicit year > assumed).
+PROSE_YEAR = 0.6
+PROSE_ASSUMED_YEAR = 0.45
+CHART_LABEL = 0.55
+MIN_PRIMARY = 0.45
+_TARGET_WORDS = re.compile(
+    r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|plan to|by (?:FY|fiscal )?20[3-5]\d|"
+    r"reduc\w+ by|forecast|expected|estimate[sd]?|avoid\w*|offset\w*|equivalent to|baseline)\b",
+    re.I,
+)
+
+
+def iter_candidates(doc: Document) -> Iterator[Metric]:
+    """Every metric value found, before primary selection."""
+    year = report_year(doc)
+    keywords = prefilter()
+    for page in doc.pages:
+        text = page.body_text or page.text
+        if not re.search(r"\d", text) or not keywords.search(text):
+            continue
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        yield from iter_table_metrics(lines, page.number, year)
+        yield from _chart_labels(lines, page.number, year)
+        yield from _prose(page, year)
+
+
+def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Metric]:
+    """A line that is only a quantity ("32.6Mt CO2e") labelled by the lines around it."""
+    if year is None:
+        return
+    for n, line in enumerate(lines):
+        if len(line) > 40:
+            continue
+        q = parse_quantity(line)
+        if q is None or q.unit == "%":
+            continue
+        before = lines[n - 1] if n else ""
+        after = lines[n + 1] if n + 1 < len(lines) else ""
+        if parse_quantity(before) or parse_quantity(after):
+            continue
+        label = f"{before} {after}"
+        kpi = match_kpi(label)
+        if kpi is None or not kpi.accepts_unit(q.unit) or len(label) > 90:
+            continue
+        if normalize_unit(after) is not None:  # "Scope 1 and 2 / Mt CO2e": a column header
+            continue
+        yield Metric(
+            metric=kpi.id,
+            label=clean_label(label),
+            value=q.value,
+            unit=kpi.unit,
+            period=year,
+            page=page,
+            quote=f"{before} | {line} | {after}".strip(" |"),
+            raw_value=line.strip(),
+            raw_unit=q.unit,
+            basis=kpi.basis,
+            source="chart",
+            confidence=CHART_LABEL,
+        )
+
+
+def _prose(page: Page, year: str | None) -> Iterator[Metric]:
+    """Sentences naming a KPI and a quantity in a fitting unit ("Scope 1 ... 23.3 Mt CO2e in 2023")."""
+    keywords = prefilter()
+    for block in page.blocks:
+        if block.furniture or len(block.text) < 40 or not keywords.search(block.text):
+            continue
+        for sentence in split_sentences(block.text):
+            if len(sentence) > 600 or _TARGET_WORDS.search(sentence):
+                continue
+            yield from _sentence_metrics(sentence, page.number, year)
+
+
+def _sentence_metrics(sentence: str, page: int, year: str | None) -> Iterator[Metric]:
+    years = list(YEAR.finditer(sentence))
+    last_end = 0
+    for found in iter_quantities(sentence):
+        q = found.quantity
+        clause = sentence[last_end : found.start]
+        last_end = found.end
+        after = sentence[found.end : found.end + 40]
+        kpi = match_kpi(clause, after) or _last_kpi(sentence[: found.start], after)
+        if kpi is None or not kpi.accepts_unit(q.unit) or q.unit == "%":
+            continue
+        if re.match(r"\s*(?:of|in) (?:reductions?|savings?|abatement)", after):
+            continue
+        period: str | None = None
+        near = re.match(r"\s*(?:\)|,)?\s*(?:in|for|during)\s+(?:the\s+)?", after)
+        if near:
+            m = YEAR.match(after, near.end())
+            period = year_of(m) if m else None
+        if period is None:
+            before_years = [m for m in years if m.end() <= found.start]
+            if len(years) == 1 and before_years:
+                period = year_of(before_years[0])
+            elif not years:
+                period = year
+        if period is None:
+            continue
+        converted = convert(kpi, normalize_unit("t") if q.unit == "t" else None, q.value)
+        value = q.value if converted is None else converted[0]
+        yield Metric(
+            metric=kpi.id,
+            label=kpi.label,
+            value=value,
+            unit=kpi.unit,
+            period=period,
+            page=page,
+            quote=sentence[:400],
+            raw_value=q.raw,
+            raw_unit=q.unit,
+            basis=kpi.basis,
+            source="text",
+            confidence=PROSE_YEAR if years else PROSE_ASSUMED_YEAR,
+        )
+
+
+def _last_kpi(prefix: str, after: str) -> object | None:
+    """The KPI named last in ``prefix`` (the sentence before a quantity), if any."""
+    parts = re.split(r"[;:]|\bwhile\b|\bwhereas\b", prefix)
+    return match_kpi(parts[-1], after) if parts else None
+
+
+def select_primary(metrics: list[Metric]) -> list[Metric]:
+    """One primary per (metric, period, basis, boundary); the others carry a ``reason``.
+
+    Preference: higher confidence (table > chart label > prose, explicit unit and year > assumed),
+    then values corroborated by other candidates, then the larger value (a total over its parts),
+    then the earlier page. Values below MIN_PRIMARY confidence are never primary.
+    """
+    groups: dict[tuple[str, str, str | None, str | None], list[Metric]] = defaultdict(list)
+    for m in metrics:
+        groups[(m.metric, m.period, m.basis, m.boundary)].append(m)
+    out: list[Metric] = []
+    for group in groups.values():
+
+        def agree(m: Metric, group: list[Metric] = group) -> int:
+            return sum(1 for o in group if _close(o.value, m.value))
+
+        ranked = sorted(group, key=lambda m: (-m.confidence, -agree(m), -abs(m.value), m.page))
+        best = ranked[0]
+        if best.confidence < MIN_PRIMARY:
+            out.extend(replace(m, primary=False, reason="confidence too low to be primary") for m in ranked)
+            continue
+        out.append(replace(best, primary=True, reason=None))
+        for m in ranked[1:]:
+            where = f"p.{best.page} {best.source}"
+            if _close(m.value, best.value):
+                why = f"duplicate of {where}" if m.source == best.source else f"{m.source} restatement of {where}"
+            else:
+                why = f"lower-confidence value; p.{best.page} {best.source} preferred ({best.value:g})"
+            out.append(replace(m, primary=False, reason=why))
+    return sorted(out, key=lambda m: (m.metric, m.period, not m.primary, m.page))
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.005 * max(abs(a), abs(b), 1e-9)
+
+
+def extract_metrics(doc: Document) -> tuple[Metric, ...]:
+    """All metric values in ``doc`` (1-based pages), with exactly one primary per key."""
+    seen: set[tuple[str, str, float, int, str]] = set()
+    unique = []
+    for m in iter_candidates(doc):
+        key = (m.metric, m.period, round(m.value, 6), m.page, m.source)
+        if key not in seen:
+            seen.add(key)
+            unique.append(m)
+    return tuple(select_primary(unique))

@@ -1,0 +1,89 @@
+"""Reporting periods: the 4-digit year a period ends in, from column headers and prose.
+
+"FY2024", "FY 2024", "fiscal 2024", "2024" -> "2024"; "2022/23" and "2022-2023" -> "2023";
+"FY24" -> "2024". ``header_years`` reads a table header line ("GHG Emission Unit 2019 2018",
+"Fiscal year (In 1,000 metric tons) 2024 2023"); ``report_year`` guesses the year a report covers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Document
+
+YEAR = re.compile(
+    r"(?<![\w.,/-])(?P<prefix>(?:FY|F\.Y\.|fiscal(?:\s+year)?|financial\s+year|year\s+ended\s+"
+    r"(?:\d{1,2}\s+)?[A-Z][a-z]+(?:\s+\d{1,2})?,?)\s*)?"
+    r"(?P<year>(?:19[89]|20[0-5])\d)(?:\s*[/–-]\s*(?P<end>\d{4}|\d{2}))?(?![\w.,%/]|\s*%)"
+    r"|(?<![\w])FY\s*'?(?P<short>\d{2})(?![\w.,%])",
+    re.I,
+)
+
+
+def year_of(match: re.Match[str]) -> str:
+    """The period string for a YEAR match ("2022/23" -> "2023")."""
+    if match.group("short"):
+        return str(2000 + int(match.group("short")))
+    year = match.group("year")
+    end = match.group("end")
+    if end:
+        full = int(year[:2] + end) if len(end) == 2 else int(end)
+        if 0 < full - int(year) <= 1:
+            return str(full)
+    return year
+
+
+def parse_period(text: str) -> str | None:
+    """The period named by a whole string ("FY2024" -> "2024"), or None."""
+    m = YEAR.fullmatch(text.strip())
+    return year_of(m) if m else None
+
+
+def header_years(line: str) -> list[str] | None:
+    """Column years when ``line`` is a table header: >= 2 years and no other number after them."""
+    matches = list(YEAR.finditer(line))
+    if len(matches) < 2:
+        return None
+    tail = line[matches[0].start() :]
+    rest = YEAR.sub(" ", tail)
+    if re.search(r"\d", rest):
+        return None
+    if len(re.findall(r"[A-Za-z]{3,}", rest)) > 4:
+        return None
+    years = [year_of(m) for m in matches]
+    if len(set(years)) != len(years):
+        return None
+    return years
+
+
+def single_header_year(line: str) -> str | None:
+    """A line that is only a prefixed year ("FY 2024"): one column of a header split over lines."""
+    m = YEAR.fullmatch(line.strip())
+    if m and (m.group("prefix") or m.group("short")):
+        return year_of(m)
+    return None
+
+
+def report_year(doc: Document) -> str | None:
+    """The year the report covers: the most cited year on its first pages and in table headers.
+
+    Years after the latest year seen in a table header are ignored (they are targets).
+    """
+    counts: Counter[str] = Counter()
+    front = " ".join(p.text for p in doc.pages[:3]) + " " + doc.title + " " + doc.path
+    for m in YEAR.finditer(front):
+        counts[year_of(m)] += 1
+    header_first: Counter[str] = Counter()
+    for page in doc.pages:
+        for line in page.text.splitlines():
+            if len(line) < 120 and (years := header_years(line)):
+                header_first[max(years)] += 1
+    if header_first:
+        latest = max(header_first)
+        for year, n in header_first.items():
+            counts[year] += 3 * n
+        counts = Counter({y: n for y, n in counts.items() if y <= latest})
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], y))

@@ -1,0 +1,213 @@
+"""Metrics from table rows as they appear in page text: "Scope 1⁹ tonnes of CO2-e 94,962.47 97,968.15".
+
+Rows are read from the line-ordered page text rather than from ``page.tables``: the text layer keeps
+label and values on one line where table detection scrambles them (Siemens p.67, BHP p.25).
+A header line with two or more years ("2021 2022 2023", "FY 2024 / FY 2023" over two lines)
+sets the column periods; a caption or header unit ("(In 1,000 metric tons of CO2-equivalents)",
+a line "Mt CO2e") sets the unit for rows that print none. One Metric per (row, year column).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Metric
+from .catalog import clean_label, convert, match_kpi
+from .periods import header_years, single_header_year
+from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, parse_number
+
+# A value cell: optional "<", sign, digits with separators, optional % and footnote superscripts.
+_CELL = re.compile(
+    r"[<>~]?[-−–+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?%?[" + SUPERSCRIPTS + r"]*"
+)
+_EMPTY = re.compile(r"(?:-|–|—|n/?a|n\.a\.|nm)", re.I)
+_LABEL_NUMBER = re.compile(r"(?:scopes?|category|cat|tier|and|&|\+|,)$", re.I)
+_PAREN = re.compile(r"\(([^()]{2,70})\)?")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A split table line: label text, value cells (None for an empty cell), text after them."""
+
+    label: str
+    cells: tuple[str | None, ...]
+    suffix: str
+
+
+def split_row(line: str) -> Row | None:
+    """Split a text line into label, value cells and suffix; None when it holds no value."""
+    tokens = line.split()
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if _CELL.fullmatch(tokens[i]) or (_EMPTY.fullmatch(tokens[i]) and runs_adjacent(tokens, i)):
+            j = i
+            while j < len(tokens) and (_CELL.fullmatch(tokens[j]) or _EMPTY.fullmatch(tokens[j])):
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    for start, end in reversed(runs):
+        # "Scope 1 23.3": a small integer right after "Scope"/"Category" belongs to the label.
+        while start < end and start > 0 and _LABEL_NUMBER.search(tokens[start - 1]):
+            if not re.fullmatch(r"\d{1,2}[" + SUPERSCRIPTS + r"]*", tokens[start]):
+                break
+            start += 1
+        while start < end and _EMPTY.fullmatch(tokens[start]) and start > 0:
+            if _CELL.fullmatch(tokens[start - 1]):
+                break
+            start += 1
+        cells = tokens[start:end]
+        if not any(_CELL.fullmatch(c) for c in cells):
+            continue
+        label = " ".join(tokens[:start])
+        if not re.search(r"[A-Za-z]{2}", label):
+            return None
+        values = tuple(None if _EMPTY.fullmatch(c) else c for c in cells)
+        return Row(label, values, " ".join(tokens[end:]))
+    return None
+
+
+def runs_adjacent(tokens: list[str], i: int) -> bool:
+    """True when an empty-cell marker at ``i`` sits next to a value cell."""
+    return (i + 1 < len(tokens) and bool(_CELL.fullmatch(tokens[i + 1]))) or (
+        i > 0 and bool(_CELL.fullmatch(tokens[i - 1]))
+    )
+
+
+def unit_in(text: str) -> UnitMatch | None:
+    """A unit printed in a label or caption: a parenthesised unit or the label's last words."""
+    for m in _PAREN.finditer(text):
+        unit = normalize_unit(m.group(1))
+        if unit is not None and unit.unit != "count":
+            return unit
+    words = text.split()
+    for n in range(min(7, len(words)), 0, -1):
+        phrase = " ".join(words[-n:]).strip("()[],:;")
+        unit = normalize_unit(phrase)
+        if unit is not None and unit.unit != "count":
+            return unit
+    return None
+
+
+def _is_year_value(cell: str) -> bool:
+    return bool(re.fullmatch(r"(?:19[89]|20[0-6])\d", cell))
+
+
+def iter_table_metrics(lines: list[str], page: int, report_year: str | None) -> Iterator[Metric]:
+    """Metrics from the table-like lines of one page (see module docstring)."""
+    years: list[str] | None = None
+    pending: list[str] = []
+    context_unit: UnitMatch | None = None
+    for n, line in enumerate(lines):
+        single = single_header_year(line)
+        if single:
+            pending.append(single)
+            continue
+        if len(pending) >= 2:
+            years = list(pending)
+        if line.strip() in ("+/–", "+/-", "Change", "%") or not line.strip():
+            continue
+        pending = []
+        found = header_years(line)
+        if found and len(line) < 160:
+            years = found
+            unit = unit_in(line[: line.find(found[0][:2])] if found else line)
+            if unit is not None:
+                context_unit = unit
+            continue
+        row = split_row(line)
+        if row is None:
+            if len(line) < 90:
+                unit = _unit_line(line)
+                if unit is not None:
+                    context_unit = unit
+            continue
+        if len(line) > 220 or len(row.label.split()) > 14:
+            continue
+        follow = lines[n + 1] if n + 1 < len(lines) else ""
+        continuation = follow if split_row(follow) is None and len(follow) < 80 else ""
+        wrapped = continuation if re.match(r"\s*[a-z()]", continuation) else ""
+        kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
+        if kpi is None:
+            continue
+        unit = unit_in(row.label) or unit_in(row.label + " " + continuation[:40])
+        explicit = unit is not None
+        if unit is None:
+            unit = context_unit
+        yield from _row_metrics(row, kpi.id, page, years, report_year, unit, explicit, line)
+
+
+def _unit_line(line: str) -> UnitMatch | None:
+    """A caption or column-unit line ("Mt CO2e", "(million tonnes CO2-e) (1)") as a unit."""
+    s = re.sub(r"\(\d{1,2}\)", " ", line).strip()
+    if len(s.split()) <= 5 and (unit := normalize_unit(s.strip("()"))) is not None:
+        return unit if unit.unit not in ("count", "%") else None
+    if "(" in s:
+        unit = unit_in(s)
+        if unit is not None and unit.unit not in ("count", "%", "rate"):
+            return unit
+    return None
+
+
+def _row_metrics(
+    row: Row,
+    kpi_id: str,
+    page: int,
+    years: list[str] | None,
+    report_year: str | None,
+    unit: UnitMatch | None,
+    explicit: bool,
+    line: str,
+) -> Iterator[Metric]:
+    from .catalog import kpi_by_id
+
+    kpi = kpi_by_id()[kpi_id]
+    cells = list(row.cells)
+    percent_kpi = kpi.unit == "%"
+    if years:
+        if len(cells) < len(years):
+            if years != sorted(years, reverse=True) or len(cells) > 1 and len(years) > 4:
+                cells = cells + [None] * (len(years) - len(cells))
+            else:
+                cells = cells + [None] * (len(years) - len(cells))
+        pairs = list(zip(years, cells[: len(years)], strict=True))
+        confidence = 0.9 if explicit else 0.85
+    else:
+        real = [c for c in cells if c is not None and not c.endswith("%")]
+        if len(real) != 1 or report_year is None:
+            return
+        pairs = [(report_year, real[0])]
+        confidence = 0.7 if explicit else 0.65
+    for period, cell in pairs:
+        if cell is None:
+            continue
+        is_pct = cell.rstrip(SUPERSCRIPTS).endswith("%")
+        if is_pct != percent_kpi or (_is_year_value(cell) and not years):
+            continue
+        value = parse_number(cell.rstrip(SUPERSCRIPTS).rstrip("%"))
+        if value is None:
+            continue
+        if percent_kpi:
+            converted: tuple[float, str] | None = (value, "%")
+        else:
+            converted = convert(kpi, unit, value)
+        if converted is None:
+            continue
+        yield Metric(
+            metric=kpi.id,
+            label=clean_label(row.label),
+            value=converted[0],
+            unit=converted[1],
+            period=period,
+            page=page,
+            quote=line.strip()[:300],
+            raw_value=cell,
+            raw_unit="" if unit is None else f"x{unit.factor:g} {unit.unit}",
+            basis=kpi.basis,
+            source="table",
+            confidence=confidence if cell[0] not in "<>~" else confidence - 0.2,
+        )
