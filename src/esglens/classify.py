@@ -60,9 +60,18 @@ def _stem(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    stem = _stem_cached
+    return tuple(stem(t) for t in _TOKEN.findall(text.translate(_SUBSCRIPTS).lower()))
+
+
+_stem_cached = lru_cache(maxsize=1 << 16)(_stem)
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed word tokens; CO₂ becomes co2 and hyphens split words."""
-    return [_stem(t) for t in _TOKEN.findall(text.translate(_SUBSCRIPTS).lower())]
+    """Lower-cased, stemmed word tokens; CO₂ becomes co2 and hyphens split words (cached)."""
+    return list(_tokens(text))
 
 
 def _keyword(entry: str | dict[str, float]) -> tuple[tuple[str, ...], float]:

@@ -49,7 +49,7 @@ def _data() -> tuple[dict[str, Any], dict[str, Any]]:
     files = resources.files("esglens.data")
     tpl = yaml.safe_load(files.joinpath("templates.yaml").read_text("utf-8"))
     bp = yaml.safe_load(files.joinpath("boilerplate.yaml").read_text("utf-8"))
-    bp["reject_re"] = re.compile("|".join(f"(?:{p})" for p in bp["reject"]), re.I)
+    bp["reject_re"] = re.compile("|".join(f"(?:{p})" for p in bp["reject"]))  # on lower()
     tpl["cues_re"] = {k: (re.compile(v["pattern"], re.I), float(v["weight"]))
                       for k, v in tpl["cues"].items()}
     return tpl, bp
@@ -130,6 +130,15 @@ def clean_sentence(text: str) -> str:
 
 def is_prose(text: str) -> bool:
     """A complete, self-standing report sentence: no furniture, boilerplate or table debris."""
+    return _is_shaped(text) and not _is_boilerplate(text)
+
+
+def _is_boilerplate(text: str) -> bool:
+    return _data()[1]["reject_re"].search(text.lower()) is not None
+
+
+def _is_shaped(text: str) -> bool:
+    """Sentence shape: capital start, full stop, 8-60 words, not mostly digits or capitals."""
     words = text.split()
     if not 8 <= len(words) <= 60 or not re.match(r"[“\"‘(]?[A-Z]", text):
         return False
@@ -145,9 +154,7 @@ def is_prose(text: str) -> bool:
         return False
     if any(len(w) > 30 for w in words) or re.search(r"[a-z][A-Z][a-z]", text.replace("Mc", "")):
         return False
-    if sum(w[0].isupper() for w in words[1:]) > 0.5 * len(words):
-        return False  # title case: a heading or a list of names
-    return not _data()[1]["reject_re"].search(text)
+    return sum(w[0].isupper() for w in words[1:]) <= 0.5 * len(words)  # else a heading
 
 
 def is_dangling(text: str) -> bool:
@@ -238,7 +245,7 @@ def detect_company(doc: Document) -> str:
     bp = _data()[1]
     stop = set(bp["name_stopwords"])
     suffixes = set(bp["legal_suffixes"])
-    body = "\n".join(p.text for p in doc.pages)
+    body = "\n".join(p.text for p in doc.pages[:40])  # enough to see the name; bounded time
     furniture = "\n".join(b.text for p in doc.pages for b in p.blocks if b.furniture)
     cover = "\n".join(p.text for p in doc.pages[:2])
     hints = " ".join([doc.path.rsplit("/", 1)[-1], doc.metadata.get("Author", ""),
@@ -445,12 +452,12 @@ def _candidates(doc: Document, passages: Sequence[Passage], company: str) -> lis
         for raw in _split(passage.text):
             quote = clean_sentence(raw)
             key = quote.lower()
-            if key in seen or not is_prose(quote) or is_dangling(quote):
+            if key in seen or not _is_shaped(quote) or is_dangling(quote):
                 continue
             seen.add(key)
             tokens = tokenize(quote)
             scores = scorer.score_tokens(tokens)
-            if not scores:
+            if not scores or _is_boilerplate(quote):
                 continue
             topic = max(scores, key=lambda t: scores[t])
             cues = cue_score(quote)

@@ -8,5 +8,6 @@ lives in ``esglens/data/*.yaml``.
 from __future__ import annotations
 
 from .metrics import extract_metrics
+from .targets import extract_targets
 
-__all__ = ["extract_metrics"]
+__all__ = ["extract_metrics", "extract_targets"]

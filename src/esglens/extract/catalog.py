@@ -117,3 +117,14 @@ def convert(kpi: Kpi, unit: UnitMatch | None, value: float) -> tuple[float, str]
         return None
     canonical = unit.unit if kpi.unit == "currency" else kpi.unit
     return value * unit.factor, canonical
+
+
+@cache
+def sum_rules() -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    """(total id, parts) identities from ``kpis.yaml``; each part is a tuple of alternative ids."""
+    text = resources.files("esglens.data").joinpath("kpis.yaml").read_text(encoding="utf-8")
+    rules = yaml.safe_load(text).get("sums", [])
+    return tuple(
+        (r["total"], tuple(tuple(p) if isinstance(p, list) else (p,) for p in r["parts"]))
+        for r in rules
+    )

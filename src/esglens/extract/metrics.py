@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import product
 from dataclasses import replace
 
 from ..model import Document, Metric, Page
 from ..segment import split_sentences
-from .catalog import prefilter, clean_label, convert, match_kpi
+from .catalog import clean_label, match_kpi, prefilter, sum_rules
 from .periods import YEAR, report_year, year_of
 from .quantity import iter_quantities, normalize_unit, parse_quantity
 from .tables import iter_table_metrics
@@ -23,7 +24,7 @@ from .tables import iter_table_metrics
 PROSE_YEAR = 0.6
 PROSE_ASSUMED_YEAR = 0.45
 CHART_LABEL = 0.55
-MIN_PRIMARY = 0.45
+MIN_PRIMARY = 0.5
 _TARGET_WORDS = re.compile(
     r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|plan to|by (?:FY|fiscal )?20[3-5]\d|"
     r"reduc\w+ by|forecast|expected|estimate[sd]?|avoid\w*|offset\w*|equivalent to|baseline)\b",
@@ -84,11 +85,10 @@ def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Met
 def _prose(page: Page, year: str | None) -> Iterator[Metric]:
     """Sentences naming a KPI and a quantity in a fitting unit ("Scope 1 ... 23.3 Mt CO2e in 2023")."""
     keywords = prefilter()
-    for block in page.blocks:
-        if block.furniture or len(block.text) < 40 or not keywords.search(block.text):
-            continue
-        for sentence in split_sentences(block.text):
-            if len(sentence) > 600 or _TARGET_WORDS.search(sentence):
+    text = " ".join(b.text for b in page.blocks if not b.furniture and b.kind != "heading")
+    if keywords.search(text):
+        for sentence in split_sentences(text):
+            if len(sentence) > 600 or not keywords.search(sentence) or _TARGET_WORDS.search(sentence):
                 continue
             yield from _sentence_metrics(sentence, page.number, year)
 
@@ -119,13 +119,11 @@ def _sentence_metrics(sentence: str, page: int, year: str | None) -> Iterator[Me
                 period = year
         if period is None:
             continue
-        converted = convert(kpi, normalize_unit("t") if q.unit == "t" else None, q.value)
-        value = q.value if converted is None else converted[0]
         yield Metric(
             metric=kpi.id,
             label=kpi.label,
-            value=value,
-            unit=kpi.unit,
+            value=q.value,
+            unit=q.unit if kpi.unit == "currency" else kpi.unit,
             period=period,
             page=page,
             quote=sentence[:400],
@@ -159,7 +157,7 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
         def agree(m: Metric, group: list[Metric] = group) -> int:
             return sum(1 for o in group if _close(o.value, m.value))
 
-        ranked = sorted(group, key=lambda m: (-m.confidence, -agree(m), -abs(m.value), m.page))
+        ranked = sorted(group, key=lambda m: (-m.confidence, -agree(m), m.page, -abs(m.value)))
         best = ranked[0]
         if best.confidence < MIN_PRIMARY:
             out.extend(replace(m, primary=False, reason="confidence too low to be primary") for m in ranked)
@@ -175,8 +173,27 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
     return sorted(out, key=lambda m: (m.metric, m.period, not m.primary, m.page))
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 0.005 * max(abs(a), abs(b), 1e-9)
+def add_consistency(metrics: list[Metric], bonus: float = 0.05) -> list[Metric]:
+    """Raise the confidence of values that add up on their page (scope 1 + scope 2 = sum)."""
+    by_key: dict[tuple[int, str, str], list[Metric]] = defaultdict(list)
+    for m in metrics:
+        by_key[(m.page, m.period, m.metric)].append(m)
+    boosted: set[int] = set()
+    for page, period in {(m.page, m.period) for m in metrics}:
+        for total_id, parts in sum_rules():
+            for total in by_key.get((page, period, total_id), []):
+                options = [[m for pid in alts for m in by_key.get((page, period, pid), [])] for alts in parts]
+                for combo in product(*options):
+                    if _close(sum(m.value for m in combo), total.value, 0.01):
+                        boosted.update(id(m) for m in (total, *combo))
+    return [
+        replace(m, confidence=round(min(1.0, m.confidence + bonus), 3)) if id(m) in boosted else m
+        for m in metrics
+    ]
+
+
+def _close(a: float, b: float, tolerance: float = 0.005) -> bool:
+    return abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-9)
 
 
 def extract_metrics(doc: Document) -> tuple[Metric, ...]:
@@ -188,4 +205,4 @@ def extract_metrics(doc: Document) -> tuple[Metric, ...]:
         if key not in seen:
             seen.add(key)
             unique.append(m)
-    return tuple(select_primary(unique))
+    return tuple(select_primary(add_consistency(unique)))

@@ -15,8 +15,8 @@ from ..model import Document
 YEAR = re.compile(
     r"(?<![\w.,/-])(?P<prefix>(?:FY|F\.Y\.|fiscal(?:\s+year)?|financial\s+year|year\s+ended\s+"
     r"(?:\d{1,2}\s+)?[A-Z][a-z]+(?:\s+\d{1,2})?,?)\s*)?"
-    r"(?P<year>(?:19[89]|20[0-5])\d)(?:\s*[/–-]\s*(?P<end>\d{4}|\d{2}))?(?![\w.,%/]|\s*%)"
-    r"|(?<![\w])FY\s*'?(?P<short>\d{2})(?![\w.,%])",
+    r"(?P<year>(?:19[89]|20[0-5])\d)(?:\s*[/–-]\s*(?P<end>\d{4}|\d{2}))?(?![\w%/]|[.,]\d|\s*%)"
+    r"|(?<![\w])FY\s*'?(?P<short>\d{2})(?![\w%]|[.,]\d)",
     re.I,
 )
 

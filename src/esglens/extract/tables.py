@@ -131,6 +131,11 @@ def iter_table_metrics(lines: list[str], page: int, report_year: str | None) -> 
         follow = lines[n + 1] if n + 1 < len(lines) else ""
         continuation = follow if split_row(follow) is None and len(follow) < 80 else ""
         wrapped = continuation if re.match(r"\s*[a-z()]", continuation) else ""
+        if n and (re.match(r"\s*[a-z(]", row.label) or lines[n - 1].rstrip().endswith(":")):
+            head = " ".join(t for t in lines[n - 1].split() if not _CELL.fullmatch(t))
+            row = Row(head + " " + row.label, row.cells, row.suffix)
+        if not re.match(r"\s*[A-Za-z(•–-]", row.label):
+            continue
         kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
         if kpi is None:
             continue
@@ -178,7 +183,7 @@ def _row_metrics(
         confidence = 0.9 if explicit else 0.85
     else:
         real = [c for c in cells if c is not None and not c.endswith("%")]
-        if len(real) != 1 or report_year is None:
+        if len(real) != 1 or report_year is None or parse_number(real[0]) == 0:
             return
         pairs = [(report_year, real[0])]
         confidence = 0.7 if explicit else 0.65
@@ -186,7 +191,9 @@ def _row_metrics(
         if cell is None:
             continue
         is_pct = cell.rstrip(SUPERSCRIPTS).endswith("%")
-        if is_pct != percent_kpi or (_is_year_value(cell) and not years):
+        if is_pct != percent_kpi or _is_year_value(cell):
+            continue
+        if kpi.unit == "count" and not re.fullmatch(r"[\d,]+", cell):
             continue
         value = parse_number(cell.rstrip(SUPERSCRIPTS).rstrip("%"))
         if value is None:

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up esglens on a fresh machine: system tools (OCR, speech), a virtualenv in .venv, the package.
+#   bash scripts/setup.sh          the tool and its dev/test dependencies
+#   bash scripts/setup.sh --full   also the optional extras exercised by the slow tests
+#                                  (semantic embeddings, LLM test server: builds llama.cpp, ~3 min)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v tesseract >/dev/null || ! command -v espeak-ng >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq || true
+    $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim espeak-ng >/dev/null
+  else
+    echo "note: install tesseract-ocr (+chi-sim) and espeak-ng for OCR and audio" >&2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[dev]'
+if [ "${1:-}" = "--full" ]; then
+  # CPU torch from the local wheel first, so nothing pulls a CUDA build.
+  .venv/bin/python -m pip install -q 'torch==2.13.0' || true
+  .venv/bin/python -m pip install -q -e '.[dev,semantic,llm-test]'
+fi

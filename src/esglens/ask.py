@@ -1,0 +1,240 @@
+"""Cited answers to questions about one report: extracted metrics first, else the best sentences.
+
+Stage: (Index, question) -> Answer. A numeric question ("What were Scope 3 emissions in 2023?") is
+answered from the extracted metrics with the metric's page and quote; any other question with the
+best-matching sentences of the top retrieved passages. Citations are one per page, best first, with
+1-based PDF page numbers. When the report does not answer (no passage shares the question's
+distinctive terms) the answer abstains: ``answer`` is None and ``abstained`` true.
+
+``answer_questions`` is the whole path used by the CLI: read -> index (cached by sha256) -> answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Citation, Document, Metric, Record
+from .retrieve import Index, build_index, expand_query, load_index, save_index, search, tokenize
+
+MIN_COVERAGE = 0.5  # idf-weighted share of question terms the top passages must contain
+QUOTE_CHARS = 300
+_NUMERIC = re.compile(
+    r"\b(how (much|many)|what (is|was|were|are)|total|amount|level|value|quantity)\b", re.I
+)
+_YEAR = re.compile(r"\b(?:fy\s?)?((?:19|20)\d\d)\b", re.I)
+_YEAR_WORD = re.compile(r"^(?:fy)?(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class Answer(Record):
+    """A cited answer; ``to_dict()`` is the ``--json`` output. Citations are ranked best first."""
+
+    answer: str | None
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+
+
+def _coverage(index: Index, question: str, chunk_ids: Sequence[int]) -> float:
+    """Idf-weighted share of the question's own terms found in the given chunks (0..1)."""
+    terms = {t for t in tokenize(question) if not _YEAR_WORD.match(t)}
+    if not terms:
+        return 0.0
+    found: set[str] = set()
+    for i in chunk_ids:
+        c = index.chunks[i]
+        found |= set(tokenize(f"{c.heading} {c.text}"))
+    total = sum(index.idf(t) for t in terms)
+    return sum(index.idf(t) for t in terms & found) / total if total else 0.0
+
+
+def _sentences(text: str) -> list[str]:
+    from .segment import split_sentences
+
+    return [s for s in split_sentences(text) if len(s) > 3] or [text]
+
+
+def _best_sentence(text: str, weights: dict[str, float], index: Index) -> tuple[float, str]:
+    """The sentence of ``text`` sharing most (idf-weighted) query terms, and its score."""
+    best = (0.0, "")
+    for sentence in _sentences(text):
+        terms = set(tokenize(sentence))
+        score = sum(w * index.idf(t) for t, w in weights.items() if t in terms)
+        score /= 1.0 + 0.01 * max(0, len(sentence.split()) - 40)  # prefer sentences to paragraphs
+        if score > best[0] or not best[1]:
+            best = (score, sentence)
+    return best
+
+
+def _clip(text: str, limit: int = QUOTE_CHARS) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _format_value(value: float, unit: str) -> str:
+    """Human-readable value: 23300000 tCO2e -> '23.3 million tCO2e'."""
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            return f"{value / size:,.3g} {word} {unit}".strip()
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()
+
+
+def match_metrics(question: str, metrics: Sequence[Metric]) -> list[Metric]:
+    """Primary metrics a numeric question asks for (all requested scopes), best period first.
+
+    A metric matches when every word of its id/label core is in the question (after stemming and
+    synonyms) and, if it names a GHG scope, that scope is asked for. The question's year selects
+    the period; without one the latest period is used.
+    """
+    if not metrics or not _NUMERIC.search(question):
+        return []
+    asked = set(expand_query(question))
+    years = set(_YEAR.findall(question))
+    candidates = []
+    for m in metrics:
+        if not m.primary:
+            continue
+        key = set(tokenize(m.metric.replace("_", " "))) | set(tokenize(m.label))
+        scopes = {t for t in key if t.startswith("scope") and t[5:].isdigit()}
+        if scopes and not scopes <= asked:
+            continue
+        core = key - scopes - {"scope", "1", "2", "3", "total"}
+        if not core or len(core & asked) / len(core) < 0.5:
+            continue
+        candidates.append(m)
+    if not candidates:
+        return []
+    in_year = [m for m in candidates if m.period in years]
+    if in_year:
+        chosen = in_year
+    else:
+        latest = max(m.period for m in candidates)
+        chosen = [m for m in candidates if m.period == latest]
+    seen: set[str] = set()
+    out = []
+    for m in sorted(chosen, key=lambda m: (m.metric, -m.confidence)):
+        if m.metric not in seen:
+            seen.add(m.metric)
+            out.append(m)
+    return out
+
+
+def _metric_sentence(m: Metric) -> str:
+    verb = "were" if m.label.rstrip().endswith("s") else "was"
+    return f"{m.label} in {m.period} {verb} {_format_value(m.value, m.unit)} [p. {m.page}]."
+
+
+def ask(index: Index, question: str, k: int = 5, metrics: Sequence[Metric] = ()) -> Answer:
+    """Answer ``question`` from one report's index with up to ``k`` citations (one per page)."""
+    hits = search(index, question, k=max(4 * k, 20))
+    weights = expand_query(question)
+    top_ids = [i for i, _ in hits[:3]]
+    if not hits or _coverage(index, question, top_ids) < MIN_COVERAGE:
+        return Answer(answer=None, abstained=True, citations=())
+
+    citations: list[Citation] = []
+    pages: set[int] = set()
+    found = match_metrics(question, metrics or index.metrics)
+    for m in found:
+        if m.page not in pages:
+            pages.add(m.page)
+            citations.append(Citation(page=m.page, quote=_clip(m.quote), score=1.0))
+    scored: list[tuple[float, str, int]] = []
+    for rank, (i, score) in enumerate(hits):
+        chunk = index.chunks[i]
+        s_score, sentence = _best_sentence(chunk.text, weights, index)
+        if rank < 3:
+            scored.append((s_score / (1.0 + 0.3 * rank), sentence, chunk.page))
+        if chunk.page in pages or len(citations) >= k:
+            continue
+        pages.add(chunk.page)
+        quote = chunk.text if chunk.is_table else sentence
+        citations.append(Citation(page=chunk.page, quote=_clip(quote), score=round(score, 4)))
+
+    if found:
+        text = " ".join(_metric_sentence(m) for m in found)
+    else:
+        scored.sort(key=lambda t: -t[0])
+        chosen = []
+        for _, sentence, page in scored:
+            if sentence not in (s for s, _ in chosen):
+                chosen.append((sentence, page))
+            if len(chosen) == 2:
+                break
+        text = " ".join(f"{_clip(s)} [p. {p}]" for s, p in chosen)
+    return Answer(answer=text, abstained=False, citations=tuple(citations[:k]))
+
+
+# --------------------------------------------------------------------------- whole path
+
+
+def default_cache_dir() -> Path:
+    """``$ESGLENS_CACHE`` or ``$XDG_CACHE_HOME/esglens`` (``~/.cache/esglens``)."""
+    if os.environ.get("ESGLENS_CACHE"):
+        return Path(os.environ["ESGLENS_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "esglens"
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes (the cache key; matches ``Document.sha256``)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _extract(doc: Document) -> tuple[Metric, ...]:
+    """Metrics from ``esglens.extract`` when that stage is installed, else none."""
+    try:
+        from .extract import extract_metrics  # type: ignore[attr-defined]
+    except ImportError:
+        return ()
+    return tuple(extract_metrics(doc))
+
+
+def get_index(
+    report: str | Path | Document, cache_dir: str | Path | None = None, dense: bool | None = None
+) -> Index:
+    """The report's index: loaded from ``cache_dir`` when cached (no PDF read), else built and saved.
+
+    ``report`` is a PDF path or an already-read Document. Raises the InputError family of
+    ``esglens.read`` for unreadable PDFs.
+    """
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    if isinstance(report, Document):
+        doc: Document | None = report
+        sha = report.sha256
+    else:
+        doc, sha = None, file_sha256(report)
+    cached = load_index(cache, sha)
+    if cached is not None and (dense is not True or cached.dense is not None):
+        return cached
+    if doc is None:
+        from .ingest import read_document
+
+        doc = read_document(Path(report))  # type: ignore[arg-type]
+    index = build_index(doc, metrics=_extract(doc), dense=dense)
+    try:
+        save_index(index, cache)
+    except OSError:
+        pass  # a read-only cache only costs speed next time
+    return index
+
+
+def answer_questions(
+    report: str | Path | Document,
+    questions: Sequence[str],
+    k: int = 5,
+    cache_dir: str | Path | None = None,
+    dense: bool | None = None,
+) -> list[Answer]:
+    """Answer each question about one report (read -> cached index -> answer), in order."""
+    index = get_index(report, cache_dir, dense=dense)
+    return [ask(index, q, k=k) for q in questions]

@@ -1,0 +1,144 @@
+"""Targets: net-zero, carbon-neutral, reduction and renewable-share commitments, with year and page.
+
+Stage: Document -> tuple[Target, ...]. A sentence (or a "Targets: 15% by 2025; 50% by 2030" line)
+with a commitment cue is split into clauses; each "N% ... by YYYY" pair becomes a reduction target
+(intensity when the clause says so), "net zero by YYYY" a net_zero target. Base years come from
+"from/compared with/relative to ... YYYY (levels|baseline)". Repeats of the same (type, year, %) keep
+the best-cited one: the most complete, then the earliest page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..model import Document, Target
+from ..segment import split_sentences
+from .periods import report_year
+
+
+_CUE = re.compile(
+    r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|objective|strive|plan to|will|"
+    r"set|reach|achieve|reduc\w+|cut|net[- ]zero|carbon[- ]neutral\w*|climate[- ]neutral\w*)\b",
+    re.I,
+)
+_BY_YEAR = re.compile(
+    r"\b(?:by|until|before|for)\s+(?:the\s+end\s+of\s+)?(?:FY\s*|fiscal\s+(?:year\s+)?)?(20[2-6]\d)\b"
+)
+_PCT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:-\s*\d{1,3}\s*)?(?:%|per\s?cent|percent)", re.I)
+_BASE = re.compile(
+    r"\b(?:from|against|compared\s+(?:with|to)|relative\s+to|versus|vs\.?|below|on)\s+"
+    r"(?:(?:the|our|a|an)\s+)?(?:[a-z]+\s+){0,2}?(?:FY\s*|fiscal\s+(?:year\s+)?)?((?:19|20)\d\d)\b"
+    r"|\b((?:19|20)\d\d)\s+(?:\w+\s+)?(?:levels?|baseline|base\s+year)",
+    re.I,
+)
+_NET_ZERO = re.compile(r"\bnet[- ]zero\b", re.I)
+_NEUTRAL = re.compile(r"\b(?:carbon|climate|co2)[- ]neutral\w*", re.I)
+_REDUCE = re.compile(r"\b(?:reduc\w+|cut\w*|lower\w*|decreas\w+|abat\w+)\b|\btargets?:", re.I)
+_EMISSIONS = re.compile(r"\b(?:emission\w*|ghg|greenhouse|co2e?|carbon|scope)", re.I)
+_RENEWABLE = re.compile(r"\brenewable", re.I)
+_SCOPE = re.compile(
+    r"scopes?\s*(1|2|3)(?:\s*(?:,|and|&|\+)\s*(?:scope\s*)?(1|2|3))?(?:\s*(?:,|and|&|\+)\s*(3))?",
+    re.I,
+)
+
+
+def _scope(text: str) -> str | None:
+    m = _SCOPE.search(text)
+    if not m:
+        if re.search(r"\boperational (?:ghg )?emissions", text, re.I):
+            return "1+2"
+        return None
+    return "+".join(sorted({g for g in m.groups() if g}))
+
+
+def _base_year(text: str, target_year: int) -> int | None:
+    for m in _BASE.finditer(text):
+        year = int(m.group(1) or m.group(2))
+        if year < target_year:
+            return year
+    return None
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in re.split(r";|\band\s+(?=\d{1,3}\s*%)|,\s+and\b", sentence) if c.strip()]
+
+
+def iter_sentence_targets(sentence: str, page: int, context: str = "") -> Iterator[Target]:
+    """Targets stated in one sentence; ``context`` (the line before) supplies scope/emissions."""
+    if not _CUE.search(sentence) or not _BY_YEAR.search(sentence):
+        return
+    whole = f"{context} {sentence}"
+    scope = _scope(sentence) or _scope(context)
+    emissions = bool(_EMISSIONS.search(whole))
+    quote = sentence.strip()[:400]
+    for clause in _clauses(sentence):
+        year_m = _BY_YEAR.search(clause)
+        if not year_m:
+            continue
+        year = int(year_m.group(1))
+        base = _base_year(sentence, year)
+        if _NET_ZERO.search(clause) and not _PCT.search(clause):
+            yield Target("net_zero", page, quote, target_year=year, scope=scope, confidence=0.8)
+            continue
+        if _NEUTRAL.search(clause) and not _PCT.search(clause):
+            yield Target("carbon_neutral", page, quote, target_year=year, scope=scope, confidence=0.8)
+            continue
+        pct = _PCT.search(clause)
+        if not pct or pct.start() > year_m.start() + 40 and pct.start() > year_m.end() + 25:
+            continue
+        value = float(pct.group(1))
+        if not 0 < value <= 100:
+            continue
+        if _RENEWABLE.search(clause) and not _REDUCE.search(clause):
+            kind = "renewable_share"
+        elif _REDUCE.search(whole) and emissions:
+            intensity = re.search(r"\bintensity\b|\bper\b(?!\s?cent)", clause, re.I)
+            kind = "intensity_reduction" if intensity else "absolute_reduction"
+        else:
+            continue
+        yield Target(
+            kind, page, quote, target_year=year, base_year=base, reduction_pct=value if "reduction" in kind else None,
+            scope=scope, metric="renewable_energy_share" if kind == "renewable_share" else None,
+            confidence=0.75 if base else 0.65,
+        )
+
+
+def dedupe_targets(targets: list[Target]) -> list[Target]:
+    """One target per (type, year, %, scope): the most complete, then the earliest page."""
+    best: dict[tuple[str, int | None, float | None], Target] = {}
+    for t in targets:
+        key = (t.type, t.target_year, t.reduction_pct)
+        old = best.get(key)
+        if old is None or _citation_score(t) > _citation_score(old):
+            best[key] = t
+    return sorted(best.values(), key=lambda t: (t.type, t.target_year or 0, t.page))
+
+
+def _citation_score(t: Target) -> tuple[bool, bool, bool, float, int]:
+    """How well a target is cited: base year, scope, an explicit "target" word, earlier page."""
+    named = bool(re.search(r"\btargets?\b", t.quote, re.I))
+    return (t.base_year is not None, t.scope is not None, named, t.confidence, -t.page)
+
+
+def extract_targets(doc: Document) -> tuple[Target, ...]:
+    """All distinct targets in ``doc`` (1-based pages), deduplicated; only years after the report's."""
+    year = report_year(doc)
+    found: list[Target] = []
+    for page in doc.pages:
+        text = page.body_text or page.text
+        if not _BY_YEAR.search(text):
+            continue
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        for n, line in enumerate(lines):
+            if len(line) < 200 and re.match(r"\s*targets?\s*:", line, re.I):
+                found.extend(iter_sentence_targets(line, page.number, lines[n - 1] if n else ""))
+        prose = " ".join(b.text for b in page.blocks if not b.furniture and b.kind != "heading")
+        for sentence in split_sentences(prose):
+            if len(sentence) < 600:
+                found.extend(iter_sentence_targets(sentence, page.number))
+    if year is not None:
+        found = [t for t in found if t.target_year is None or t.target_year > int(year)]
+    return tuple(dedupe_targets(found))
+
+

@@ -1,0 +1,76 @@
+"""Markdown rendering of an Analysis: the overview with page citations, metrics and targets.
+
+The output is deterministic (no timings, no absolute paths) so it can be compared to golden files.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from ..classify import TopicScorer, load_topics
+from ..model import Analysis, Section, Sentence
+
+OVERVIEW = "ESG_overview"
+
+
+def cite_pages(sentence: Sentence) -> list[int]:
+    """The distinct cited 1-based PDF pages of a sentence, in citation order."""
+    pages: list[int] = []
+    for c in sentence.citations:
+        if c.page not in pages:
+            pages.append(c.page)
+    return pages
+
+
+def paragraphs(section: Section) -> list[list[Sentence]]:
+    """Group the overview's sentences into paragraphs: an opening pair, then one per ESG pillar.
+
+    The composer orders ESG_overview sentences as identity, commitment, E, S, G; a new paragraph
+    starts where the dominant pillar of consecutive sentences changes. Other sections are one
+    paragraph each.
+    """
+    sentences = list(section.sentences)
+    if section.header != OVERVIEW or len(sentences) <= 3:
+        return [sentences] if sentences else []
+    pillar = {t.id: t.pillar for t in load_topics()}
+    scorer = TopicScorer()
+
+    def pillar_of(s: Sentence) -> str:
+        scores = scorer.score(s.text)
+        return pillar[max(scores, key=lambda t: scores[t])] if scores else ""
+
+    out = [sentences[:2]]
+    last = None
+    for s in sentences[2:]:
+        p = pillar_of(s)
+        if last is not None and p != last and len(out[-1]) >= 2:
+            out.append([])
+        out[-1].append(s)
+        last = p
+    return out
+
+
+def _cited(sentence: Sentence) -> str:
+    pages = ", ".join(str(p) for p in cite_pages(sentence))
+    return f"{sentence.text} [p. {pages}]"
+
+
+def render_markdown(analysis: Analysis) -> str:
+    """The analysis as Markdown: title, source line, overview sections with ``[p. N]`` cites."""
+    period = f" ({analysis.period})" if analysis.period else ""
+    lines = [f"# ESG overview: {analysis.company}{period}", ""]
+    name = PurePath(analysis.path).name
+    title = f"{analysis.title}, " if analysis.title else ""
+    lines += [f"_Source: {title}{name}, {analysis.page_count} pages. "
+              "Page numbers are PDF pages._", ""]
+    sections = analysis.overview.sections if analysis.overview else ()
+    for section in sections:
+        lines += [f"## {section.header}", ""]
+        if section.header == OVERVIEW:
+            for para in paragraphs(section):
+                lines += [" ".join(_cited(s) for s in para), ""]
+        elif section.sentences:
+            lines += [f"- {_cited(s)}" for s in section.sentences] + [""]
+        else:
+            lines += ["_Nothing found in the report._", ""]
+    return "\n".join(lines).rstrip() + "\n"
