@@ -6,11 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v tesseract >/dev/null || ! command -v espeak-ng >/dev/null; then
+if ! command -v tesseract >/dev/null || ! command -v espeak-ng >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   if command -v apt-get >/dev/null; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq || true
-    $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim espeak-ng >/dev/null
+    $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim espeak-ng fonts-wqy-microhei >/dev/null
   else
     echo "note: install tesseract-ocr (+chi-sim) and espeak-ng for OCR and audio" >&2
   fi

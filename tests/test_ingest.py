@@ -231,3 +231,70 @@ def test_real_image_only_report_is_ocred():
     doc = esglens.read(shared_report("sunshine-oilsands-2019-esg-image-only.pdf"), pages="10")
     page = doc.pages[0]
     assert page.ocr and "94,962.47" in page.text
+
+
+# ----------------------------------------------------------------- OCR (tesseract)
+
+
+def _rasterise(src: Path, dst: Path) -> Path:
+    """Copy ``src`` as an image-only PDF: each page becomes a 300 dpi picture, no text layer."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    pdf = pdfium.PdfDocument(str(src))
+    c = canvas.Canvas(str(dst))
+    for page in pdf:
+        w, h = page.get_size()
+        c.setPageSize((w, h))
+        c.drawImage(ImageReader(page.render(scale=300 / 72).to_pil()), 0, 0, w, h)
+        c.showPage()
+    c.save()
+    return dst
+
+
+def _needs_tesseract(lang: str = "eng") -> None:
+    from esglens.ingest.ocr import _langs_available, tesseract_path
+
+    binary = tesseract_path()
+    if binary is None or lang not in _langs_available(binary):
+        pytest.skip(f"tesseract with {lang} not installed")
+
+
+def test_image_only_page_is_ocred(make_pdf, tmp_path):
+    _needs_tesseract()
+    src = make_pdf("src.pdf", [[("Water report", 18), "Water withdrawal was 187,354.6 cubic metres in 2019."]])
+    doc = esglens.read(_rasterise(src, tmp_path / "scan.pdf"))
+    page = doc.pages[0]
+    assert page.ocr
+    assert "187,354.6" in page.text and "Water withdrawal" in page.text
+
+
+def test_ocr_off_reports_no_text(make_pdf, tmp_path):
+    src = make_pdf("src.pdf", [["Some text that only exists as pixels after rasterising."]])
+    from esglens.errors import NoTextError
+
+    with pytest.raises(NoTextError):
+        esglens.read(_rasterise(src, tmp_path / "scan.pdf"), ocr_mode="off")
+
+
+def test_chinese_image_only_page_is_ocred(tmp_path):
+    _needs_tesseract("chi_sim")
+    font = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    if not font.exists():
+        pytest.skip("no CJK font to draw the fixture")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("wqy", str(font)))
+    src = tmp_path / "zh.pdf"
+    c = canvas.Canvas(str(src))
+    c.setFont("wqy", 16)
+    c.drawString(72, 700, "我们致力于在二零五零年实现碳中和。")
+    c.drawString(72, 670, "二零二三年温室气体排放总量下降。")
+    c.showPage()
+    c.save()
+    doc = esglens.read(_rasterise(src, tmp_path / "zh-scan.pdf"))
+    assert doc.pages[0].ocr and doc.language == "zh"
+    assert "碳中和" in doc.pages[0].text and " " not in doc.pages[0].text.strip()

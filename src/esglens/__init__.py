@@ -6,9 +6,10 @@ targets, claims and the overview) and ``ask`` (question -> cited answer).
 
 from __future__ import annotations
 
+from .analyze import analyze
 from .errors import EsglensError
 from .ingest import read_document as read
-from .model import Document, Page
+from .model import Analysis, Document, Metric, Page, Target
 
-__all__ = ["Document", "EsglensError", "Page", "read"]
+__all__ = ["Analysis", "Document", "EsglensError", "Metric", "Page", "Target", "analyze", "read"]
 __version__ = "0.1.0"

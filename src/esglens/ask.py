@@ -19,9 +19,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Citation, Document, Metric, Record
-from .retrieve import Index, build_index, expand_query, load_index, save_index, search, tokenize
+from .retrieve import (
+    Index,
+    build_index,
+    domain_terms,
+    expand_query,
+    load_index,
+    save_index,
+    search,
+    tokenize,
+)
 
-MIN_COVERAGE = 0.5  # idf-weighted share of question terms the top passages must contain
+# A question is answered when the top passages hold most of its distinctive (idf-weighted) terms,
+# or some of them including a sustainability-reporting term; otherwise the answer abstains.
+MIN_COVERAGE = 0.6
+MIN_DOMAIN_COVERAGE = 0.2
+_TOP_FOR_COVERAGE = 5
 QUOTE_CHARS = 300
 _NUMERIC = re.compile(
     r"\b(how (much|many)|what (is|was|were|are)|total|amount|level|value|quantity)\b", re.I
@@ -39,17 +52,25 @@ class Answer(Record):
     citations: tuple[Citation, ...] = ()
 
 
-def _coverage(index: Index, question: str, chunk_ids: Sequence[int]) -> float:
-    """Idf-weighted share of the question's own terms found in the given chunks (0..1)."""
+def coverage(index: Index, question: str, chunk_ids: Sequence[int]) -> tuple[float, bool]:
+    """Idf-weighted share (0..1) of the question's own terms found in the given chunks, and
+    whether one of the found terms is sustainability-reporting vocabulary."""
     terms = {t for t in tokenize(question) if not _YEAR_WORD.match(t)}
     if not terms:
-        return 0.0
+        return 0.0, False
     found: set[str] = set()
     for i in chunk_ids:
         c = index.chunks[i]
         found |= set(tokenize(f"{c.heading} {c.text}"))
     total = sum(index.idf(t) for t in terms)
-    return sum(index.idf(t) for t in terms & found) / total if total else 0.0
+    share = sum(index.idf(t) for t in terms & found) / total if total else 0.0
+    return share, bool(terms & found & domain_terms())
+
+
+def is_answerable(index: Index, question: str, chunk_ids: Sequence[int]) -> bool:
+    """False when the report clearly does not address the question (the abstention rule)."""
+    share, on_topic = coverage(index, question, chunk_ids)
+    return share >= MIN_COVERAGE or (on_topic and share >= MIN_DOMAIN_COVERAGE)
 
 
 def _sentences(text: str) -> list[str]:
@@ -133,8 +154,7 @@ def ask(index: Index, question: str, k: int = 5, metrics: Sequence[Metric] = ())
     """Answer ``question`` from one report's index with up to ``k`` citations (one per page)."""
     hits = search(index, question, k=max(4 * k, 20))
     weights = expand_query(question)
-    top_ids = [i for i, _ in hits[:3]]
-    if not hits or _coverage(index, question, top_ids) < MIN_COVERAGE:
+    if not hits or not is_answerable(index, question, [i for i, _ in hits[:_TOP_FOR_COVERAGE]]):
         return Answer(answer=None, abstained=True, citations=())
 
     citations: list[Citation] = []

@@ -35,7 +35,8 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--password", help="password of an encrypted PDF")
     p.add_argument("--ocr", dest="ocr_mode", choices=["auto", "force", "off"], default="auto",
                    help="OCR pages without a text layer (auto), every page (force) or none (off)")
-    p.add_argument("--ocr-lang", default="eng", help="tesseract languages, e.g. eng or eng+chi_sim")
+    p.add_argument("--ocr-lang", default="auto",
+                   help="tesseract languages, e.g. eng or chi_sim+eng (auto: by script detection)")
     p.add_argument("--max-pages", type=int, default=1000, help="refuse longer documents (default 1000)")
     p.add_argument("--timeout", type=float, default=300.0,
                    help="per-document time limit in seconds (default 300)")

@@ -12,7 +12,7 @@ dropped. Wording (templates, boilerplate patterns) lives in ``data/templates.yam
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -150,7 +150,7 @@ def _is_shaped(text: str) -> bool:
         return False
     digits = sum(bool(re.search(r"\d", w)) for w in words)
     caps = sum(w.isupper() and len(w) > 1 for w in words)
-    if digits > 0.3 * len(words) or caps > 0.3 * len(words):
+    if digits > 0.4 * len(words) or caps > 0.3 * len(words):
         return False
     if any(len(w) > 30 for w in words) or re.search(r"[a-z][A-Z][a-z]", text.replace("Mc", "")):
         return False
@@ -182,7 +182,8 @@ def _third_person_verb(word: str) -> str:
     low = word.lower()
     if low in rules["irregular"]:
         return str(rules["irregular"][low])
-    if low in rules["unchanged"] or low.endswith("ed") or not low.isalpha() or low.endswith("s"):
+    if (low in rules["unchanged"] or low.endswith(("ed", "ly", "s")) or not low.isalpha()
+            or word[0].isupper()):
         return word
     if low.endswith(("sh", "ch", "x", "z", "o")):
         return word + "es"
@@ -191,9 +192,9 @@ def _third_person_verb(word: str) -> str:
     return word + "s"
 
 
-_PRONOUN = re.compile(
-    r"\b(we(?:['’](?:re|ve))?|our (?:company|group|organi[sz]ation|business)|ours|our|us|ourselves)\b",
-    re.I)
+_PRONOUN = re.compile(  # case-sensitive on purpose: "US" is a country, not "us"
+    r"\b([Ww]e(?:['’](?:re|ve))?|[Oo]ur (?:company|[Gg]roup|organi[sz]ation|business)|[Oo]urs|"
+    r"[Oo]ur|us|[Oo]urselves)\b")
 
 
 def third_person(text: str, company: str) -> str:
@@ -366,6 +367,9 @@ def _metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence
         verb = "were" if re.search(r"[^s]s$", label.split()[-1]) else "was"
         value, unit = _printed(cur)
         cites = [Citation(page=cur.page, quote=cur.quote)]
+        if unit.lower() in tpl["count_units"]:
+            unit = ""
+            verb = "numbered"
         text = _fill(tpl["sentence"], label=label, verb=verb, value=value, unit=_unit(unit),
                      period=cur.period)
         prev = next((m for m in series[1:] if m.unit == cur.unit and m.period != cur.period), None)
@@ -500,20 +504,23 @@ class _Picker:
                 return True
         return False
 
-    def pick(self, n: int, want: object, per_topic: int = 2) -> list[Candidate]:
-        """Up to ``n`` best candidates for which ``want(candidate)`` is true."""
+    def pick(self, n: int, want: Callable[[Candidate], bool], per_topic: int = 2) -> list[Candidate]:
+        """Up to ``n`` best candidates for which ``want(candidate)`` is true.
+
+        A first pass spreads the choice over topics and pages; a second fills what is left.
+        """
         chosen: list[Candidate] = []
-        for cand in self.ranked:
-            if len(chosen) >= n:
-                break
-            if not want(cand) or self.is_duplicate(cand):  # type: ignore[operator]
-                continue
-            if sum(c.topic == cand.topic for c in chosen) >= per_topic:
-                continue
-            if sum(c.page == cand.page for c in chosen) >= 2:
-                continue
-            chosen.append(cand)
-            self.used.append(cand)
+        for spread in (True, False):
+            for cand in self.ranked:
+                if len(chosen) >= n:
+                    return chosen
+                if cand in chosen or not want(cand) or self.is_duplicate(cand):
+                    continue
+                if spread and (sum(c.topic == cand.topic for c in chosen) >= per_topic
+                               or sum(c.page == cand.page for c in chosen) >= 2):
+                    continue
+                chosen.append(cand)
+                self.used.append(cand)
         return chosen
 
 

@@ -96,6 +96,24 @@ def _synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(rules)
 
 
+# Words of the synonym file too generic to show a question is about sustainability reporting.
+_GENERIC = frozenset(
+    tokenize(
+        "change business people products services growth market policy industry sector actions "
+        "initiatives measures board pay income sales nature total use level way best point year "
+        "goal strategy opportunities value technology regulation risk acute chronic heat"
+    )
+)
+
+
+@lru_cache(maxsize=1)
+def domain_terms() -> frozenset[str]:
+    """Sustainability-reporting vocabulary: every term of the synonym file minus generic words."""
+    terms = {t for trigger, added in _synonyms() for t in (*trigger, *added)}
+    terms |= set(tokenize("climate sustainability esg environmental social emissions carbon"))
+    return frozenset(terms - _GENERIC)
+
+
 def expand_query(question: str) -> dict[str, float]:
     """Weighted query terms: the question's own terms at 1.0, ESG synonyms at 0.4."""
     terms = tokenize(question)

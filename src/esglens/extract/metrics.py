@@ -42,6 +42,9 @@ def iter_candidates(doc: Document) -> Iterator[Metric]:
             continue
         lines = [ln for ln in text.splitlines() if ln.strip()]
         yield from iter_table_metrics(lines, page.number, year)
+        for table in page.tables:  # detected tables: a second reading of rows the text may split
+            rows = [" ".join(c for c in row if c) for row in table.rows]
+            yield from iter_table_metrics([r for r in rows if r.strip()], page.number, year)
         yield from _chart_labels(lines, page.number, year)
         yield from _prose(page, year)
 

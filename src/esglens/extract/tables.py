@@ -151,7 +151,7 @@ def _unit_line(line: str) -> UnitMatch | None:
     s = re.sub(r"\(\d{1,2}\)", " ", line).strip()
     if len(s.split()) <= 5 and (unit := normalize_unit(s.strip("()"))) is not None:
         return unit if unit.unit not in ("count", "%") else None
-    if "(" in s:
+    if "(" in s or len(s) < 60:
         unit = unit_in(s)
         if unit is not None and unit.unit not in ("count", "%", "rate"):
             return unit

@@ -132,7 +132,7 @@ def read_document(
     pages: str | None = None,
     password: str | None = None,
     ocr_mode: str = "auto",
-    ocr_lang: str = "eng",
+    ocr_lang: str = "auto",
     max_pages: int = MAX_PAGES,
     time_limit: float = TIME_LIMIT,
 ) -> Document:
@@ -240,8 +240,13 @@ def _ocr_pages(pdf, read, indexes, lang, started, time_limit, path):  # type: ig
     Pages are rendered in small batches (pdfium is not thread-safe, and a 300 dpi page is ~9 MB)
     and recognised in parallel tesseract processes.
     """
-    binary = ocr.check_ocr(lang)
+    binary = ocr.check_ocr("eng" if lang == "auto" else lang)
     out = list(read)
+    if lang == "auto":
+        known = " ".join(p.text for p in read)
+        first = pdf[read[indexes[0]].number - 1]
+        lang = ocr.choose_lang(lang, known, ocr.render_pgm(first, 150) if not known.strip() else None, binary)
+        first.close()
     with ThreadPoolExecutor(max_workers=2) as pool:
         for start in range(0, len(indexes), 4):
             remaining = time_limit - (time.monotonic() - started)

@@ -16,6 +16,7 @@ from ..model import Block, BlockKind, Table
 
 _SUPERSCRIPT = str.maketrans("0123456789,", "⁰¹²³⁴⁵⁶⁷⁸⁹˒")
 _SUPERSCRIPT_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹˒"
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 _NUMERIC = re.compile(r"^[\s\d.,%()+\-–−/$€£*x×<>~]+$")
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·\-–—]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Graph|Source|Sources|Note|Notes)\b[\s\d.:]", re.I)
@@ -88,6 +89,10 @@ class Line:
         return _join(self.segments)
 
 
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and ("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+
+
 def _join(segments: list[Segment]) -> str:
     """Join segments of one line, adding a space where the gap is wider than a thin space."""
     out = ""
@@ -99,14 +104,18 @@ def _join(segments: list[Segment]) -> str:
             and out
             and not out.endswith(" ")
             and not piece.startswith(" ")
-            and not piece[:1] in _SUPERSCRIPT_CHARS
+            and piece[:1] not in _SUPERSCRIPT_CHARS
+            and not (_is_cjk(out[-1]) and _is_cjk(piece[:1]))  # Chinese has no word spaces
         ):
             gap = seg.x0 - prev.x1
             if gap > 0.2 * max(seg.size, prev.size, 1.0):
                 out += " "
         out += piece
         prev = seg
-    return re.sub(r"\s+", " ", out).strip()
+    out = re.sub(r"\s+", " ", out).strip()
+    if any(_is_cjk(ch) for ch in out):  # OCR words of Chinese text arrive space-separated
+        out = _CJK_SPACE.sub("", out)
+    return out
 
 
 def mark_superscripts(segments: list[Segment]) -> None:
@@ -265,6 +274,8 @@ def _dehyphenate(lines: list[str]) -> str:
     for text in lines:
         if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].islower():
             out = out[:-1] + text
+        elif out and _is_cjk(out[-1]) and _is_cjk(text[:1]):
+            out += text
         else:
             out = f"{out} {text}" if out else text
     return out

@@ -46,6 +46,31 @@ def check_ocr(lang: str) -> str:
     return binary
 
 
+def detect_script(image: bytes, binary: str, timeout: float = 30.0, dpi: int = 150) -> str | None:
+    """The dominant script of a rendered page by tesseract's OSD ("Latin", "Han", …), or None."""
+    if "osd" not in _langs_available(binary):
+        return None
+    proc = subprocess.run(
+        [binary, "stdin", "stdout", "--psm", "0", "-l", "osd", "--dpi", str(dpi)],
+        input=image, capture_output=True, timeout=timeout, env=dict(os.environ, OMP_THREAD_LIMIT="1"),
+    )
+    for line in proc.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("Script:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def choose_lang(lang: str, known_text: str, first_image: bytes | None, binary: str) -> str:
+    """Resolve ``auto``: Chinese+English when the text layer or OSD says Han, else English."""
+    if lang != "auto":
+        return lang
+    available = _langs_available(binary)
+    han = sum(1 for ch in known_text[:5000] if "\u4e00" <= ch <= "\u9fff") > 50
+    if not han and not known_text.strip() and first_image is not None:
+        han = detect_script(first_image, binary) in ("Han", "HanS", "HanT")
+    return "chi_sim+eng" if han and "chi_sim" in available else "eng"
+
+
 def render_pgm(page: pdfium.PdfPage, dpi: int = OCR_DPI) -> bytes:
     """The page as a greyscale PGM image (no Pillow needed)."""
     bitmap = page.render(scale=dpi / 72, grayscale=True)
@@ -56,11 +81,14 @@ def render_pgm(page: pdfium.PdfPage, dpi: int = OCR_DPI) -> bytes:
     return b"P5\n%d %d\n255\n" % (w, h) + arr.astype("uint8").tobytes()
 
 
-def recognise(image: bytes, binary: str, lang: str = "eng", timeout: float = 60.0) -> list[Segment]:
+def recognise(
+    image: bytes, binary: str, lang: str = "eng", timeout: float = 60.0, dpi: int = OCR_DPI
+) -> list[Segment]:
     """OCR one rendered page (PGM bytes at OCR_DPI) into word segments, bbox in points."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     proc = subprocess.run(
-        [binary, "stdin", "stdout", "-l", lang, "--psm", "3", "tsv"],
+        [binary, "stdin", "stdout", "-l", lang, "--psm", "3", "--dpi", str(dpi),
+         "-c", "tessedit_do_invert=0", "tsv"],
         input=image,
         capture_output=True,
         timeout=timeout,
@@ -68,7 +96,7 @@ def recognise(image: bytes, binary: str, lang: str = "eng", timeout: float = 60.
     )
     if proc.returncode != 0:
         return []
-    scale = 72 / OCR_DPI
+    scale = 72 / dpi
     segments: list[Segment] = []
     for row in proc.stdout.decode("utf-8", "replace").splitlines()[1:]:
         parts = row.split("\t")

@@ -1,0 +1,180 @@
+"""Overview composition: grounding, verification, rewriting, and checks over the real reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests.conftest import REPORTS, shared_report
+
+import esglens
+from esglens.compose import (
+    clean_sentence,
+    compose_overview,
+    detect_company,
+    detect_period,
+    is_prose,
+    numbers_in,
+    third_person,
+    verify_sentence,
+)
+from esglens.model import Citation, Claim, Document, Metric, Page, Sentence, Target
+
+ACME_PAGES = [
+    [("Acme Industries", 28), ("Sustainability Report 2023", 20)],
+    [("About Acme Industries", 16),
+     "Acme Industries is a leading global manufacturer of industrial pumps and valves,",
+     "with 12,000 employees in 30 countries.",
+     "We aim to reach net zero greenhouse gas emissions across our operations by 2040.",
+     ("Climate and energy", 16),
+     "In 2023, we reduced our Scope 1 and Scope 2 emissions by 18% compared with 2019.",
+     "Our plants sourced 64% of their electricity from renewable energy in 2023.",
+     "We installed 4,500 solar panels at our Lyon plant, generating 2.1 GWh of clean energy.",
+     ("Water and waste", 16),
+     "Our factories recycled 91% of their waste and cut water withdrawal by 7% in 2023."],
+    [("Our people", 16),
+     "Women held 31% of management positions at Acme Industries at the end of 2023.",
+     "Every employee received an average of 22 hours of safety and skills training in 2023.",
+     "Our lost-time injury frequency rate fell to 0.8 per million hours worked in 2023.",
+     "Acme volunteers gave 9,000 hours to local community projects in our home towns.",
+     ("Governance", 16),
+     "The Board of Directors oversees climate risk through its Sustainability Committee.",
+     "All 12,000 employees completed anti-corruption and code of conduct training in 2023.",
+     "Forward-looking statements in this report involve risks and uncertainties.",
+     ("TABLE", [["Indicator", "2022", "2023"],
+                ["Scope 1 emissions (tCO2e)", "52,400", "48,100"],
+                ["Scope 2 emissions (tCO2e)", "31,000", "27,900"]])],
+]
+SCOPE1_QUOTE = "Scope 1 emissions (tCO2e) 52,400 48,100"
+
+
+def acme_facts() -> tuple[tuple[Metric, ...], tuple[Target, ...], tuple[Claim, ...]]:
+    """Hand-built facts for the Acme fixture (as the extract stage would report them)."""
+    metrics = (
+        Metric("ghg_scope1", "Scope 1 emissions", 48100.0, "tCO2e", "2023", 3, SCOPE1_QUOTE,
+               raw_value="48,100", raw_unit="tCO2e"),
+        Metric("ghg_scope1", "Scope 1 emissions", 52400.0, "tCO2e", "2022", 3, SCOPE1_QUOTE,
+               raw_value="52,400", raw_unit="tCO2e"),
+        Metric("employees", "Employees", 12000.0, "count", "2023", 2,
+               "with 12,000 employees in 30 countries.", raw_value="12,000", raw_unit="employees"),
+    )
+    targets = (
+        Target("net_zero", 2, "We aim to reach net zero greenhouse gas emissions across our "
+               "operations by 2040.", target_year=2040, scope="operational "),
+    )
+    claims = (
+        Claim("Our plants sourced 64% of their electricity from renewable energy in 2023.",
+              "a renewable-energy claim without the basis (certificates or contracts)", 2,
+              "energy"),
+    )
+    return metrics, targets, claims
+
+
+@pytest.fixture
+def acme(make_pdf: Callable[..., Path]) -> Document:
+    return esglens.read(make_pdf("acme-2023-sustainability.pdf", ACME_PAGES))
+
+
+def test_numbers_are_normalised() -> None:
+    assert numbers_in("We cut 1,234 t (2.50%) in FY2024.") == {"1234", "2.5", "2024"}
+    assert numbers_in("Scope 1⁹ and 9,5") >= {"1", "9", "5"}
+
+
+def test_verify_sentence_checks_every_number_on_cited_pages() -> None:
+    page = Page(1, 600, 800, "Emissions fell to 1,234 tCO2e in 2023.")
+    doc = Document("x.pdf", "0", "", 1, "en", (page,))
+    cite = (Citation(1, "Emissions fell to 1,234 tCO2e in 2023."),)
+    assert verify_sentence(Sentence("Emissions were 1234 tCO2e in 2023.", cite), doc)
+    assert not verify_sentence(Sentence("Emissions were 1,235 tCO2e in 2023.", cite), doc)
+    assert not verify_sentence(Sentence("Emissions were 1,234 tCO2e in 2023.", ()), doc)
+    assert not verify_sentence(Sentence("Emissions fell.", (Citation(9, "x"),)), doc)
+
+
+def test_third_person_rewrite() -> None:
+    assert third_person("We aim to cut our emissions.", "Acme") == "Acme aims to cut its emissions."
+    assert third_person("Our plants are efficient and we are proud.", "Acme") == (
+        "Acme’s plants are efficient and it is proud.")
+    assert third_person("We also reach out to the US market.", "Siemens") == (
+        "Siemens also reaches out to the US market.")
+    assert third_person("We publicly committed to it.", "BHP") == "BHP publicly committed to it."
+
+
+def test_sentence_filters() -> None:
+    assert is_prose("Acme reduced its Scope 1 emissions by 18% compared with 2019 levels.")
+    assert not is_prose("Forward-looking statements in this report involve risks and uncertainties.")
+    assert not is_prose("Scope 1 | 52,400 | 48,100 | 46,000 | 45,000 | 44,000 | 43,000.")
+    assert not is_prose("For more information visit www.acme.com and our website today.")
+    assert not is_prose("short sentence.")
+    assert clean_sentence("– Reduced waste by 5%¹ in 2023.") == "Reduced waste by 5% in 2023."
+
+
+def test_detect_company_and_period(acme: Document) -> None:
+    assert detect_company(acme) == "Acme Industries"
+    assert detect_period(acme) == "2023"
+
+
+def test_compose_acme_overview(acme: Document) -> None:
+    metrics, targets, claims = acme_facts()
+    overview = compose_overview(acme, (), metrics, targets, claims)
+    headers = [s.header for s in overview.sections]
+    assert headers[:4] == ["ESG_overview", "Environmental", "Social", "Governance"]
+    assert "Key metrics" in headers and "Targets and commitments" in headers
+    texts = [s.text for sec in overview.sections for s in sec.sentences]
+    assert len(texts) == len(set(texts))
+    assert not any("Forward-looking" in t for t in texts)
+    assert all(verify_sentence(s, acme) for sec in overview.sections for s in sec.sentences)
+    km = overview.section("Key metrics")
+    assert km is not None
+    assert km.sentences[0].text == ("Scope 1 emissions were 48,100 tCO2e in 2023, compared with "
+                                    "52,400 tCO2e in 2022.")
+    joined = " ".join(texts)
+    assert " we " not in f" {joined.lower()} " and " our " not in f" {joined.lower()} "
+
+
+def test_template_sentence_with_unprinted_number_is_dropped(acme: Document) -> None:
+    bad = Metric("ghg_scope2", "Scope 2 emissions", 27.9, "ktCO2e", "2023", 3, "x")
+    overview = compose_overview(acme, (), (bad,), (), ())
+    km = overview.section("Key metrics")
+    assert km is None or not km.sentences
+
+
+def _report_names() -> list[str]:
+    if REPORTS is None:
+        return ["siemens-2024-sustainability.pdf"]
+    names = sorted(p.name for p in REPORTS.glob("*.pdf"))
+    return sorted(names, key=lambda n: "image-only" in n)  # the OCR one last: it is slow
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _report_names())
+def test_real_report_overview_is_grounded(name: str) -> None:
+    doc = esglens.read(shared_report(name))
+    metrics, targets, claims = _real_facts(doc)
+    overview = compose_overview(doc, (), metrics, targets, claims)
+    seen: set[str] = set()
+    for header in ("ESG_overview", "Environmental", "Social", "Governance"):
+        section = overview.section(header)
+        assert section is not None and section.sentences, header
+    for section in overview.sections:
+        for s in section.sentences:
+            assert s.citations, s.text
+            assert verify_sentence(s, doc), s.text
+            key = re.sub(r"\W+", " ", s.text.lower())
+            assert key not in seen, s.text
+            seen.add(key)
+            assert 8 <= len(s.text.split()) <= 60 or section.header != "ESG_overview", s.text
+
+
+def _real_facts(doc: Document) -> tuple[tuple[Metric, ...], tuple[Target, ...], tuple[Claim, ...]]:
+    """The extract stage's facts when it exists (it is written concurrently), else none."""
+    try:
+        from esglens import extract
+    except ImportError:
+        return (), (), ()
+    out = []
+    for fn in ("extract_metrics", "extract_targets", "extract_claims"):
+        func = getattr(extract, fn, None)
+        out.append(tuple(func(doc)) if func else ())
+    return out[0], out[1], out[2]
