@@ -165,7 +165,9 @@ def _rows_aligned(left: list[Segment], right: list[Segment], gap_start: float) -
     mostly run up to the gap (a text column) never counts as labels.
     """
     numeric_mids = [(s.top + s.bottom) / 2 for s in right if s.numeric]
-    if len(numeric_mids) < 2:
+    # Table values: the right side is mostly numbers. A spread's facing page with a chart
+    # beside a text box is mostly words.
+    if len(numeric_mids) < 2 or len(numeric_mids) < 0.4 * len(right):
         return False
     covered: dict[int, float] = {}
     for s in left:
