@@ -17,6 +17,8 @@ from ..model import Block, BlockKind, Table
 _SUPERSCRIPT = str.maketrans("0123456789,", "⁰¹²³⁴⁵⁶⁷⁸⁹˒")
 _SUPERSCRIPT_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹˒"
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+# A row of values at the end of a line ("equivalent) 12.9 14.8 19.6"), even in one text run.
+_TRAILING_NUMBERS = re.compile(r"(?:\s[-–−(]?\d[\d.,]*%?\)?[¹²³⁴⁵⁶⁷⁸⁹⁰]*){2,}\s*$")
 _NUMERIC = re.compile(r"^[\s\d.,%()+\-–−/$€£*x×<>~]+$")
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·\-–—]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Graph|Source|Sources|Note|Notes)\b[\s\d.:]", re.I)
@@ -178,8 +180,9 @@ def _rows_aligned(left: list[Segment], right: list[Segment], gap_start: float) -
     full = sum(1 for c in covered.values() if c >= 0.85 * width)
     if width >= 120 and full >= 0.5 * len(covered) and len(covered) >= 4:
         return False
-    left_mids = [(s.top + s.bottom) / 2 for s in left]
-    aligned = sum(1 for m in numeric_mids if any(abs(m - lm) <= 2 for lm in left_mids))
+    # Level within most of a line height: a value centred on a two-line label still counts.
+    left_mids = [((s.top + s.bottom) / 2, max(2.0, 0.8 * s.height)) for s in left]
+    aligned = sum(1 for m in numeric_mids if any(abs(m - lm) <= tol for lm, tol in left_mids))
     return aligned >= 2 and aligned >= 0.3 * len(numeric_mids)
 
 
@@ -357,7 +360,9 @@ def build_blocks(
     prev: Line | None = None
     for line in lines:
         cells = line.cells()
-        tabular = len(cells) >= 2 and any(_has_number_cell(c) for c in cells[1:])
+        tabular = (len(cells) >= 2 and any(_has_number_cell(c) for c in cells[1:])) or bool(
+            _TRAILING_NUMBERS.search(line.text)
+        )
         jumped = prev is not None and (line.top < prev.top - 1 or line.x0 > prev.x1 or line.x1 < prev.x0)
         if tabular or (table_run and len(cells) >= 2 and not jumped):
             if jumped and table_run:
