@@ -2,7 +2,8 @@
 
 Run from the repo root: ``python benchmarks/bench_extract.py [../shared]``. Reads every report in
 shared/reports (skipping image-only ones), prints timings, then recall/precision on
-gold/dev_answer_key.json and on the OS-Climate test annotations (openpyxl needed; skipped if absent).
+gold/dev_answer_key.json and on the OS-Climate test annotations
+(openpyxl needed; skipped if absent).
 The OS-Climate 2018 Scope 2 answer "71" is wrong (it is the Scope 1 figure): Scope 2 is 11 Mt for
 2018 and 10 Mt for 2019 (Shell 2019 report p.4), so those corrected values are scored.
 """
@@ -29,7 +30,10 @@ def read(path: Path) -> Document:
 
 
 def timings() -> None:
-    print(f"{'report':45} {'pages':>5} {'read s':>7} {'metrics s':>9} {'targets s':>9} {'claims s':>8}  n")
+    print(
+        f"{'report':45} {'pages':>5} {'read s':>7} {'metrics s':>9} {'targets s':>9} "
+        f"{'claims s':>8}  n"
+    )
     for path in sorted((SHARED / "reports").glob("*.pdf")):
         if "image-only" in path.name:
             continue
@@ -43,9 +47,11 @@ def timings() -> None:
         claims = extract_claims(doc)
         t4 = time.perf_counter()
         primary = sum(m.primary for m in metrics)
-        print(f"{path.name:45} {doc.page_count:5} {t1 - t0:7.2f} {t2 - t1:9.3f} {t3 - t2:9.3f} "
-              f"{t4 - t3:8.3f}  {primary} primary / {len(metrics)} metrics, {len(targets)} targets, "
-              f"{len(claims)} claims")
+        print(
+            f"{path.name:45} {doc.page_count:5} {t1 - t0:7.2f} {t2 - t1:9.3f} {t3 - t2:9.3f} "
+            f"{t4 - t3:8.3f}  {primary} primary / {len(metrics)} metrics, {len(targets)} targets, "
+            f"{len(claims)} claims"
+        )
 
 
 def osclimate() -> None:
@@ -74,7 +80,10 @@ def osclimate() -> None:
                 expected = {"2018": 11e6, "2019": 10e6}[year]
             else:
                 expected = float(str(rec["answer"]).split()[0]) * 1e6
-            hit = any(m.metric == metric and m.period == year and abs(m.value - expected) < 1 for m in metrics)
+            hit = any(
+                m.metric == metric and m.period == year and abs(m.value - expected) < 1
+                for m in metrics
+            )
         elif kpi == 9:
             hit = any(t.base_year == int(rec["answer"]) for t in targets)
         elif kpi == 11:
@@ -97,8 +106,10 @@ def main() -> None:
         for fact in result["facts"]:
             if fact["result"] != "found":
                 print(f"  gold {fact['id']}: {fact['result']}")
-        print(f"gold: recall {result['recall']:.3f} precision {result['precision']:.3f} "
-              f"({result['found']}/{result['total']} found, {result['wrong']} wrong)")
+        print(
+            f"gold: recall {result['recall']:.3f} precision {result['precision']:.3f} "
+            f"({result['found']}/{result['total']} found, {result['wrong']} wrong)"
+        )
     osclimate()
 
 

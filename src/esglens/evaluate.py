@@ -27,16 +27,19 @@ def _close(a: float, b: float) -> bool:
 
 
 def judge_metric(fact: dict[str, Any], metrics: tuple[Metric, ...]) -> str:
-    """"found", "wrong" (a wrong primary for the key) or "missing"."""
+    """ "found", "wrong" (a wrong primary for the key) or "missing"."""
     ids = set(_as_list(fact["metric"]))
     pages = set(_as_list(fact["page"]))
-    primaries = [m for m in metrics if m.primary and m.metric in ids and m.period == str(fact["period"])]
+    primaries = [
+        m for m in metrics if m.primary and m.metric in ids and m.period == str(fact["period"])
+    ]
     if not primaries:
         return "missing"
     for p in primaries:
         if p.unit == fact["unit"] and _close(p.value, float(fact["value"])):
             cited = {p.page} | {
-                m.page for m in metrics
+                m.page
+                for m in metrics
                 if m.metric in ids and m.period == p.period and _close(m.value, p.value)
             }
             return "found" if cited & pages else "wrong"
@@ -44,7 +47,7 @@ def judge_metric(fact: dict[str, Any], metrics: tuple[Metric, ...]) -> str:
 
 
 def judge_target(fact: dict[str, Any], targets: tuple[Target, ...]) -> str:
-    """"found", "wrong" (same type and year, wrong %) or "missing"."""
+    """ "found", "wrong" (same type and year, wrong %) or "missing"."""
     types = set(_as_list(fact["type"]))
     pages = set(_as_list(fact["page"]))
     same = [t for t in targets if t.type in types and t.target_year == fact["target_year"]]
@@ -91,7 +94,9 @@ def evaluate_metrics(
             result = judge_target(fact, targets)
         else:
             result = judge_metric(fact, metrics)
-        facts.append({"id": fact["id"], "kind": fact["kind"], "report": fact["report"], "result": result})
+        facts.append(
+            {"id": fact["id"], "kind": fact["kind"], "report": fact["report"], "result": result}
+        )
     found = sum(f["result"] == "found" for f in facts)
     wrong = sum(f["result"] == "wrong" for f in facts)
     return {

@@ -34,8 +34,12 @@ def load_rules() -> tuple[tuple[Rule, ...], tuple[tuple[str, re.Pattern[str]], .
     text = resources.files("esglens.data").joinpath("claims.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     rules = tuple(
-        Rule(r["id"], re.compile(r["pattern"], re.I), r["reason"],
-             re.compile(r["unless"], re.I) if r.get("unless") else None)
+        Rule(
+            r["id"],
+            re.compile(r["pattern"], re.I),
+            r["reason"],
+            re.compile(r["unless"], re.I) if r.get("unless") else None,
+        )
         for r in data["rules"]
     )
     topics = tuple((name, re.compile(p, re.I)) for name, p in data["topics"].items())

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import product
 from dataclasses import replace
+from itertools import product
 
 from ..model import Document, Metric, Page
 from ..segment import split_sentences
-from .catalog import clean_label, match_kpi, prefilter, sum_rules
+from .catalog import Kpi, clean_label, match_kpi, prefilter, sum_rules
 from .periods import YEAR, report_year, year_of
 from .quantity import iter_quantities, normalize_unit, parse_quantity
 from .tables import iter_table_metrics
@@ -86,12 +86,16 @@ def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Met
 
 
 def _prose(page: Page, year: str | None) -> Iterator[Metric]:
-    """Sentences naming a KPI and a quantity in a fitting unit ("Scope 1 ... 23.3 Mt CO2e in 2023")."""
+    """Sentences naming a KPI and a quantity in a fitting unit ("Scope 1 ... 23.3 Mt CO2e")."""
     keywords = prefilter()
     text = " ".join(b.text for b in page.blocks if not b.furniture and b.kind != "heading")
     if keywords.search(text):
         for sentence in split_sentences(text):
-            if len(sentence) > 600 or not keywords.search(sentence) or _TARGET_WORDS.search(sentence):
+            if (
+                len(sentence) > 600
+                or not keywords.search(sentence)
+                or _TARGET_WORDS.search(sentence)
+            ):
                 continue
             yield from _sentence_metrics(sentence, page.number, year)
 
@@ -138,7 +142,7 @@ def _sentence_metrics(sentence: str, page: int, year: str | None) -> Iterator[Me
         )
 
 
-def _last_kpi(prefix: str, after: str) -> object | None:
+def _last_kpi(prefix: str, after: str) -> Kpi | None:
     """The KPI named last in ``prefix`` (the sentence before a quantity), if any."""
     parts = re.split(r"[;:]|\bwhile\b|\bwhereas\b", prefix)
     return match_kpi(parts[-1], after) if parts else None
@@ -163,15 +167,21 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
         ranked = sorted(group, key=lambda m: (-m.confidence, -agree(m), m.page, -abs(m.value)))
         best = ranked[0]
         if best.confidence < MIN_PRIMARY:
-            out.extend(replace(m, primary=False, reason="confidence too low to be primary") for m in ranked)
+            out.extend(
+                replace(m, primary=False, reason="confidence too low to be primary") for m in ranked
+            )
             continue
         out.append(replace(best, primary=True, reason=None))
         for m in ranked[1:]:
             where = f"p.{best.page} {best.source}"
             if _close(m.value, best.value):
-                why = f"duplicate of {where}" if m.source == best.source else f"{m.source} restatement of {where}"
+                why = (
+                    f"duplicate of {where}"
+                    if m.source == best.source
+                    else f"{m.source} restatement of {where}"
+                )
             else:
-                why = f"lower-confidence value; p.{best.page} {best.source} preferred ({best.value:g})"
+                why = f"lower-confidence value; {where} preferred ({best.value:g})"
             out.append(replace(m, primary=False, reason=why))
     return sorted(out, key=lambda m: (m.metric, m.period, not m.primary, m.page))
 
@@ -185,7 +195,10 @@ def add_consistency(metrics: list[Metric], bonus: float = 0.05) -> list[Metric]:
     for page, period in {(m.page, m.period) for m in metrics}:
         for total_id, parts in sum_rules():
             for total in by_key.get((page, period, total_id), []):
-                options = [[m for pid in alts for m in by_key.get((page, period, pid), [])] for alts in parts]
+                options = [
+                    [m for pid in alts for m in by_key.get((page, period, pid), [])]
+                    for alts in parts
+                ]
                 for combo in product(*options):
                     if _close(sum(m.value for m in combo), total.value, 0.01):
                         boosted.update(id(m) for m in (total, *combo))

@@ -114,10 +114,8 @@ def _number_value(num: str, sign: str | None) -> float:
             s = s.replace(",", "")
     elif "," in s:
         groups = s.split(",")
-        if len(groups) > 2 or len(groups[1]) == 3:
-            s = s.replace(",", "")
-        else:
-            s = s.replace(",", ".")
+        thousands = len(groups) > 2 or len(groups[1]) == 3
+        s = s.replace(",", "") if thousands else s.replace(",", ".")
     elif s.count(".") > 1:
         s = s.replace(".", "")
     value = float(s)
@@ -242,7 +240,9 @@ def format_quantity(q: Quantity) -> str:
     return f"{value}%" if q.unit == "%" else f"{value} {q.unit}"
 
 
-_RANGE = re.compile(r"\s*(?:-|–|—|to)\s*" + NUMBER.replace("sign", "sign2").replace("num>", "num2>"))
+_RANGE = re.compile(
+    r"\s*(?:-|–|—|to)\s*" + NUMBER.replace("sign", "sign2").replace("num>", "num2>")
+)
 _CURRENCY_PREFIX = re.compile(r"^(?:US\$|A\$|C\$|HK\$|[€$£¥])")
 
 
@@ -311,14 +311,18 @@ def iter_quantities(text: str, max_unit_words: int = 7) -> Iterator[Found]:
                 )
                 end += sm.end()
             if code:
-                yield Found(m.start() - len(cm.group(0)), end, Quantity(value * factor, code, None, text[m.start():end]))
+                yield Found(
+                    m.start() - len(cm.group(0)),
+                    end,
+                    Quantity(value * factor, code, None, text[m.start() : end]),
+                )
             continue
         if tail.startswith("%") or re.match(r"\s*(?:per ?cent|percent)\b", tail):
             pm = re.match(r"\s*(?:%|per ?cent|percent)", tail)
             end = m.end() + (pm.end() if pm else 1)
             yield Found(m.start(), end, Quantity(value, "%", None, text[m.start() : end]))
             continue
-        words = []
+        words: list[re.Match[str]] = []
         for w in re.finditer(r"\S+", tail):
             if re.fullmatch(r"[\d.,()%]+", w.group(0)) and (words or w.start() > 1):
                 break
@@ -335,4 +339,8 @@ def iter_quantities(text: str, max_unit_words: int = 7) -> Iterator[Found]:
         if best is None:
             continue
         end = m.end() + best[0]
-        yield Found(m.start(), end, Quantity(value * best[1].factor, best[1].unit, None, text[m.start() : end]))
+        yield Found(
+            m.start(),
+            end,
+            Quantity(value * best[1].factor, best[1].unit, None, text[m.start() : end]),
+        )

@@ -1,4 +1,4 @@
-"""Metrics from table rows as they appear in page text: "Scope 1⁹ tonnes of CO2-e 94,962.47 97,968.15".
+"""Metrics from table rows as they appear in page text ("Scope 1⁹ tonnes of CO2-e 94,962.47").
 
 Rows are read from the line-ordered page text rather than from ``page.tables``: the text layer keeps
 label and values on one line where table detection scrambles them (Siemens p.67, BHP p.25).
@@ -19,9 +19,7 @@ from .periods import header_years, single_header_year
 from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, parse_number
 
 # A value cell: optional "<", sign, digits with separators, optional % and footnote superscripts.
-_CELL = re.compile(
-    r"[<>~]?[-−–+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?%?[" + SUPERSCRIPTS + r"]*"
-)
+_CELL = re.compile(r"[<>~]?[-−–+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?%?[" + SUPERSCRIPTS + r"]*")
 _EMPTY = re.compile(r"(?:-|–|—|n/?a|n\.a\.|nm)", re.I)
 _LABEL_NUMBER = re.compile(r"(?:scopes?|category|cat|tier|and|&|\+|,)$", re.I)
 _PAREN = re.compile(r"\(([^()]{2,70})\)?")

@@ -3,7 +3,7 @@
 Stage: Document -> tuple[Target, ...]. A sentence (or a "Targets: 15% by 2025; 50% by 2030" line)
 with a commitment cue is split into clauses; each "N% ... by YYYY" pair becomes a reduction target
 (intensity when the clause says so), "net zero by YYYY" a net_zero target. Base years come from
-"from/compared with/relative to ... YYYY (levels|baseline)". Repeats of the same (type, year, %) keep
+"from/compared with/relative to ... YYYY (levels|baseline)". Repeats of one (type, year, %) keep
 the best-cited one: the most complete, then the earliest page.
 """
 
@@ -16,7 +16,6 @@ from ..model import Document, Target
 from ..segment import split_sentences
 from .periods import report_year
 
-
 _CUE = re.compile(
     r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|objective|strive|plan to|will|"
     r"set|reach|achieve|reduc\w+|cut|net[- ]zero|carbon[- ]neutral\w*|climate[- ]neutral\w*)\b",
@@ -25,7 +24,9 @@ _CUE = re.compile(
 _BY_YEAR = re.compile(
     r"\b(?:by|until|before|for)\s+(?:the\s+end\s+of\s+)?(?:FY\s*|fiscal\s+(?:year\s+)?)?(20[2-6]\d)\b"
 )
-_PCT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:-\s*\d{1,3}\s*)?(?:%|per\s?cent|percent)", re.I)
+_PCT = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:-\s*\d{1,3}\s*)?(?:%|per\s?cent|percent)", re.I
+)
 _BASE = re.compile(
     r"\b(?:from|against|compared\s+(?:with|to)|relative\s+to|versus|vs\.?|below|on)\s+"
     r"(?:(?:the|our|a|an)\s+)?(?:[a-z]+\s+){0,2}?(?:FY\s*|fiscal\s+(?:year\s+)?)?((?:19|20)\d\d)\b"
@@ -82,7 +83,9 @@ def iter_sentence_targets(sentence: str, page: int, context: str = "") -> Iterat
             yield Target("net_zero", page, quote, target_year=year, scope=scope, confidence=0.8)
             continue
         if _NEUTRAL.search(clause) and not _PCT.search(clause):
-            yield Target("carbon_neutral", page, quote, target_year=year, scope=scope, confidence=0.8)
+            yield Target(
+                "carbon_neutral", page, quote, target_year=year, scope=scope, confidence=0.8
+            )
             continue
         pct = _PCT.search(clause)
         if not pct or pct.start() > year_m.start() + 40 and pct.start() > year_m.end() + 25:
@@ -98,8 +101,14 @@ def iter_sentence_targets(sentence: str, page: int, context: str = "") -> Iterat
         else:
             continue
         yield Target(
-            kind, page, quote, target_year=year, base_year=base, reduction_pct=value if "reduction" in kind else None,
-            scope=scope, metric="renewable_energy_share" if kind == "renewable_share" else None,
+            kind,
+            page,
+            quote,
+            target_year=year,
+            base_year=base,
+            reduction_pct=value if "reduction" in kind else None,
+            scope=scope,
+            metric="renewable_energy_share" if kind == "renewable_share" else None,
             confidence=0.75 if base else 0.65,
         )
 
@@ -122,7 +131,7 @@ def _citation_score(t: Target) -> tuple[bool, bool, bool, float, int]:
 
 
 def extract_targets(doc: Document) -> tuple[Target, ...]:
-    """All distinct targets in ``doc`` (1-based pages), deduplicated; only years after the report's."""
+    """Distinct targets in ``doc`` (1-based pages); only target years after the report's year."""
     year = report_year(doc)
     found: list[Target] = []
     for page in doc.pages:
@@ -140,5 +149,3 @@ def extract_targets(doc: Document) -> tuple[Target, ...]:
     if year is not None:
         found = [t for t in found if t.target_year is None or t.target_year > int(year)]
     return tuple(dedupe_targets(found))
-
-

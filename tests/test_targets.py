@@ -1,0 +1,61 @@
+"""Target extraction: types, years, base years, percentages, dedupe."""
+
+from __future__ import annotations
+
+import esglens
+from esglens.extract import extract_targets
+from esglens.extract.targets import dedupe_targets, iter_sentence_targets
+from tests.conftest import shared_report
+
+
+def test_absolute_reduction_with_base_year() -> None:
+    s = (
+        "We have set a medium-term target to reduce operational GHG emissions (Scope 1 and "
+        "Scope 2 from our operated assets) by at least 30 per cent from FY2020 levels by FY2030."
+    )
+    (t,) = list(iter_sentence_targets(s, 9))
+    assert (t.type, t.target_year, t.base_year, t.reduction_pct, t.scope) == (
+        "absolute_reduction",
+        2030,
+        2020,
+        30.0,
+        "1+2",
+    )
+
+
+def test_target_list_line() -> None:
+    line = "Targets: 15% by 2025; 50% by 2030 (relative to 2018 equity baseline); net zero by 2050"
+    got = {
+        (t.type, t.target_year, t.reduction_pct)
+        for t in iter_sentence_targets(line, 3, "Scope 1 and 2 emissions")
+    }
+    assert got == {
+        ("absolute_reduction", 2025, 15.0),
+        ("absolute_reduction", 2030, 50.0),
+        ("net_zero", 2050, None),
+    }
+
+
+def test_intensity_and_no_year_is_not_a_target() -> None:
+    s = "We aim to cut the intensity of our emissions by about 50% by 2050 compared to 2016 levels."
+    (t,) = list(iter_sentence_targets(s, 2))
+    assert t.type == "intensity_reduction" and t.base_year == 2016
+    assert list(iter_sentence_targets("We aim to reduce emissions significantly.", 1)) == []
+
+
+def test_dedupe_keeps_best_cited() -> None:
+    a = next(iter(iter_sentence_targets("We will reach net zero by 2050.", 30)))
+    b = next(iter(iter_sentence_targets("Our target is net zero by 2050 for Scope 1 and 2.", 5)))
+    assert dedupe_targets([a, b]) == [b]
+
+
+def test_rio_tinto_targets() -> None:
+    targets = extract_targets(esglens.read(shared_report("riotinto-2023-climate-change.pdf")))
+    assert any(
+        t.type == "absolute_reduction"
+        and t.target_year == 2030
+        and t.reduction_pct == 50
+        and t.page == 3
+        for t in targets
+    )
+    assert any(t.type == "net_zero" and t.target_year == 2050 for t in targets)
