@@ -16,7 +16,7 @@ REQUIRED = {
 def test_taxonomy_covers_required_topics_with_framework_references() -> None:
     topics = load_topics()
     ids = {t.id for t in topics}
-    assert REQUIRED <= ids
+    assert ids >= REQUIRED
     assert len(ids) == len(topics) >= 25
     assert {t.pillar for t in topics} == {"E", "S", "G"}
     for t in topics:
@@ -25,7 +25,8 @@ def test_taxonomy_covers_required_topics_with_framework_references() -> None:
 
 
 def test_tokenize_folds_plurals_and_subscripts() -> None:
-    assert tokenize("Emissions of CO₂ by communities") == ["emission", "of", "co2", "by", "community"]
+    expected = ["emission", "of", "co2", "by", "community"]
+    assert tokenize("Emissions of CO₂ by communities") == expected
 
 
 def test_keywords_match_whole_tokens_only() -> None:

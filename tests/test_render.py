@@ -8,13 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.test_compose import ACME_PAGES, acme_facts
 
 import esglens
 from esglens.compose import compose_overview, detect_company, detect_period
 from esglens.errors import ConfigError
 from esglens.model import Analysis
 from esglens.render import render_audio, render_html, render_markdown, render_pdf
+from tests.test_compose import ACME_PAGES, acme_facts
 
 GOLDEN = Path(__file__).parent / "golden"
 

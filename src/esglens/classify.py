@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import ClassVar
 
 import yaml
 
@@ -138,7 +139,18 @@ class TopicScorer:
             lengths += len(tokens)
         self._avglen = lengths / self._n if self._n and lengths else 60.0
 
+    _seen: ClassVar[dict[tuple[str, ...], Counter[tuple[str, ...]]]] = {}
+
     def _phrases(self, tokens: Sequence[str]) -> Counter[tuple[str, ...]]:
+        key = tuple(tokens)
+        if key in self._seen:  # the taxonomy is fixed, so phrase counts can be shared
+            return self._seen[key]
+        if len(self._seen) > 50_000:
+            self._seen.clear()
+        self._seen[key] = found = self._count(key)
+        return found
+
+    def _count(self, tokens: Sequence[str]) -> Counter[tuple[str, ...]]:
         found: Counter[tuple[str, ...]] = Counter()
         for pos, tok in enumerate(tokens):
             for phrase, _, _ in self._index.get(tok, ()):

@@ -116,10 +116,21 @@ _CONNECTOR = re.compile(
     r"meanwhile|likewise|similarly)\s*,\s*", re.I)
 
 
-def clean_sentence(text: str) -> str:
-    """Strip bullets, footnote marks, PDF hyphenation and leading connectors from a sentence."""
+_CAPS_LEAD = re.compile(r"^(?:[A-Z][A-Z&’'\-]+\s+)+(?=[A-Z][a-z])")  # "ANTI-CORRUPTION The"
+
+
+def clean_sentence(text: str, headings: Sequence[str] = ()) -> str:
+    """Strip bullets, footnote marks, PDF hyphenation, leading connectors and a heading glued
+    to the front of a sentence (``headings`` are the short heading lines of its page)."""
     text = _SUPERSCRIPT.sub("", text)
+    text = re.sub(r"(?<=[a-z%])\(\d{1,2}\)", "", text)  # "levels(6)": a footnote reference
     text = _BULLET.sub("", text)
+    for heading in headings:
+        rest = text[len(heading) + 1 :]
+        if text.startswith(heading + " ") and rest[:1].isupper() and len(rest.split()) >= 8:
+            text = rest
+            break
+    text = _CAPS_LEAD.sub("", text)
     text = re.sub(r"([a-z])- (?!and\b|or\b|to\b)([a-z])", r"\1\2", text)
     text = re.sub(r"\s+", " ", text).strip()
     m = _CONNECTOR.match(text)
@@ -137,22 +148,29 @@ def _is_boilerplate(text: str) -> bool:
     return _data()[1]["reject_re"].search(text.lower()) is not None
 
 
+_START = re.compile(r"[“\"‘(]?[A-Z]")
+_GLUED = re.compile(r"[a-z][A-Z][a-z]")
+_DIGIT_WORD = re.compile(r"\S*\d\S*")
+# two dots, digits split by a space ("201 9", a footnote "41" before "8.7"), a mid-sentence list
+_DEBRIS = re.compile(r"\.\s*\.|(?<![\d,.])\d+ \d(?!\d{2}\b)|\s[–-] [A-Z]|:\s{2,}")
+
+
 def _is_shaped(text: str) -> bool:
     """Sentence shape: capital start, full stop, 8-60 words, not mostly digits or capitals."""
     words = text.split()
-    if not 8 <= len(words) <= 60 or not re.match(r"[“\"‘(]?[A-Z]", text):
+    if not 8 <= len(words) <= 60 or not _START.match(text):
         return False
     if not text.endswith(".") or text.endswith(("..", "e.g.", "i.e.", "etc.")):
         return False
-    if any(ch in text for ch in ("|", "…", "__", "\t")) or re.search(r"\.\s*\.", text):
+    if any(ch in text for ch in ("|", "…", "__", "\t", "•")) or _DEBRIS.search(text):
         return False
     if text.count("(") != text.count(")") or text.count("“") != text.count("”"):
         return False
-    digits = sum(bool(re.search(r"\d", w)) for w in words)
+    digits = len(_DIGIT_WORD.findall(text))
     caps = sum(w.isupper() and len(w) > 1 for w in words)
     if digits > 0.4 * len(words) or caps > 0.3 * len(words):
         return False
-    if any(len(w) > 30 for w in words) or re.search(r"[a-z][A-Z][a-z]", text.replace("Mc", "")):
+    if any(len(w) > 30 for w in words) or _GLUED.search(text.replace("Mc", "")):
         return False
     return sum(w[0].isupper() for w in words[1:]) <= 0.5 * len(words)  # else a heading
 
@@ -218,7 +236,8 @@ def third_person(text: str, company: str) -> str:
                 if word != "we":
                     out.append(" " + ("is" if word.endswith("re") else "has"))
                 rest = text[pos:]
-                skip = re.match(r"((?:\s+(?:" + "|".join(rules["adverbs"]) + r"))*)\s+([A-Za-z]+)", rest)
+                adverbs = "|".join(rules["adverbs"])
+                skip = re.match(r"((?:\s+(?:" + adverbs + r"))*)\s+([A-Za-z]+)", rest)
                 if skip and word == "we":
                     out.append(skip.group(1) + " " + _third_person_verb(skip.group(2)))
                     pos += skip.end()
@@ -237,7 +256,20 @@ def third_person(text: str, company: str) -> str:
 # --------------------------------------------------------------------------- identity
 
 
+_COMPANY: dict[str, str] = {}
+
+
 def detect_company(doc: Document) -> str:
+    """The reporting company's name (cached per document; see ``_detect_company``)."""
+    key = doc.sha256 + doc.path
+    if key not in _COMPANY:
+        if len(_COMPANY) > 256:
+            _COMPANY.clear()
+        _COMPANY[key] = _detect_company(doc)
+    return _COMPANY[key]
+
+
+def _detect_company(doc: Document) -> str:
     """The reporting company's name, as most often spelled in the body ("BHP", "Rio Tinto").
 
     Candidates are runs of capitalised words; they score for appearing in running headers,
@@ -285,7 +317,8 @@ def detect_company(doc: Document) -> str:
     top = sorted(scores, key=lambda k: -scores[k])[:40]
     for key in top:  # prefer "Rio Tinto" over "Tinto" when they mostly occur together
         for longer in top:
-            if key != longer and f" {key} " in f" {longer} " and scores[longer] >= 0.6 * scores[key]:
+            inside = f" {key} " in f" {longer} "
+            if key != longer and inside and scores[longer] >= 0.6 * scores[key]:
                 scores[longer] = max(scores[longer], scores[key])
     best = max(scores, key=lambda k: (scores[k], len(k)))
     forms = spelled[best]
@@ -333,17 +366,43 @@ def _fill(template: str, **values: object) -> str:
     return text[0].upper() + text[1:]
 
 
+_SCALE_WORDS = {"x1000": "thousand", "x1e+03": "thousand", "x1e+06": "million",
+                "x1e+09": "billion", "x1": ""}
+
+
 def _printed(m: Metric) -> tuple[str, str]:
-    """The value and unit as the report printed them, else as normalised."""
+    """The value and unit as the report printed them (a "x1000" scale read as "thousand")."""
     if m.raw_value:
-        return m.raw_value, m.raw_unit or m.unit
+        unit = m.raw_unit or m.unit
+        scale, _, rest = unit.partition(" ")
+        if scale in _SCALE_WORDS:
+            unit = f"{_SCALE_WORDS[scale]} {rest}".strip()
+        if unit.split()[-1:] in (["rate"], ["ratio"]):
+            unit = " ".join(unit.split()[:-1])
+        return m.raw_value, unit
     value = f"{m.value:,.0f}" if m.value >= 100 else f"{m.value:,.2f}".rstrip("0").rstrip(".")
     return value, m.unit
 
 
-def _unit(unit: str) -> str:
+def _unit(unit: str, value: str = "") -> str:
+    """The unit as printed after a value: none for counts or when the value carries it."""
     unit = unit.strip()
+    if unit.lower() in _data()[0]["metric"]["count_units"] or (unit and value.endswith(unit)):
+        return ""
     return unit if unit in ("%", "") else " " + unit
+
+
+def _metric_label(m: Metric) -> str:
+    """The KPI catalog's label when the extract stage has one, else the report's row label."""
+    label = m.label
+    try:
+        from .extract.catalog import kpi_by_id
+
+        kpi = kpi_by_id().get(m.metric)
+        label = kpi.label if kpi is not None else label
+    except ImportError:  # the catalog is optional for composing
+        pass
+    return label[0].upper() + label[1:] if label else m.metric
 
 
 def _metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]:
@@ -363,21 +422,21 @@ def _metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence
     for metric_id in sorted(by_id, key=rank)[:12]:
         series = sorted(by_id[metric_id], key=lambda m: m.period, reverse=True)
         cur = series[0]
-        label = cur.label[0].upper() + cur.label[1:]
-        verb = "were" if re.search(r"[^s]s$", label.split()[-1]) else "was"
+        label = _metric_label(cur)
+        head = re.sub(r"\s*\(.*?\)", "", label).split() or [label]
+        verb = "were" if re.search(r"[^s]s$", head[-1]) else "was"
         value, unit = _printed(cur)
         cites = [Citation(page=cur.page, quote=cur.quote)]
         if unit.lower() in tpl["count_units"]:
-            unit = ""
             verb = "numbered"
-        text = _fill(tpl["sentence"], label=label, verb=verb, value=value, unit=_unit(unit),
-                     period=cur.period)
+        text = _fill(tpl["sentence"], label=label, verb=verb, value=value,
+                     unit=_unit(unit, value), period=cur.period)
         prev = next((m for m in series[1:] if m.unit == cur.unit and m.period != cur.period), None)
         if prev is not None:
             pv, pu = _printed(prev)
             longer = _fill(tpl["with_previous"], label=label, verb=verb, value=value,
-                           unit=_unit(unit), period=cur.period, prev_value=pv,
-                           prev_unit=_unit(pu), prev_period=prev.period)
+                           unit=_unit(unit, value), period=cur.period, prev_value=pv,
+                           prev_unit=_unit(pu, pv), prev_period=prev.period)
             pc = cites + ([Citation(prev.page, prev.quote)] if prev.page != cur.page else [])
             candidate = Sentence(longer, tuple(pc))
             if verify_sentence(candidate, doc):
@@ -392,8 +451,14 @@ def _target_sentences(targets: Sequence[Target], doc: Document, company: str) ->
     tpl = _data()[0]["target"]
     out: list[Sentence] = []
     seen: set[str] = set()
+    seen_keys: set[tuple[object, ...]] = set()
     for t in sorted(targets, key=lambda t: (-t.confidence, t.target_year or 9999, t.page)):
-        scope = f"{t.scope} " if t.scope else ""
+        scope = ""
+        if t.scope:
+            scopes = [x.strip() for x in re.split(r"[+,&]|\band\b", t.scope) if x.strip()]
+            plural = "Scopes" if len(scopes) > 1 else "Scope"
+            scope = (f"{plural} {' and '.join(scopes)} " if all(x.isdigit() for x in scopes)
+                     else f"{t.scope} ")
         metric = (t.metric or "emissions").replace("_", " ")
         text = None
         if t.type in ("net_zero", "net-zero", "carbon_neutral") and t.target_year:
@@ -410,8 +475,10 @@ def _target_sentences(targets: Sequence[Target], doc: Document, company: str) ->
             if not is_prose(quote) and not (quote.endswith(".") and 6 <= len(quote.split()) <= 60):
                 continue
             sent = Sentence(third_person(quote, company), cite)
-        if sent.text.lower() not in seen:
+        fact = (t.type, t.scope, t.target_year, t.reduction_pct)
+        if sent.text.lower() not in seen and fact not in seen_keys:
             seen.add(sent.text.lower())
+            seen_keys.add(fact)
             out.append(sent)
     return out[:10]
 
@@ -419,11 +486,16 @@ def _target_sentences(targets: Sequence[Target], doc: Document, company: str) ->
 def _claim_sentences(claims: Sequence[Claim], doc: Document, company: str) -> list[Sentence]:
     """One sentence per flagged claim, quoting it and naming why an analyst should check it."""
     out = []
+    per_reason: dict[str, int] = {}
     for c in claims:
         text = clean_sentence(c.text).rstrip(".")
-        if not 4 <= len(text.split()) <= 45:
+        if not 4 <= len(text.split()) <= 40 or not _START.match(text) or "“" in text:
             continue
-        sentence = _fill(_data()[0]["claim"], company=company, text=text, reason=c.reason.rstrip("."))
+        if per_reason.get(c.reason, 0) >= 3:
+            continue
+        per_reason[c.reason] = per_reason.get(c.reason, 0) + 1
+        sentence = _fill(_data()[0]["claim"], company=company, text=text,
+                         reason=c.reason.rstrip("."))
         out.append(Sentence(sentence, (Citation(page=c.page, quote=c.text),)))
     return out[:8]
 
@@ -448,22 +520,33 @@ def _candidates(doc: Document, passages: Sequence[Passage], company: str) -> lis
     """Every prose sentence of every passage that passes the quality filters, scored."""
     pillar = {t.id: t.pillar for t in load_topics()}
     prose = [p for p in passages if not p.is_table]
-    scorer = TopicScorer(p.heading + " " + p.text for p in prose)
+    scorer = TopicScorer(tokenize(p.text) + tokenize(p.heading) for p in prose)  # as classify
     n_pages = max(doc.page_count, 1)
     seen: set[str] = set()
     out: list[Candidate] = []
+    headings: dict[int, list[str]] = {}
+    for page in doc.pages:  # short heading lines that PDF text flow glues onto a sentence
+        heads = {b.text.strip() for b in page.blocks
+                 if len(b.text.split()) <= 6 and not b.text.rstrip().endswith((".", ",", ";"))}
+        headings[page.number] = sorted(heads, key=len, reverse=True)
     for passage in prose:
         for raw in _split(passage.text):
-            quote = clean_sentence(raw)
+            quote = clean_sentence(raw, headings.get(passage.page, ()))
             key = quote.lower()
             if key in seen or not _is_shaped(quote) or is_dangling(quote):
                 continue
             seen.add(key)
             tokens = tokenize(quote)
             scores = scorer.score_tokens(tokens)
-            if not scores or _is_boilerplate(quote):
+            if not scores:
                 continue
             topic = max(scores, key=lambda t: scores[t])
+            if scores[topic] < MIN_TOPIC_SCORE and not _data()[0]["cues_re"]["identity"][0].search(
+                quote
+            ):
+                continue  # off-topic: skip the costlier checks below
+            if _is_boilerplate(quote):
+                continue
             cues = cue_score(quote)
             score = min(scores[topic], 3.0) + sum(cues.values())
             if passage.topics and passage.topics[0] == topic:
@@ -504,7 +587,9 @@ class _Picker:
                 return True
         return False
 
-    def pick(self, n: int, want: Callable[[Candidate], bool], per_topic: int = 2) -> list[Candidate]:
+    def pick(
+        self, n: int, want: Callable[[Candidate], bool], per_topic: int = 2
+    ) -> list[Candidate]:
         """Up to ``n`` best candidates for which ``want(candidate)`` is true.
 
         A first pass spreads the choice over topics and pages; a second fills what is left.
@@ -528,14 +613,19 @@ def _sentence(c: Candidate) -> Sentence:
     return Sentence(text=c.text, citations=(Citation(page=c.page, quote=c.quote),))
 
 
+def _in_pillar(pillar: str, quantified: bool = False) -> Callable[[Candidate], bool]:
+    """A filter for candidates of one ESG pillar (optionally only those with a quantity)."""
+    return lambda c: c.pillar == pillar and (c.quantified or not quantified)
+
+
 def _overview_sentences(picker: _Picker) -> list[Candidate]:
     """Who the company is, its headline commitment, then quantified E, S and G highlights."""
     out = picker.pick(1, lambda c: c.identity)
     out += picker.pick(1, lambda c: c.commitment and c.pillar == "E" and c.quantified)
     for pillar, n in (("E", 2), ("S", 2), ("G", 1)):
-        got = picker.pick(n, lambda c, p=pillar: c.pillar == p and c.quantified)
+        got = picker.pick(n, _in_pillar(pillar, quantified=True))
         if len(got) < n:
-            got += picker.pick(n - len(got), lambda c, p=pillar: c.pillar == p)
+            got += picker.pick(n - len(got), _in_pillar(pillar))
         out += got
     return out
 
@@ -565,14 +655,21 @@ def compose_overview(
     sections: dict[str, list[Sentence]] = {"ESG_overview": []}
     sections["ESG_overview"] = [_sentence(c) for c in _overview_sentences(picker)]
     for pillar, header in PILLAR_SECTION.items():
-        got = picker.pick(SECTION_SIZE, lambda c, p=pillar: c.pillar == p)
+        got = picker.pick(SECTION_SIZE, _in_pillar(pillar))
         sections[header] = [_sentence(c) for c in sorted(got, key=lambda c: c.page)]
     sections["Key metrics"] = _metric_sentences(metrics, doc)
     sections["Targets and commitments"] = _target_sentences(targets, doc, company)
     sections["Claims to watch"] = _claim_sentences(claims, doc, company)
     out = []
+    seen: set[str] = set()
     for header in SECTIONS:
-        kept = tuple(s for s in sections.get(header, []) if verify_sentence(s, doc))
+        kept_list = []
+        for s in sections.get(header, []):
+            norm = re.sub(r"\W+", " ", s.text.lower())
+            if norm not in seen and verify_sentence(s, doc):
+                seen.add(norm)
+                kept_list.append(s)
+        kept = tuple(kept_list)
         if kept or header in ("ESG_overview", *PILLAR_SECTION.values()):
             out.append(Section(header=header, sentences=kept))
     return Overview(sections=tuple(out), mode="extractive")

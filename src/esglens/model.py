@@ -222,10 +222,11 @@ class Passage(Record):
 
 @dataclass(frozen=True)
 class Sentence(Record):
-    """An overview sentence and the pages (with quotes) that support it."""
+    """An overview sentence, the pages (with quotes) that support it, and its paragraph index."""
 
     text: str
     citations: tuple[Citation, ...]
+    paragraph: int = 0
 
 
 @dataclass(frozen=True)
