@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 import esglens
 from esglens.extract import extract_metrics
 from esglens.extract.metrics import select_primary
@@ -66,8 +68,99 @@ def test_one_primary_per_key_with_reason() -> None:
     other = Metric(value=1.8e6, page=7, source="chart", confidence=0.55, **base)
     out = select_primary([prose, other, table])
     primaries = [m for m in out if m.primary]
-    assert primaries == [table.__class__(**{**table.to_dict(), "primary": True})]
+    assert len(primaries) == 1
     assert all(m.reason for m in out if not m.primary)
+
+
+def test_primary_cites_earliest_agreeing_page_with_best_value() -> None:
+    base = dict(
+        metric="ghg_scope1_2", label="Scope 1 and 2", unit="tCO2e", period="2023", quote="q"
+    )
+    table = Metric(value=32.6e6, page=39, source="table", confidence=0.9, **base)
+    tile = Metric(value=32.61e6, page=3, source="chart", confidence=0.55, **base)
+    later = Metric(value=32.6e6, page=7, source="text", confidence=0.6, **base)
+    other = Metric(value=1.9e6, page=2, source="text", confidence=0.6, **base)
+    out = select_primary([table, later, tile, other])
+    (primary,) = [m for m in out if m.primary]
+    assert primary.page == 3  # the first place the report states the figure
+    assert primary.value == 32.6e6 and primary.confidence == 0.9  # the best-ranked value
+    assert {m.page for m in out if not m.primary} == {2, 7, 39}
+    assert all(m.reason for m in out if not m.primary)
+
+
+def test_glued_scope_footnotes_resolve_to_scope() -> None:
+    from esglens.extract.catalog import match_kpi
+
+    for label, kpi in [
+        ("Scope 19 tonnes of CO2-e", "ghg_scope1"),
+        ("Scope 1° tonnes of CO2-e", "ghg_scope1"),
+        ("Scope 22", "ghg_scope2"),
+        ('Scope 2"! tonnes of CO2-e', "ghg_scope2"),
+        ("Scope 211", "ghg_scope2"),
+        ("Scope 37 tonnes of CO2-e", "ghg_scope3"),
+    ]:
+        found = match_kpi(label)
+        assert found is not None and found.id == kpi, label
+    row = split_row("Scope 211 tonnes CO2e 1,234 1,100")
+    assert row is not None and row.cells == ("1,234", "1,100")
+    got = {
+        (m.metric, m.period): m.value
+        for m in iter_table_metrics(
+            ["GHG Emission Unit 2019 2018", "Scope 37 tonnes of CO2-e 7.70 15.03"], 10, "2019"
+        )
+    }
+    assert got == {("ghg_scope3", "2019"): 7.7, ("ghg_scope3", "2018"): 15.03}
+
+
+def test_multi_year_table_with_unit_in_header() -> None:
+    lines = [
+        "Equity greenhouse gas emissions (Mt CO2e) 2023 2022 2021 2020 2019",
+        "Scope 1 emissions 23.3 22.7 22.9 23.0 23.1",
+        "Scope 2: Market-based emissions³ 9.3 9.6 10.1 10.4 9.9",
+        "Scope 3 emissions 578.1 583.9 558.3 576.2 –",
+    ]
+    got = {(m.metric, m.period): m.value for m in iter_table_metrics(lines, 39, "2023")}
+    assert got[("ghg_scope1", "2021")] == pytest.approx(22.9e6)
+    assert got[("ghg_scope2_market", "2023")] == pytest.approx(9.3e6)
+    assert got[("ghg_scope3", "2020")] == pytest.approx(576.2e6)
+    assert ("ghg_scope3", "2019") not in got  # "–" is an empty cell
+
+
+def test_prose_years_are_not_a_header() -> None:
+    lines = [
+        "We first set intensity targets in 2008, updated them from 2015 and achieved them in 2020.",
+        "Scope 1 and 2 Mt CO2e",
+        "Scope 1 23.3",
+    ]
+    got = [(m.metric, m.period, m.value) for m in iter_table_metrics(lines, 7, "2023")]
+    assert got == [("ghg_scope1", "2023", pytest.approx(23.3e6))]
+
+
+def test_headerless_two_value_row_reads_latest_first_at_low_confidence() -> None:
+    lines = ["Total workforce 59 67", "| Scope 37 tonnes of CO2-e 7.70 15.03"]
+    got = list(iter_table_metrics(lines, 17, "2019", latest_first=True))
+    assert [(m.metric, m.period, m.value) for m in got] == [
+        ("employees", "2019", 59),
+        ("ghg_scope3", "2019", 7.7),
+    ]
+    assert all(m.confidence < 0.6 for m in got)
+    assert list(iter_table_metrics(lines, 17, "2019")) == []
+
+
+def test_two_line_label_and_target_cells() -> None:
+    lines = [
+        "Siemens employees²⁰ Total",
+        "Sept. 30th No. (rounded) 327,000 320,000 2.2%",
+        "% of women in management positions 34.3% By 2027 34.5%",
+        "Other internal workforce²¹ Total Sept. 30th No. (rounded) 17,800 17,200 3.5%",
+    ]
+    got = list(iter_table_metrics(["FY 2024 FY 2023", *lines[:2]], 126, "2024"))
+    assert {(m.metric, m.period, m.value) for m in got} == {
+        ("employees", "2024", 327_000),
+        ("employees", "2023", 320_000),
+    }
+    pct = [(m.metric, m.value) for m in iter_table_metrics(lines[2:], 10, "2023")]
+    assert pct == [("women_management_share", 34.3)]
 
 
 def test_generated_pdf_table(make_pdf: Callable[..., Path]) -> None:

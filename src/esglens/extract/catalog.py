@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -84,13 +84,20 @@ def kpi_by_id() -> dict[str, Kpi]:
     return {k.id: k for k in load_catalog()}
 
 
+# "Scope 19", "Scope 211", "Scope 1°", "Scope 2"!": a scope number with a footnote glued on (text
+# layers without superscript fonts, OCR). GHG Protocol scopes are 1-3: the first digit is the scope.
+_GLUED_SCOPE = re.compile(r"\b(scopes?)\s*([123])(?:\d{1,2}|[°º\"'!*†‡]+)(?![\w.,])", re.I)
+
+
 def clean_label(text: str) -> str:
     """A label for matching: no footnote digits or "(5)" refs, plain CO2, single spaces."""
     s = plain(strip_footnotes(text))
+    s = _GLUED_SCOPE.sub(r"\1 \2 ", s)
     s = re.sub(r"\(\d{1,2}\)|\[[A-Z]\]", " ", s)
     return re.sub(r"\s+", " ", s).strip()
 
 
+@lru_cache(maxsize=8192)
 def match_kpi(label: str, context: str = "") -> Kpi | None:
     """The KPI a row label or clause names, or None; ``context`` only feeds the excludes."""
     s = clean_label(label)
@@ -103,10 +110,18 @@ def match_kpi(label: str, context: str = "") -> Kpi | None:
 
 @cache
 def prefilter() -> re.Pattern[str]:
-    """One cheap pattern over the catalog's ``prefilter`` stems: pages without it are skipped."""
+    """One cheap pattern over the catalog's ``prefilter`` stems, for LOWER-CASED text.
+
+    Case-insensitive alternations are slow in ``re``; lower-case once and use ``has_keyword``.
+    """
     text = resources.files("esglens.data").joinpath("kpis.yaml").read_text(encoding="utf-8")
     stems = yaml.safe_load(text)["prefilter"]
-    return re.compile("|".join(re.escape(s) for s in stems), re.I)
+    return re.compile("|".join(re.escape(str(s).lower()) for s in stems))
+
+
+def has_keyword(text: str) -> bool:
+    """True when ``text`` holds one of the catalog's prefilter stems (pages without are skipped)."""
+    return prefilter().search(text.lower()) is not None
 
 
 def convert(kpi: Kpi, unit: UnitMatch | None, value: float) -> tuple[float, str] | None:

@@ -15,8 +15,8 @@ from itertools import product
 
 from ..model import Document, Metric, Page
 from ..segment import split_sentences
-from .catalog import Kpi, clean_label, match_kpi, prefilter, sum_rules
-from .periods import YEAR, report_year, year_of
+from .catalog import Kpi, clean_label, has_keyword, match_kpi, sum_rules
+from .periods import YEAR, has_ascending_header, report_year, year_of
 from .quantity import iter_quantities, normalize_unit, parse_quantity
 from .tables import iter_table_metrics
 
@@ -25,9 +25,10 @@ PROSE_YEAR = 0.6
 PROSE_ASSUMED_YEAR = 0.45
 CHART_LABEL = 0.55
 MIN_PRIMARY = 0.5
+_DIGIT = re.compile(r"\d")
 _TARGET_WORDS = re.compile(
     r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|plan to|by (?:FY|fiscal )?20[3-5]\d|"
-    r"reduc\w+ by|forecast|expected|estimate[sd]?|avoid\w*|offset\w*|equivalent to|baseline)\b",
+    r"reduc\w+ by|forecast|expected|avoid\w*|offset\w*|equivalent to|baseline)\b",
     re.I,
 )
 
@@ -35,16 +36,17 @@ _TARGET_WORDS = re.compile(
 def iter_candidates(doc: Document) -> Iterator[Metric]:
     """Every metric value found, before primary selection."""
     year = report_year(doc)
-    keywords = prefilter()
+    latest_first = not has_ascending_header(doc)
     for page in doc.pages:
         text = page.body_text or page.text
-        if not re.search(r"\d", text) or not keywords.search(text):
+        if not re.search(r"\d", text) or not has_keyword(text):
             continue
         lines = [ln for ln in text.splitlines() if ln.strip()]
-        yield from iter_table_metrics(lines, page.number, year)
+        yield from iter_table_metrics(lines, page.number, year, latest_first)
         for table in page.tables:  # detected tables: a second reading of rows the text may split
             rows = [" ".join(c for c in row if c) for row in table.rows]
-            yield from iter_table_metrics([r for r in rows if r.strip()], page.number, year)
+            rows = [r for r in rows if r.strip()]
+            yield from iter_table_metrics(rows, page.number, year, latest_first)
         yield from _chart_labels(lines, page.number, year)
         yield from _prose(page, year)
 
@@ -55,9 +57,13 @@ def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Met
         return
     for n, line in enumerate(lines):
         if len(line) > 40:
+            yield from _inline_label(line, page, year)
             continue
         q = parse_quantity(line)
-        if q is None or q.unit == "%":
+        if q is None:
+            yield from _inline_label(line, page, year)
+            continue
+        if q.unit == "%":
             continue
         before = lines[n - 1] if n else ""
         after = lines[n + 1] if n + 1 < len(lines) else ""
@@ -85,17 +91,48 @@ def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Met
         )
 
 
+def _inline_label(line: str, page: int, year: str) -> Iterator[Metric]:
+    """A short line "label quantity" ("Operational emissions 32.6Mt CO2e"): a tile or key figure."""
+    if len(line) > 80 or year is None or not has_keyword(line):
+        return
+    found = list(iter_quantities(line))
+    if len(found) != 1 or found[0].end < len(line.rstrip(" .")) or found[0].quantity.unit == "%":
+        return
+    label = line[: found[0].start].rstrip(" :–-")
+    if not re.search(r"[A-Za-z]{3}", label) or YEAR.search(label) or len(label.split()) > 8:
+        return
+    q = found[0].quantity
+    kpi = match_kpi(label)
+    if kpi is None or not kpi.accepts_unit(q.unit):
+        return
+    yield Metric(
+        metric=kpi.id,
+        label=clean_label(label),
+        value=q.value,
+        unit=kpi.unit,
+        period=year,
+        page=page,
+        quote=line.strip(),
+        raw_value=q.raw,
+        raw_unit=q.unit,
+        basis=kpi.basis,
+        source="chart",
+        confidence=CHART_LABEL,
+    )
+
+
 def _prose(page: Page, year: str | None) -> Iterator[Metric]:
     """Sentences naming a KPI and a quantity in a fitting unit ("Scope 1 ... 23.3 Mt CO2e")."""
-    keywords = prefilter()
-    text = " ".join(b.text for b in page.blocks if not b.furniture and b.kind != "heading")
-    if keywords.search(text):
+    blocks = [b.text for b in page.blocks if not b.furniture and b.kind != "heading"]
+    # Only blocks with a number, or just before one (a sentence split over two blocks), can state
+    # a value: skipping the rest keeps sentence splitting off most of a long report.
+    digits = [bool(_DIGIT.search(t)) for t in blocks]
+    text = " ".join(
+        t for n, t in enumerate(blocks) if digits[n] or (n + 1 < len(blocks) and digits[n + 1])
+    )
+    if has_keyword(text):
         for sentence in split_sentences(text):
-            if (
-                len(sentence) > 600
-                or not keywords.search(sentence)
-                or _TARGET_WORDS.search(sentence)
-            ):
+            if len(sentence) > 600 or not has_keyword(sentence) or _TARGET_WORDS.search(sentence):
                 continue
             yield from _sentence_metrics(sentence, page.number, year)
 
@@ -109,7 +146,7 @@ def _sentence_metrics(sentence: str, page: int, year: str | None) -> Iterator[Me
         last_end = found.end
         after = sentence[found.end : found.end + 40]
         kpi = match_kpi(clause, after) or _last_kpi(sentence[: found.start], after)
-        if kpi is None or not kpi.accepts_unit(q.unit) or q.unit == "%":
+        if kpi is None or not kpi.accepts_unit(q.unit) or (q.unit == "%") != (kpi.unit == "%"):
             continue
         if re.match(r"\s*(?:of|in) (?:reductions?|savings?|abatement)", after):
             continue
@@ -151,9 +188,11 @@ def _last_kpi(prefix: str, after: str) -> Kpi | None:
 def select_primary(metrics: list[Metric]) -> list[Metric]:
     """One primary per (metric, period, basis, boundary); the others carry a ``reason``.
 
-    Preference: higher confidence (table > chart label > prose, explicit unit and year > assumed),
-    then values corroborated by other candidates, then the larger value (a total over its parts),
-    then the earlier page. Values below MIN_PRIMARY confidence are never primary.
+    The VALUE is the best-ranked candidate's: higher confidence (table > chart label > prose,
+    explicit unit and year > assumed), then values corroborated by other candidates, then the larger
+    value (a total over its parts), then the earlier page. The primary CITES the earliest page that
+    states that value (within 0.5 %): the first place the report gives the figure. Values below
+    MIN_PRIMARY confidence are never primary.
     """
     groups: dict[tuple[str, str, str | None, str | None], list[Metric]] = defaultdict(list)
     for m in metrics:
@@ -171,13 +210,28 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
                 replace(m, primary=False, reason="confidence too low to be primary") for m in ranked
             )
             continue
-        out.append(replace(best, primary=True, reason=None))
-        for m in ranked[1:]:
-            where = f"p.{best.page} {best.source}"
+        first = min(
+            (m for m in ranked if _close(m.value, best.value)),
+            key=lambda m: (m.page, -m.confidence),
+        )
+        out.append(
+            replace(
+                first,
+                value=best.value,
+                unit=best.unit,
+                confidence=best.confidence,
+                primary=True,
+                reason=None,
+            )
+        )
+        where = f"p.{first.page} {first.source}"
+        for m in ranked:
+            if m is first:
+                continue
             if _close(m.value, best.value):
                 why = (
                     f"duplicate of {where}"
-                    if m.source == best.source
+                    if m.source == first.source
                     else f"{m.source} restatement of {where}"
                 )
             else:

@@ -19,6 +19,7 @@ YEAR = re.compile(
     r"|(?<![\w])FY\s*'?(?P<short>\d{2})(?![\w%]|[.,]\d)",
     re.I,
 )
+_YEARISH = re.compile(r"(?:19[89]|20[0-5])\d|FY\s*'?\d{2}", re.I)
 
 
 def year_of(match: re.Match[str]) -> str:
@@ -42,6 +43,8 @@ def parse_period(text: str) -> str | None:
 
 def header_years(line: str) -> list[str] | None:
     """Column years when ``line`` is a table header: >= 2 years and no other number after them."""
+    if len(_YEARISH.findall(line)) < 2:  # cheap test before the full pattern
+        return None
     matches = list(YEAR.finditer(line))
     if len(matches) < 2:
         return None
@@ -50,6 +53,11 @@ def header_years(line: str) -> list[str] | None:
     if re.search(r"\d", rest):
         return None
     if len(re.findall(r"[A-Za-z]{3,}", rest)) > 4:
+        return None
+    for a, b in zip(matches, matches[1:], strict=False):  # columns sit side by side
+        if len(re.findall(r"[A-Za-z]{3,}", line[a.end() : b.start()])) > 1:
+            return None
+    if line.rstrip().endswith(".") and len(line.split()) > 8:  # a sentence, not a header
         return None
     years = [year_of(m) for m in matches]
     if len(set(years)) != len(years):
@@ -63,6 +71,23 @@ def single_header_year(line: str) -> str | None:
     if m and (m.group("prefix") or m.group("short")):
         return year_of(m)
     return None
+
+
+def has_ascending_header(doc: Document) -> bool:
+    """True when some table header lists years oldest first ("2020 2021 2022").
+
+    Without any, a header-less two-value row is read as (report year, prior year), the usual
+    order of comparison tables; with one, the column order of such rows is unknown.
+    """
+    for page in doc.pages:
+        for line in page.text.splitlines():
+            if (
+                len(line) < 120
+                and (years := header_years(line))
+                and years != sorted(years, reverse=True)
+            ):
+                return True
+    return False
 
 
 def report_year(doc: Document) -> str | None:

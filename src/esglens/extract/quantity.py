@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -40,6 +40,8 @@ _CO2E = re.compile(
 )
 _GLUED_MASS = re.compile(r"^(k?t|mt|gt|kg)(co2e?|co2|ghg)$", re.I)
 _GLUED_CASE = re.compile(r"^(Mt|MT|Gt|MMt)(?=CO|co|\s|$)")
+# OCR readings of a superscript/subscript digit: "CO,-e" (CO₂-e), "m?" / "m°" (m³).
+_OCR_UNIT = re.compile(r"\bCO[,.]\s*-\s*e\b|\bm[?°º](?=[\s/)]|$)", re.I)
 _FILLER = {"of", "metric", "emissions", "emission", "in", "the", "equivalent", "equivalents", "e"}
 
 
@@ -142,12 +144,14 @@ def clean_unit(text: str) -> str:
     """A printed unit folded for lookup: plain digits, CO2e spellings unified, fillers dropped."""
     s = text.replace("m³", "m3").replace("m²", "m2")
     s = plain(strip_footnotes(s))
+    s = _OCR_UNIT.sub(lambda m: "CO2-e" if m.group(0)[0] in "Cc" else "m3", s)
     s = _CO2E.sub(" co2e ", s)
     s = re.sub(r"[()\[\],:;]", " ", s)
     s = re.sub(r"\s+", " ", s).strip()
     return s
 
 
+@lru_cache(maxsize=8192)
 def normalize_unit(text: str) -> UnitMatch | None:
     """The canonical unit and factor for a printed unit ("Mt CO2-e" -> tCO2e x 1e6), or None.
 

@@ -22,6 +22,10 @@ from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, parse_number
 _CELL = re.compile(r"[<>~]?[-−–+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?%?[" + SUPERSCRIPTS + r"]*")
 _EMPTY = re.compile(r"(?:-|–|—|n/?a|n\.a\.|nm)", re.I)
 _LABEL_NUMBER = re.compile(r"(?:scopes?|category|cat|tier|and|&|\+|,)$", re.I)
+# The number after "Scope"/"Category": 1-2 digits, or a scope digit with a glued footnote ("211").
+_LABEL_DIGITS = re.compile(r"(?:\d{1,2}|[123]\d{2})[" + SUPERSCRIPTS + r"°º]*")
+_OCR_EDGE = re.compile(r"^[|/!]+\s*(?=[A-Za-z-])")  # OCR table rules read as "|" or "/"
+_TARGET_CELLS = re.compile(r"\s(?:by|target|goal|objective)\s+(?:FY\s*)?20\d\d\b.*$", re.I)
 _PAREN = re.compile(r"\(([^()]{2,70})\)?")
 
 
@@ -51,7 +55,7 @@ def split_row(line: str) -> Row | None:
     for start, end in reversed(runs):
         # "Scope 1 23.3": a small integer right after "Scope"/"Category" belongs to the label.
         while start < end and start > 0 and _LABEL_NUMBER.search(tokens[start - 1]):
-            if not re.fullmatch(r"\d{1,2}[" + SUPERSCRIPTS + r"]*", tokens[start]):
+            if not re.fullmatch(_LABEL_DIGITS, tokens[start]):
                 break
             start += 1
         while start < end and _EMPTY.fullmatch(tokens[start]) and start > 0:
@@ -95,8 +99,15 @@ def _is_year_value(cell: str) -> bool:
     return bool(re.fullmatch(r"(?:19[89]|20[0-6])\d", cell))
 
 
-def iter_table_metrics(lines: list[str], page: int, report_year: str | None) -> Iterator[Metric]:
-    """Metrics from the table-like lines of one page (see module docstring)."""
+def iter_table_metrics(
+    lines: list[str], page: int, report_year: str | None, latest_first: bool = False
+) -> Iterator[Metric]:
+    """Metrics from the table-like lines of one page (see module docstring).
+
+    ``latest_first``: a row of two values under no readable header (OCR often loses a header
+    printed on a coloured band) is read as (report year, prior year) at low confidence.
+    """
+    lines = [_OCR_EDGE.sub("", ln) for ln in lines]
     years: list[str] | None = None
     pending: list[str] = []
     context_unit: UnitMatch | None = None
@@ -117,6 +128,7 @@ def iter_table_metrics(lines: list[str], page: int, report_year: str | None) -> 
             if unit is not None:
                 context_unit = unit
             continue
+        line = _TARGET_CELLS.sub("", line)  # "34.3% By 2027 34.5%": the cells after are a target
         row = split_row(line)
         if row is None:
             if len(line) < 90:
@@ -132,16 +144,29 @@ def iter_table_metrics(lines: list[str], page: int, report_year: str | None) -> 
         if n and (re.match(r"\s*[a-z(]", row.label) or lines[n - 1].rstrip().endswith(":")):
             head = " ".join(t for t in lines[n - 1].split() if not _CELL.fullmatch(t))
             row = Row(head + " " + row.label, row.cells, row.suffix)
-        if not re.match(r"\s*[A-Za-z(•–-]", row.label):
+        if not re.match(r"\s*[A-Za-z(•–%-]", row.label):
             continue
         kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
+        if kpi is None and n and _is_label_line(lines[n - 1]):
+            # A label on its own line above its values ("Siemens employees Total" /
+            # "Sept. 30th No. (rounded) 327,000 320,000").
+            row = Row(lines[n - 1].strip() + " " + row.label, row.cells, row.suffix)
+            kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
         if kpi is None:
             continue
         unit = unit_in(row.label) or unit_in(row.label + " " + continuation[:40])
         explicit = unit is not None
         if unit is None:
             unit = context_unit
-        yield from _row_metrics(row, kpi.id, page, years, report_year, unit, explicit, line)
+        yield from _row_metrics(
+            row, kpi.id, page, years, report_year, unit, explicit, line, latest_first
+        )
+
+
+def _is_label_line(line: str) -> bool:
+    """A short text line with no value cell: the first line of a two-line table row."""
+    s = line.strip()
+    return 3 <= len(s) < 60 and split_row(s) is None and not re.search(r"[.:;]$", s)
 
 
 def _unit_line(line: str) -> UnitMatch | None:
@@ -165,6 +190,7 @@ def _row_metrics(
     unit: UnitMatch | None,
     explicit: bool,
     line: str,
+    latest_first: bool = False,
 ) -> Iterator[Metric]:
     from .catalog import kpi_by_id
 
@@ -180,11 +206,18 @@ def _row_metrics(
         pairs = list(zip(years, cells[: len(years)], strict=True))
         confidence = 0.9 if explicit else 0.85
     else:
-        real = [c for c in cells if c is not None and not c.endswith("%")]
-        if len(real) != 1 or report_year is None or parse_number(real[0]) == 0:
+        real = [c for c in cells if c is not None]
+        if not percent_kpi:
+            real = [c for c in real if not c.rstrip(SUPERSCRIPTS).endswith("%")]
+        if report_year is None or not real or parse_number(real[0].rstrip("%")) == 0:
+            return
+        if len(real) == 1:
+            confidence = 0.7 if explicit else 0.65
+        elif len(real) == 2 and len(cells) == 2 and latest_first:
+            confidence = 0.55 if explicit else 0.5
+        else:
             return
         pairs = [(report_year, real[0])]
-        confidence = 0.7 if explicit else 0.65
     for period, cell in pairs:
         if cell is None:
             continue
