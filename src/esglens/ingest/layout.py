@@ -19,6 +19,7 @@ _SUPERSCRIPT_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹˒"
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 # A row of values at the end of a line ("equivalent) 12.9 14.8 19.6"), even in one text run.
 _TRAILING_NUMBERS = re.compile(r"(?:\s[-–−(]?\d[\d.,]*%?\)?[¹²³⁴⁵⁶⁷⁸⁹⁰]*){2,}\s*$")
+_DIGITISH = set("0123456789.,")
 _NUMERIC = re.compile(r"^[\s\d.,%()+\-–−/$€£*x×<>~]+$")
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·\-–—]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Graph|Source|Sources|Note|Notes)\b[\s\d.:]", re.I)
@@ -110,7 +111,10 @@ def _join(segments: list[Segment]) -> str:
             and not (_is_cjk(out[-1]) and _is_cjk(piece[:1]))  # Chinese has no word spaces
         ):
             gap = seg.x0 - prev.x1
-            if gap > 0.2 * max(seg.size, prev.size, 1.0):
+            # Digits have wide side bearings (a "1" sits in a wide box): within a number, a gap
+            # up to about half an em is still no space ("41" + "8.7" is 418.7).
+            digits = out[-1] in _DIGITISH and piece[:1] in _DIGITISH
+            if gap > (0.45 if digits else 0.2) * max(seg.size, prev.size, 1.0):
                 out += " "
         out += piece
         prev = seg

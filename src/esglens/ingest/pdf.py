@@ -97,15 +97,31 @@ def iter_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
         starts: list[int | None] = []
         for left, bottom, right, top in rects:
             idx = textpage.get_index(left + 0.3, (top + bottom) / 2, 1.0, max(1.0, (top - bottom) / 2))
-            starts.append(idx if idx is not None and idx >= 0 else None)
+            if idx is None or idx < 0:
+                # A rect starting with a tiny glyph (".2") misses the probe: find its text instead.
+                piece = textpage.get_text_bounded(left, bottom, right, top).strip()
+                prev = next((s for s in reversed(starts) if s is not None), 0)
+                found = full.find(piece, prev) if piece else -1
+                idx = found if 0 <= found - prev < 400 else None
+            starts.append(idx)
         segments: list[Segment] = []
         ox, oy = ctypes.c_double(), ctypes.c_double()
         ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
+        consumed = 0  # characters before this index were already given to a segment
         for i, (left, bottom, right, top) in enumerate(rects):
             start = starts[i]
-            end = next((s for s in starts[i + 1 :] if s is not None), len(full))
-            if start is not None and start < end and end - start < 4000:
-                text = full[start:end]
+            if start is not None:
+                # A rect ends where the next rect that starts later begins; characters already
+                # given to an earlier, overlapping rect are not repeated ("16.2 .2").
+                end = next((s for s in starts[i + 1 :] if s is not None and s > start), len(full))
+                begin = max(start, consumed)
+                if begin >= end:
+                    continue
+                if end - begin < 4000:
+                    text = full[begin:end]
+                    consumed = end
+                else:
+                    text = textpage.get_text_bounded(left, bottom, right, top)
             else:
                 text = textpage.get_text_bounded(left, bottom, right, top)
             text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-")
