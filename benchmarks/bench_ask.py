@@ -10,7 +10,8 @@ Datasets (read in place from ../shared, never copied):
 
 hit@5 = share of questions with a gold page among the first 5 citations. Abstention is measured on
 questions clearly not about any report (should abstain) and on the dataset questions (should not).
-Needs openpyxl (bench-only). Usage: python benchmarks/bench_ask.py [--dense|--no-dense] [--cache-dir D]
+Needs openpyxl (bench-only).
+Usage: python benchmarks/bench_ask.py [--dense | --no-dense] [--cache-dir DIR] [-v]
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ def cfb_questions() -> list[tuple[Path, str, set[int]]]:
 def climretrieve_questions(docs: dict[Path, Document]) -> list[tuple[Path, str, set[int]]]:
     import openpyxl
 
-    wb = openpyxl.load_workbook(SHARED / "datasets/climretrieve/ClimRetrieve_base.xlsx", read_only=True)
+    wb = openpyxl.load_workbook(
+        SHARED / "datasets/climretrieve/ClimRetrieve_base.xlsx", read_only=True
+    )
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     gold: dict[tuple[Path, str], set[int]] = defaultdict(set)
     for row in rows[1:]:
@@ -131,8 +134,10 @@ def main() -> None:
             false_abstain += answer.abstained
             total += 1
             if args.verbose:
-                print(f"  {'HIT ' if hit else 'miss'} {path.name[:12]} gold={sorted(gold)} "
-                      f"cited={cited} {question[:70]}")
+                print(
+                    f"  {'HIT ' if hit else 'miss'} {path.name[:12]} gold={sorted(gold)} "
+                    f"cited={cited} {question[:70]}"
+                )
         hits = [h for v in per_report.values() for h in v]
         print(f"{name}: hit@{args.k} = {sum(hits) / len(hits):.3f} ({sum(hits)}/{len(hits)})")
         for report, v in sorted(per_report.items()):
@@ -146,8 +151,10 @@ def main() -> None:
     print(f"dense vectors: {dense}")
     for report in sorted(build_s):
         print(f"  {report}: read {read_s[report]:.2f}s, index {build_s[report]:.2f}s")
-    print(f"per-question latency (in process): median {statistics.median(latencies) * 1000:.1f} ms, "
-          f"max {max(latencies) * 1000:.1f} ms")
+    print(
+        f"per-question latency (in process): median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms"
+    )
     biggest = max(indexes, key=lambda p: len(indexes[p].chunks))
     code = (
         "import sys; from esglens.ask import answer_questions; "
@@ -157,8 +164,11 @@ def main() -> None:
     runs = []
     for _ in range(3):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, str(biggest),
-                        "What were Scope 1 emissions?", str(cache)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-c", code, str(biggest), "What were Scope 1 emissions?", str(cache)],
+            check=True,
+            capture_output=True,
+        )
         runs.append(time.perf_counter() - t)
     print(f"whole-process question on cached {biggest.name}: median {statistics.median(runs):.2f}s")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -11,12 +11,14 @@ distinctive terms) the answer abstains: ``answer`` is None and ``abstained`` tru
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .model import Citation, Document, Metric, Record
 from .retrieve import (
@@ -180,7 +182,7 @@ def ask(index: Index, question: str, k: int = 5, metrics: Sequence[Metric] = ())
         text = " ".join(_metric_sentence(m) for m in found)
     else:
         scored.sort(key=lambda t: -t[0])
-        chosen = []
+        chosen: list[tuple[str, int]] = []
         for _, sentence, page in scored:
             if sentence not in (s for s, _ in chosen):
                 chosen.append((sentence, page))
@@ -219,14 +221,24 @@ def _extract(doc: Document) -> tuple[Metric, ...]:
     return tuple(extract_metrics(doc))
 
 
-def get_index(
-    report: str | Path | Document, cache_dir: str | Path | None = None, dense: bool | None = None
-) -> Index:
-    """The report's index: loaded from ``cache_dir`` when cached (no PDF read), else built and saved.
+# read options that change the text a report yields (a cached index must match them)
+_CONTENT_OPTIONS = ("pages", "ocr_mode", "ocr_lang")
 
-    ``report`` is a PDF path or an already-read Document. Raises the InputError family of
+
+def get_index(
+    report: str | Path | Document,
+    cache_dir: str | Path | None = None,
+    dense: bool | None = None,
+    read_options: Mapping[str, Any] | None = None,
+) -> Index:
+    """The report's index: loaded from ``cache_dir`` if cached (no PDF read), else built and saved.
+
+    ``report`` is a PDF path or an already-read Document; ``read_options`` are keyword arguments
+    of ``esglens.read`` (pages, password, ocr_mode, ...). Raises the InputError family of
     ``esglens.read`` for unreadable PDFs.
     """
+    options = dict(read_options or {})
+    content = {k: options[k] for k in _CONTENT_OPTIONS if options.get(k) is not None}
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     if isinstance(report, Document):
         doc: Document | None = report
@@ -234,17 +246,19 @@ def get_index(
     else:
         doc, sha = None, file_sha256(report)
     cached = load_index(cache, sha)
-    if cached is not None and (dense is not True or cached.dense is not None):
+    if (
+        cached is not None
+        and cached.options == content
+        and (not dense or cached.dense is not None)
+    ):
         return cached
     if doc is None:
         from .ingest import read_document
 
-        doc = read_document(Path(report))  # type: ignore[arg-type]
-    index = build_index(doc, metrics=_extract(doc), dense=dense)
-    try:
+        doc = read_document(Path(report), **options)  # type: ignore[arg-type]
+    index = replace(build_index(doc, metrics=_extract(doc), dense=bool(dense)), options=content)
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed next time
         save_index(index, cache)
-    except OSError:
-        pass  # a read-only cache only costs speed next time
     return index
 
 
@@ -254,7 +268,13 @@ def answer_questions(
     k: int = 5,
     cache_dir: str | Path | None = None,
     dense: bool | None = None,
+    read_options: Mapping[str, Any] | None = None,
 ) -> list[Answer]:
-    """Answer each question about one report (read -> cached index -> answer), in order."""
-    index = get_index(report, cache_dir, dense=dense)
+    """Answer each question about one report (read -> cached index -> answer), in order.
+
+    ``dense=True`` builds (or requires) MiniLM chunk vectors, fused with BM25 when answering;
+    ``None``/``False`` use whatever the cache holds and build BM25 only. ``read_options`` are
+    passed to ``esglens.read`` when the report has to be read.
+    """
+    index = get_index(report, cache_dir, dense=dense, read_options=read_options)
     return [ask(index, q, k=k) for q in questions]

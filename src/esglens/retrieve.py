@@ -39,8 +39,8 @@ _STOP = frozenset(
     then there these they this those through to too under until up very was we were what when
     where which while who whom why will with would you your yes company companies company's
     according disclose disclosed disclosure report reported reporting provide detail details
-    specify highlight main characteristic characteristics fy if please describe explain
-    identify identified significant its""".split()
+    specify highlight main characteristic characteristics fy if please describe explain many much
+    identify identified significant its""".split()  # noqa: SIM905
 )
 _SUPERSCRIPT = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
@@ -48,7 +48,7 @@ _SCOPE = re.compile(r"\bscopes?\s*([123])((?:\s*(?:,|and|&|\+|/|-)\s*[123])*)")
 
 
 def _stem(word: str) -> str:
-    """A light suffix stripper (plurals, -ing/-ed, British -ise spellings), same for docs and queries."""
+    """A light suffix stripper (plurals, -ing/-ed, British -ise), same for docs and queries."""
     if len(word) <= 3 or word[0].isdigit():
         return word
     word = re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", word)
@@ -101,7 +101,9 @@ _GENERIC = frozenset(
     tokenize(
         "change business people products services growth market policy industry sector actions "
         "initiatives measures board pay income sales nature total use level way best point year "
-        "goal strategy opportunities value technology regulation risk acute chronic heat"
+        "goal strategy opportunities value technology regulation risk acute chronic heat per high "
+        "low well good direct create model internal double based located associations sold credit "
+        "advantage competitive price tax"
     )
 )
 
@@ -111,7 +113,7 @@ def domain_terms() -> frozenset[str]:
     """Sustainability-reporting vocabulary: every term of the synonym file minus generic words."""
     terms = {t for trigger, added in _synonyms() for t in (*trigger, *added)}
     terms |= set(tokenize("climate sustainability esg environmental social emissions carbon"))
-    return frozenset(terms - _GENERIC)
+    return frozenset(t for t in terms - _GENERIC if len(t) > 2 and not t[0].isdigit())
 
 
 def expand_query(question: str) -> dict[str, float]:
@@ -159,6 +161,7 @@ class Index:
     dense: np.ndarray | None = None  # (n_chunks, dim) unit vectors, float16
     metrics: tuple[Metric, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)  # read options that shaped the text
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term (unknown terms get the rarest possible value)."""
@@ -188,9 +191,10 @@ def build_index(
     passages: tuple[Passage, ...] | None = None,
     *,
     metrics: tuple[Metric, ...] = (),
-    dense: bool | None = None,
+    dense: bool = False,
 ) -> Index:
-    """Index ``doc`` for ``ask``. ``dense=None`` embeds when the semantic extra is installed."""
+    """Index ``doc`` for ``ask``; ``dense=True`` also embeds every chunk (needs the semantic extra,
+    raises ConfigError without it; ~10-60 s for a 170-page report on a laptop CPU)."""
     import time
 
     import bm25s
@@ -203,9 +207,9 @@ def build_index(
     s = bm.scores
     timings = {"bm25": round(time.perf_counter() - t0, 3)}
     vectors = None
-    from . import embed
+    if dense:
+        from . import embed
 
-    if dense or (dense is None and embed.is_available()):
         t1 = time.perf_counter()
         vectors = embed.encode([_chunk_text(c) for c in chunks]).astype(np.float16)
         timings["dense"] = round(time.perf_counter() - t1, 3)
@@ -267,6 +271,7 @@ def save_index(index: Index, cache_dir: str | Path) -> Path:
         "vocab": index.vocab,
         "metrics": [m.to_dict() for m in index.metrics],
         "timings": index.timings,
+        "options": index.options,
     }
     for name in ("indptr", "doc_ids", "weights"):
         np.save(path / f"{name}.npy", getattr(index, name))
@@ -294,7 +299,9 @@ def load_index(cache_dir: str | Path, sha256: str) -> Index | None:
     return Index(
         sha256=sha256,
         title=meta["title"],
-        chunks=tuple(Passage(page=p, text=t, heading=h, is_table=b) for p, t, h, b in meta["chunks"]),
+        chunks=tuple(
+            Passage(page=p, text=t, heading=h, is_table=b) for p, t, h, b in meta["chunks"]
+        ),
         vocab=meta["vocab"],
         indptr=arrays["indptr"],
         doc_ids=arrays["doc_ids"],
@@ -302,4 +309,5 @@ def load_index(cache_dir: str | Path, sha256: str) -> Index | None:
         dense=dense,
         metrics=tuple(Metric.from_dict(m) for m in meta["metrics"]),
         timings=meta.get("timings", {}),
+        options=meta.get("options", {}),
     )
