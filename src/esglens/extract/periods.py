@@ -96,19 +96,29 @@ def report_year(doc: Document) -> str | None:
     Years after the latest year seen in a table header are ignored (they are targets).
     """
     counts: Counter[str] = Counter()
+    # A report cannot state actuals for years after it was made: scenario tables headed
+    # "2030 2040 2050" must not make 2050 the reporting year.
+    made = re.match(r"D?:?(\d{4})", doc.metadata.get("CreationDate", "") or "")
+    bound = made.group(1) if made and "1990" <= made.group(1) <= "2100" else "9999"
     front = " ".join(p.text for p in doc.pages[:3]) + " " + doc.title + " " + doc.path
     for m in YEAR.finditer(front):
         counts[year_of(m)] += 1
     header_first: Counter[str] = Counter()
     for page in doc.pages:
         for line in page.text.splitlines():
-            if len(line) < 120 and (years := header_years(line)):
+            years = [y for y in header_years(line) or () if y <= bound]
+            ordered = sorted({int(y) for y in years})
+            # Reporting columns are consecutive years; "2030 2040 2050" is a scenario table.
+            if len(line) < 120 and years and (
+                len(ordered) == 1 or any(b - a == 1 for a, b in zip(ordered, ordered[1:]))
+            ):
                 header_first[max(years)] += 1
     if header_first:
         latest = max(header_first)
         for year, n in header_first.items():
             counts[year] += 3 * n
         counts = Counter({y: n for y, n in counts.items() if y <= latest})
+    counts = Counter({y: n for y, n in counts.items() if y <= bound})
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], y))
