@@ -1,15 +1,48 @@
 """esglens: grounded, page-cited ESG overviews, metrics, targets and answers from report PDFs.
 
 The public API is three verbs: ``read`` (PDF -> Document), ``analyze`` (-> Analysis with metrics,
-targets, claims and the overview) and ``ask`` (question -> cited answer).
+targets, claims and the overview) and ``ask`` (question -> cited answers). They are imported on
+first use, so ``esglens ask`` on a cached index starts without loading the PDF reader.
 """
 
 from __future__ import annotations
 
-from .analyze import analyze
+from typing import TYPE_CHECKING, Any
+
 from .errors import EsglensError
-from .ingest import read_document as read
 from .model import Analysis, Document, Metric, Page, Target
 
-__all__ = ["Analysis", "Document", "EsglensError", "Metric", "Page", "Target", "analyze", "read"]
+if TYPE_CHECKING:
+    from .analyze import analyze
+    from .ask import answer_questions as ask
+    from .ingest import read_document as read
+
+__all__ = [
+    "Analysis",
+    "Document",
+    "EsglensError",
+    "Metric",
+    "Page",
+    "Target",
+    "analyze",
+    "ask",
+    "read",
+]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Load the heavy verbs lazily (PEP 562)."""
+    if name == "read":
+        from .ingest import read_document
+
+        return read_document
+    if name == "analyze":
+        from .analyze import analyze
+
+        return analyze
+    if name == "ask":
+        from .ask import answer_questions
+
+        return answer_questions
+    raise AttributeError(f"module 'esglens' has no attribute {name!r}")
