@@ -180,3 +180,60 @@ def _real_facts(doc: Document) -> tuple[tuple[Metric, ...], tuple[Target, ...], 
         func = getattr(extract, fn, None)
         out.append(tuple(func(doc)) if func else ())
     return out[0], out[1], out[2]
+
+
+def test_well_formedness_filter_rejects_layout_debris() -> None:
+    from esglens.quality import why_malformed
+
+    assert why_malformed("ESG-secured supply chain based on − − Suppliers committed − − supplier "
+                         "commitment to the Supplier Code of Conduct 5.") is not None
+    assert why_malformed("Baseline at the end of FY 24 Ambitions Achieved residual emissions "
+                         "Siemens’ Business Conduct Guidelines every three years Governance 4.")
+    assert why_malformed("Results from the outside-in perspective were taken into account in "
+                         "order to introduce the outcome. double materiality principle.")
+    assert why_malformed("Its commitment is anchored in its Business Conduct Guidelines (BCGs) "
+                         "COMPLIANCE AND ETHICS.") == "all-caps run"
+    assert why_malformed("Sustainability Putting health and safety first, being environmentally "
+                         "responsible and supporting local communities.") == "no finite verb"
+    assert why_malformed("Acme reduced its Scope 1 emissions by 18% compared with 2019.") is None
+
+
+def test_off_target_sentences_are_not_prose_or_not_about_the_company() -> None:
+    from esglens.quality import subject_kind
+
+    assert not is_prose("In December, I attended the UN climate summit and came away concerned.")
+    assert not is_prose("Reasonable assurance is a high level of assurance, but is not a "
+                        "guarantee that it will always detect a material misstatement.")
+    assert not is_prose("Pureprint Ltd is FSC certified and ISO 14001 certified, printed on "
+                        "recycled paper.")
+    assert subject_kind("The Inflation Reduction Act provides financial incentives.", "Rio") == (
+        "other")
+    assert subject_kind("Siemens Stiftung is an internationally operating foundation.",
+                        "Siemens") == "affiliate"
+    assert subject_kind("In 2023, Siemens reduced its emissions by 20%.", "Siemens") == "company"
+    assert subject_kind("The Board approved the target.", "Acme") == "company"
+
+
+def test_metric_values_print_their_unit_once() -> None:
+    from esglens.facts import printed_value
+
+    m = Metric("ghg_scope1_2", "Scope 1 and 2", 32.6e6, "tCO2e", "2023", 6, "q",
+               raw_value="32.6Mt CO2e", raw_unit="tCO2e")
+    assert printed_value(m) == "32.6 Mt CO2e"
+    m = Metric("ghg_scope1", "Scope 1", 347000.0, "tCO2e", "2024", 6, "q",
+               raw_value="347", raw_unit="x1000 tCO2e")
+    assert printed_value(m) == "347 thousand tCO2e"
+    m = Metric("community_investment", "Community", 48.4e6, "EUR", "2024", 6, "q",
+               raw_value="48.4 million", raw_unit="EUR")
+    assert printed_value(m) == "€48.4 million"
+
+
+def test_overview_paragraphs_open_with_identity(acme: Document) -> None:
+    metrics, targets, claims = acme_facts()
+    overview = compose_overview(acme, (), metrics, targets, claims)
+    section = overview.section("ESG_overview")
+    assert section is not None
+    first = section.sentences[0]
+    assert first.text.startswith("Acme Industries is a leading global manufacturer")
+    paragraphs = [s.paragraph for s in section.sentences]
+    assert paragraphs == sorted(paragraphs) and 2 <= len(set(paragraphs)) <= 4

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from ..classify import TopicScorer, load_topics
 from ..model import Analysis, Section, Sentence
 
 OVERVIEW = "ESG_overview"
@@ -23,30 +22,18 @@ def cite_pages(sentence: Sentence) -> list[int]:
 
 
 def paragraphs(section: Section) -> list[list[Sentence]]:
-    """Group the overview's sentences into paragraphs: an opening pair, then one per ESG pillar.
+    """The section's sentences grouped by ``Sentence.paragraph``, in order.
 
-    The composer orders ESG_overview sentences as identity, commitment, E, S, G; a new paragraph
-    starts where the dominant pillar of consecutive sentences changes. Other sections are one
-    paragraph each.
+    The composer numbers ESG_overview paragraphs (who and headline commitment, achievements,
+    initiatives); other sections, and overviews rewritten without numbers, are one paragraph.
     """
-    sentences = list(section.sentences)
-    if section.header != OVERVIEW or len(sentences) <= 3:
-        return [sentences] if sentences else []
-    pillar = {t.id: t.pillar for t in load_topics()}
-    scorer = TopicScorer()
-
-    def pillar_of(s: Sentence) -> str:
-        scores = scorer.score(s.text)
-        return pillar[max(scores, key=lambda t: scores[t])] if scores else ""
-
-    out = [sentences[:2]]
-    last = None
-    for s in sentences[2:]:
-        p = pillar_of(s)
-        if last is not None and p != last and len(out[-1]) >= 2:
+    out: list[list[Sentence]] = []
+    last: int | None = None
+    for s in section.sentences:
+        if last is None or s.paragraph != last:
             out.append([])
         out[-1].append(s)
-        last = p
+        last = s.paragraph
     return out
 
 

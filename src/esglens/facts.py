@@ -1,0 +1,230 @@
+"""Template sentences from extracted facts: key metrics, targets and claims to watch.
+
+Values are written as the report printed them ("32.6 Mt CO2e", "347 thousand tCO2e"), so the
+number in every template sentence can be found on the page it cites (``verify_sentence``).
+Wording lives in ``data/templates.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .model import Citation, Claim, Document, Metric, Sentence, Target
+from .phrasing import clean_sentence, possessive, third_person, verify_sentence, wording
+from .quality import is_dangling, is_prose, mentions_company, subject_kind
+
+__all__ = ["claim_sentences", "headline_target", "metric_sentences", "printed_value",
+           "target_sentences"]
+
+_SCALE_WORDS = {"x1000": "thousand", "x1e+03": "thousand", "x1e+06": "million",
+                "x1e+09": "billion", "x1": ""}
+_CURRENCY = {"EUR": "€", "USD": "US$", "GBP": "£", "CAD": "C$", "AUD": "A$", "CNY": "RMB ",
+             "HKD": "HK$", "JPY": "¥", "CHF": "CHF "}
+_SCALES = ("thousand", "million", "billion", "trillion", "mn", "bn", "m", "k")
+
+
+def fill(template: str, **values: object) -> str:
+    """``template`` filled in, whitespace collapsed and the first letter capitalised."""
+    text = template.format(**values)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[0].upper() + text[1:]
+
+
+def _rate_unit(m: Metric) -> str:
+    """The unit of an intensity printed in its row label ("(tCO2e/t Cu-eq)"), else none."""
+    for inner in re.findall(r"\(([^()]*)\)", m.label):
+        if "/" in inner or " per " in f" {inner} ":
+            return inner.strip()
+    return ""
+
+
+def printed_value(m: Metric) -> str:
+    """The value with its unit, as readable text whose number is printed in the report.
+
+    A raw value that carries its own unit ("32.6Mt CO2e") keeps it, spaced ("32.6 Mt CO2e"); a
+    scale code ("x1e+06 tCO2e") becomes a word ("23.3 million tCO2e"); currencies get a symbol.
+    """
+    count_units = wording()[0]["metric"]["count_units"]
+    unit = (m.raw_unit or m.unit).strip()
+    scale, _, rest = unit.partition(" ")
+    if scale in _SCALE_WORDS:
+        scale_word, unit = _SCALE_WORDS[scale], rest
+    else:
+        scale_word = ""
+    if unit.split()[-1:] in (["rate"], ["ratio"]) or unit in ("rate", "ratio"):
+        unit = _rate_unit(m)
+    if unit.lower() in count_units or unit == "currency":
+        unit = ""
+    if not m.raw_value:
+        value = f"{m.value:,.0f}" if m.value >= 100 else f"{m.value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        value = re.sub(r"^([\d.,]+)([A-Za-z])", r"\1 \2", m.raw_value.strip())
+    words = value.split()
+    carried = [w for w in words[1:] if w.lower() not in _SCALES]
+    if any(c.isalpha() for c in "".join(carried)) or value.endswith("%"):
+        return value  # the report printed the unit with the number
+    value = " ".join([value, scale_word] if scale_word else [value])
+    if unit.upper() in _CURRENCY:
+        return _CURRENCY[unit.upper()] + value
+    if not unit:
+        return value
+    return value + unit if unit == "%" else f"{value} {unit}"
+
+
+def _label(m: Metric) -> tuple[str, str]:
+    """(subject, verb) for the metric sentence, from the KPI catalog label when there is one."""
+    label = m.label
+    try:
+        from .extract.catalog import kpi_by_id
+
+        kpi = kpi_by_id().get(m.metric)
+        label = kpi.label if kpi is not None else label
+    except ImportError:  # the catalog is optional for composing
+        pass
+    label = re.sub(r"\s*\((?:basis not stated|total)\)", "", label or m.metric).strip()
+    count = m.unit.lower() in wording()[0]["metric"]["count_units"]
+    if re.match(r"(?i)number of ", label):
+        label = label[len("number of "):]
+    if re.match(r"(?i)(women|men|female|male) in ", label) or re.match(r"(?i)share of ", label):
+        label = "the share of " + re.sub(r"(?i)^share of ", "", label)
+        label = label.replace("share of Women", "share of women")
+    head = re.sub(r"\s*\(.*?\)", "", label).split() or [label]
+    plural = bool(re.search(r"[^s]s$", head[-1])) and not label.startswith("the share")
+    verb = ("totalled" if "hours" in label.lower() else "numbered") if count else (
+        "were" if plural else "was")
+    return label[0].upper() + label[1:], verb
+
+
+def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]:
+    """"<label> was <value> in <period>[, compared with ...]" for primary metrics."""
+    tpl = wording()[0]["metric"]
+    order = tpl["order"]
+    by_id: dict[str, list[Metric]] = {}
+    for m in metrics:
+        if m.primary:
+            by_id.setdefault(m.metric, []).append(m)
+
+    def rank(metric_id: str) -> tuple[int, str]:
+        hits = [i for i, p in enumerate(order) if metric_id.startswith(p)]
+        return (hits[0] if hits else len(order), metric_id)
+
+    out = []
+    for metric_id in sorted(by_id, key=rank)[:12]:
+        series = sorted(by_id[metric_id], key=lambda m: m.period, reverse=True)
+        cur = series[0]
+        label, verb = _label(cur)
+        value = printed_value(cur)
+        cites = [Citation(page=cur.page, quote=cur.quote)]
+        text = fill(tpl["sentence"], label=label, verb=verb, value=value, period=cur.period)
+        prev = next((m for m in series[1:] if m.unit == cur.unit and m.period != cur.period), None)
+        if prev is not None:
+            longer = fill(tpl["with_previous"], label=label, verb=verb, value=value,
+                          period=cur.period, prev_value=printed_value(prev),
+                          prev_period=prev.period)
+            pc = cites + ([Citation(prev.page, prev.quote)] if prev.page != cur.page else [])
+            candidate = Sentence(longer, tuple(pc))
+            if verify_sentence(candidate, doc):
+                out.append(candidate)
+                continue
+        out.append(Sentence(text, tuple(cites)))
+    return out
+
+
+def is_own_target(t: Target, company: str) -> bool:
+    """True when the target's quote is the company's own commitment, not a law's or a peer's."""
+    quote = t.quote
+    own = (re.search(r"\b([Ww]e|[Oo]ur|us)\b", quote) or mentions_company(quote, company)
+           or re.match(r"(?i)targets?\b", quote))
+    return bool(own) and subject_kind(clean_sentence(quote), company) not in ("other", "affiliate")
+
+
+_NET_ZERO = ("net_zero", "net-zero", "carbon_neutral")
+
+
+def _target_rank(t: Target) -> tuple[object, ...]:
+    """Net zero first (the latest year: the whole commitment), then the surest and largest."""
+    net_zero = t.type in _NET_ZERO
+    year = -(t.target_year or 0) if net_zero else t.target_year or 9999
+    return (not net_zero, -t.confidence, -(t.reduction_pct or 0), year, t.page)
+
+
+def _states_net_zero(t: Target) -> bool:
+    """True when the quote itself ties net zero (or neutrality) to the target year."""
+    year = rf"\b(?:by|in|before|until) (?:FY ?)?{t.target_year}\b"
+    near = r"[^.;]{0,60}?"
+    pattern = rf"(net[- ]?zero|carbon[- ]neutral){near}{year}|{year}{near}(net[- ]?zero|neutral)"
+    return re.search(pattern, t.quote, re.I) is not None
+
+
+def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> list[Sentence]:
+    """A template sentence per distinct own target (net zero first), else its quote rewritten."""
+    tpl = wording()[0]["target"]
+    out: list[Sentence] = []
+    seen: set[str] = set()
+    seen_keys: set[tuple[object, ...]] = set()
+    for t in sorted(targets, key=_target_rank):
+        if not is_own_target(t, company):
+            continue
+        scope = ""
+        if t.scope:
+            scopes = [x.strip() for x in re.split(r"[+,&]|\band\b", t.scope) if x.strip()]
+            plural = "Scopes" if len(scopes) > 1 else "Scope"
+            scope = (f"{plural} {' and '.join(scopes)} " if all(x.isdigit() for x in scopes)
+                     else f"{t.scope} ")
+        metric = (t.metric or "emissions").replace("_", " ")
+        text = None
+        if t.type in _NET_ZERO and t.target_year and _states_net_zero(t):
+            text = fill(tpl["net_zero"], company=company, scope=scope, target_year=t.target_year)
+        elif t.reduction_pct is not None and t.target_year:
+            pct = f"{t.reduction_pct:g}"
+            key = "reduction" if t.base_year else "reduction_no_base"
+            text = fill(tpl[key], company=company, reduction_pct=pct, scope=scope,
+                        metric=metric, target_year=t.target_year, base_year=t.base_year)
+        cite = (Citation(page=t.page, quote=t.quote),)
+        sent = Sentence(text, cite) if text else None
+        if sent is None or not verify_sentence(sent, doc):
+            quote = clean_sentence(t.quote)
+            if not is_prose(quote) or is_dangling(quote):
+                continue
+            sent = Sentence(third_person(quote, company), cite)
+        fact = (t.type, t.scope, t.target_year, t.reduction_pct)
+        if sent.text.lower() not in seen and fact not in seen_keys:
+            seen.add(sent.text.lower())
+            seen_keys.add(fact)
+            out.append(sent)
+    return out[:10]
+
+
+def headline_target(targets: Sequence[Target], doc: Document, company: str) -> Sentence | None:
+    """The one commitment to lead with: net zero when set, else the largest dated reduction."""
+    lead = wording()[0]["target"]["headline"]
+    for s in target_sentences(targets, doc, company):
+        for verb, phrase in lead.items():
+            if s.text.startswith(f"{company} {verb} "):
+                text = fill(phrase, company=possessive(company)) + s.text[len(company) + len(verb)
+                                                                          + 1 :]
+                return Sentence(text, s.citations)
+    return None
+
+
+def claim_sentences(claims: Sequence[Claim], doc: Document, company: str) -> list[Sentence]:
+    """One sentence per flagged claim, quoting it and naming why an analyst should check it."""
+    out = []
+    per_reason: dict[str, int] = {}
+    for c in claims:
+        text = clean_sentence(c.text).rstrip(".")
+        if not 4 <= len(text.split()) <= 40 or not re.match(r"[A-Z]", text) or "“" in text:
+            continue
+        letters = [ch for ch in text if ch.isalpha()]
+        if sum(ch.isupper() for ch in letters) > 0.5 * len(letters):
+            continue  # a heading in capitals, not a claim
+        if subject_kind(text, company) in ("other", "affiliate"):
+            continue  # a peer's or a partner's statement, not the company's claim
+        if per_reason.get(c.reason, 0) >= 3:
+            continue
+        per_reason[c.reason] = per_reason.get(c.reason, 0) + 1
+        sentence = fill(wording()[0]["claim"], company=company, text=text,
+                        reason=c.reason.rstrip("."))
+        out.append(Sentence(sentence, (Citation(page=c.page, quote=c.text),)))
+    return out[:8]

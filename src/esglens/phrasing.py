@@ -1,0 +1,228 @@
+"""Sentence wording: the wording data, number grounding, cleaning and third-person rewriting.
+
+``verify_sentence`` is the grounding rule of the overview: every number a sentence prints must be
+printed on a page it cites (numbers are compared after normalising "1,234" == "1234" and
+"2.50" == "2.5"). ``clean_sentence`` removes PDF debris (bullets, footnote marks, hyphenation,
+headings glued to the front) and ``third_person`` turns the company's "we" into its name. Wording
+lives in ``data/templates.yaml`` and ``data/boilerplate.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .model import Document, Sentence
+
+__all__ = ["clean_sentence", "cue_score", "numbers_in", "possessive", "third_person",
+           "verify_sentence", "grammar_words", "wording"]
+
+
+@lru_cache(maxsize=1)
+def wording() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(templates.yaml, boilerplate.yaml) with the boilerplate patterns compiled once."""
+    files = resources.files("esglens.data")
+    tpl = yaml.safe_load(files.joinpath("templates.yaml").read_text("utf-8"))
+    bp = yaml.safe_load(files.joinpath("boilerplate.yaml").read_text("utf-8"))
+    bp["reject_re"] = re.compile("|".join(f"(?:{p})" for p in bp["reject"]))  # on lower()
+    tpl["cues_re"] = {k: (re.compile(v["pattern"], re.I), float(v["weight"]))
+                      for k, v in tpl["cues"].items()}
+    return tpl, bp
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def _canonical(num: str) -> str:
+    num = num.rstrip(".,")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", num):
+        num = num.replace(",", "")
+    if re.fullmatch(r"\d+\.\d+", num):
+        num = num.rstrip("0").rstrip(".")
+    return num.lstrip("0") or "0"
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers printed in ``text``, normalised so "1,234" == "1234" and "2.50" == "2.5"."""
+    out = set()
+    for m in _NUMBER.finditer(text):
+        raw = m.group().rstrip(".,")
+        out.add(_canonical(raw))
+        if "," in raw and not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+            out.update(_canonical(part) for part in raw.split(","))  # lists like "1,2"
+    return out
+
+
+_PAGE_NUMBERS: dict[tuple[str, int], set[str]] = {}
+
+
+def page_numbers(doc: Document, page: int) -> set[str]:
+    """Numbers on a 1-based PDF page of ``doc`` (cached per document hash and page)."""
+    key = (doc.sha256 + doc.path, page)
+    if key not in _PAGE_NUMBERS:
+        if len(_PAGE_NUMBERS) > 5000:
+            _PAGE_NUMBERS.clear()
+        _PAGE_NUMBERS[key] = numbers_in(doc.page(page).text)
+    return _PAGE_NUMBERS[key]
+
+
+def verify_sentence(sentence: Sentence, doc: Document) -> bool:
+    """True when the sentence is cited and every number in it is printed on a cited page."""
+    if not sentence.citations:
+        return False
+    found: set[str] = set()
+    for c in sentence.citations:
+        try:
+            found |= page_numbers(doc, c.page)
+        except IndexError:
+            return False
+    return numbers_in(sentence.text) <= found
+
+
+# --------------------------------------------------------------------------- sentences
+
+_BULLET = re.compile(r"^[\s–—•→►▪■·*\-−>✓]+")
+_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_CONNECTOR = re.compile(
+    r"^(in addition|additionally|furthermore|moreover|also|besides|as a result|in fact|"
+    r"importantly|notably|overall|in particular|at the same time|to this end|therefore|"
+    r"meanwhile|likewise|similarly)\s*,\s*", re.I)
+
+
+_CAPS_LEAD = re.compile(r"^(?:[A-Z][A-Z&’'\-]+\s+)+(?=[A-Z][a-z])")  # "ANTI-CORRUPTION The"
+
+
+def grammar_words(key: str) -> frozenset[str]:
+    """A closed word list from the ``grammar`` block of ``data/templates.yaml``."""
+    return frozenset(str(wording()[0]["grammar"][key]).split())
+
+
+# closed-class English words; real prose has roughly 40% of them, table debris almost none
+FUNCTION_WORDS = grammar_words("function_words")
+# capitalised words that open a clause: seen mid-sentence after a content word, they mark a
+# heading glued to the front of a paragraph ("Compensation and benefits The Group aims ...")
+CLAUSE_OPENERS = grammar_words("clause_openers")
+
+
+def _strip_glued_heading(text: str, company: str) -> str:
+    """Drop a short heading run into the sentence that follows it (up to 7 words)."""
+    words = text.split()
+    first = company.split()[0] if company.split() else ""
+    names = [n for n in {company, first if len(first) >= 4 else ""} if n]
+    heads = {n.split()[0] for n in names}
+    for i in range(1, min(8, len(words) - 8)):
+        word = words[i]
+        bare = word.rstrip("’'s") if word.endswith(("’s", "'s", "’")) else word
+        if word not in CLAUSE_OPENERS and bare not in heads:
+            continue
+        prev = words[i - 1]
+        if not prev.isalpha() or prev.lower() in FUNCTION_WORDS or not words[0][:1].isupper():
+            continue
+        rest = " ".join(words[i:])
+        has_verb = any(w.lower() in ("is", "are", "was", "were", "has", "have") for w in words[:i])
+        if (word in CLAUSE_OPENERS or any(rest.startswith(n) for n in names)) and not has_verb:
+            return rest
+    return text
+
+
+def clean_sentence(text: str, headings: Sequence[str] = (), company: str = "") -> str:
+    """Strip bullets, footnote marks, PDF hyphenation, leading connectors and a heading glued
+    to the front of a sentence (``headings`` are the short heading lines of its page; with
+    ``company`` a heading run into "<company> ..." or "The ..." is removed too)."""
+    text = _SUPERSCRIPT.sub("", text)
+    text = re.sub(r"(?<=[a-z%])\(\d{1,2}\)", "", text)  # "levels(6)": a footnote reference
+    text = _BULLET.sub("", text)
+    for heading in headings:
+        rest = text[len(heading) + 1 :]
+        if text.startswith(heading + " ") and rest[:1].isupper() and len(rest.split()) >= 8:
+            text = rest
+            break
+    text = _CAPS_LEAD.sub("", text)
+    text = re.sub(r"([a-z])- (?!and\b|or\b|to\b)([a-z])", r"\1\2", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if company:
+        text = _strip_glued_heading(text, company)
+    m = _CONNECTOR.match(text)
+    if m and len(text) > m.end():
+        text = text[m.end()].upper() + text[m.end() + 1 :]
+    return text
+
+
+def cue_score(text: str) -> dict[str, float]:
+    """Which salience cues (commitment, achievement, quantity, ...) a sentence has, by weight."""
+    out = {}
+    for name, (pattern, weight) in wording()[0]["cues_re"].items():
+        m = pattern.search(text)
+        if m and (name != "quantity" or not re.fullmatch(r"(19|20)\d\d", m.group().strip())):
+            out[name] = weight
+    return out
+
+
+def possessive(name: str) -> str:
+    """"Acme’s", "Siemens’": the possessive of a name."""
+    return name + ("’" if name.endswith("s") else "’s")
+
+
+def _third_person_verb(word: str) -> str:
+    rules = wording()[0]["third_person"]
+    low = word.lower()
+    if low in rules["irregular"]:
+        return str(rules["irregular"][low])
+    if (low in rules["unchanged"] or low.endswith(("ed", "ly", "s")) or not low.isalpha()
+            or word[0].isupper()):
+        return word
+    if low.endswith(("sh", "ch", "x", "z", "o")):
+        return word + "es"
+    if low.endswith("y") and low[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+_PRONOUN = re.compile(  # case-sensitive on purpose: "US" is a country, not "us"
+    r"\b([Ww]e(?:['’](?:re|ve))?|[Oo]ur (?:company|[Gg]roup|organi[sz]ation|business)|[Oo]urs|"
+    r"[Oo]ur|us|[Oo]urselves)\b")
+
+
+def third_person(text: str, company: str) -> str:
+    """Rewrite first-person company voice into the third person ("We aim" -> "Acme aims")."""
+    rules = wording()[0]["third_person"]
+    named = company.lower() in text.lower()
+    out: list[str] = []
+    pos = 0
+    for m in _PRONOUN.finditer(text):
+        word = m.group().lower().replace("’", "'")
+        start = m.start() == 0
+        out.append(text[pos : m.start()])
+        if word.startswith("our ") and len(word) > 4 or word in ("we", "we're", "we've", "us"):
+            repl = "it" if named else company
+            if word.startswith("our ") and named:
+                repl = "the " + word[4:]
+            out.append(repl[0].upper() + repl[1:] if start else repl)
+            named = True
+            pos = m.end()
+            if word.startswith("we"):
+                if word != "we":
+                    out.append(" " + ("is" if word.endswith("re") else "has"))
+                rest = text[pos:]
+                adverbs = "|".join(rules["adverbs"])
+                skip = re.match(r"((?:\s+(?:" + adverbs + r"))*)\s+([A-Za-z]+)", rest)
+                if skip and word == "we":
+                    out.append(skip.group(1) + " " + _third_person_verb(skip.group(2)))
+                    pos += skip.end()
+            continue
+        if word == "ourselves":
+            out.append("itself")
+        elif word in ("our", "ours"):
+            repl = "its" if named and not start else possessive(company)
+            out.append(repl[0].upper() + repl[1:] if start else repl)
+            named = True
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,221 @@
+"""Sentence quality: is a report sentence well formed, free of boilerplate and about the company?
+
+Report text arrives through PDF layout analysis, so a "sentence" may be table cells run together,
+a heading glued to a paragraph, or two sentences merged by a missed split. ``is_prose`` accepts
+only complete English sentences (shape, a finite verb, enough function words, no stray dashes or
+all-caps runs) that are not boilerplate (``data/boilerplate.yaml``). ``subject_kind`` tells
+whether a sentence's grammatical subject is the reporting company, another organisation or a
+common noun, so that policy context and other organisations' news stay out of the overview.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from .phrasing import CLAUSE_OPENERS, FUNCTION_WORDS, grammar_words, wording
+
+__all__ = ["has_finite_verb", "is_boilerplate", "is_dangling", "is_first_person_singular",
+           "is_prose", "is_shaped", "is_well_formed", "mentions_company", "subject_kind",
+           "why_malformed"]
+
+SubjectKind = Literal["company", "affiliate", "other", "none"]
+
+AUXILIARIES = grammar_words("auxiliaries")
+_IRREGULAR_PAST = grammar_words("irregular_past")
+# words that open an adverbial phrase before the subject ("In 2023, Acme ...")
+_LEAD = grammar_words("lead")
+# governance bodies and self-references that stand for the reporting company as a subject
+_SELF = grammar_words("self")
+_SELF_HEADS = grammar_words("self_heads")
+_SELF_REF = re.compile(
+    r"\b(?:it|its|itself|the (?:group|company|reit|board|business|organi[sz]ation|trust))\b", re.I
+)
+_START = re.compile(r"[“\"‘(]?[A-Z]")
+_GLUED = re.compile(r"[a-z][A-Z][a-z]")
+_DIGIT_WORD = re.compile(r"\S*\d\S*")
+# two dots, digits split by a space ("201 9", a footnote "41" before "8.7"), a mid-sentence list,
+# adjacent or typographic-minus dashes ("based on − − Suppliers"), "(%)" column headers
+_DEBRIS = re.compile(
+    r"\.\s*\.|(?<![\d,.])\d+ \d(?!\d{2}\b)|\s[–-] [A-Z]|:\s{2,}|[−–—-]\s+[−–—-]|(?:^|\s)−\s|"
+    r"\(%\)|\betc\.\s+[A-Z]|\d \.\d"
+)
+_CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:\s+(?:[A-Z]{2,}|AND|OF|&))+\b")
+_ABBREV = grammar_words("abbrev")
+_SCOPE_WORDS = grammar_words("scope_words")
+
+
+def is_prose(text: str, shaped: bool = False) -> bool:
+    """A complete, self-standing report sentence: no furniture, boilerplate or table debris.
+
+    ``shaped`` says ``is_shaped(text)`` is already known to hold (it is not tested again).
+    """
+    return ((shaped or is_shaped(text)) and is_well_formed(text)
+            and not is_first_person_singular(text) and not is_boilerplate(text))
+
+
+_I = re.compile(r"(?<![\w.])I\s+(?!and\b|or\b|to\b)[a-z]")
+
+
+def is_first_person_singular(text: str) -> bool:
+    """True for an author's own voice ("In December, I attended ..."): not the company's record."""
+    return _I.search(text) is not None
+
+
+def is_boilerplate(text: str) -> bool:
+    """Disclaimers, talk about the document, printer credits, assurance wording (by pattern)."""
+    return wording()[1]["reject_re"].search(text.lower()) is not None
+
+
+def is_shaped(text: str) -> bool:
+    """Sentence shape (the cheap test): capital start, full stop, 8-60 words, not mostly digits
+    or capitals, no table separators."""
+    words = text.split()
+    if not 8 <= len(words) <= 60 or not _START.match(text):
+        return False
+    if not text.endswith(".") or text.endswith(("..", "e.g.", "i.e.", "etc.")):
+        return False
+    if any(ch in text for ch in ("|", "…", "__", "\t", "•")) or _DEBRIS.search(text):
+        return False
+    if text.count("(") != text.count(")") or text.count("“") != text.count("”"):
+        return False
+    digits = len(_DIGIT_WORD.findall(text))
+    caps = sum(w.isupper() and len(w) > 1 for w in words)
+    if digits > 0.4 * len(words) or caps > 0.3 * len(words):
+        return False
+    if any(len(w) > 30 for w in words) or _GLUED.search(text.replace("Mc", "")):
+        return False
+    return sum(w[0].isupper() for w in words[1:]) <= 0.4 * len(words)  # else a heading
+
+
+def _bare(word: str) -> str:
+    return word.strip("“”\"‘’'(),;:.").lower()
+
+
+def why_malformed(text: str) -> str | None:
+    """The first reason the text is not a well-formed sentence, or None (for tests and tuning)."""
+    words = text.split()
+    if not words:
+        return "empty"
+    bare = [_bare(w) for w in words]
+    if sum(b in FUNCTION_WORDS for b in bare) < 0.2 * len(words):
+        return "few function words"
+    caps = _CAPS_RUN.search(text)
+    if caps and any(len(w) >= 5 for w in caps.group().split()):
+        return "all-caps run"
+    for m in re.finditer(r"(\S+)\.\s+([a-z])", text):
+        if _bare(m.group(1)).rstrip(".") not in _ABBREV and not re.search(r"\d$", m.group(1)):
+            return "lower case after a full stop"
+    for m in re.finditer(r"\b([a-z]{3,}|(?:19|20)\d\d)\.\s+[A-Z][a-z]", text):
+        if m.group(1) not in _ABBREV:
+            return "two sentences run together"
+    for prev, word in zip(words, words[1:], strict=False):
+        if (word in CLAUSE_OPENERS and re.fullmatch(r"[A-Za-z’'-]+", prev)
+                and prev.lower() not in FUNCTION_WORDS):
+            return "heading glued mid-sentence"
+    tail = re.search(r"(\S+) \d{1,2}\.$", text)
+    if tail and tail.group(1)[:1].isupper() and _bare(tail.group(1)) not in _SCOPE_WORDS:
+        return "trailing page or note number"
+    grams = [" ".join(bare[i : i + 4]) for i in range(len(bare) - 3)]
+    if len(grams) != len(set(grams)):
+        return "repeated words"
+    if not has_finite_verb(words):
+        return "no finite verb"
+    if bare[0].endswith("ed") and "," not in " ".join(words[:8]):
+        return "fragment opening with a participle"
+    return None
+
+
+def is_well_formed(text: str) -> bool:
+    """True when ``why_malformed`` finds nothing wrong."""
+    return why_malformed(text) is None
+
+
+def has_finite_verb(words: list[str]) -> bool:
+    """True when a word looks like a finite verb: an auxiliary, a past form or a 3rd-person -s."""
+    prev = ""
+    for i, w in enumerate(words):
+        b = _bare(w)
+        if b in AUXILIARIES or b in _IRREGULAR_PAST:
+            return True
+        if i and len(b) > 4 and b.endswith("ed") and w.islower():
+            return True
+        if (i and w.isalpha() and w.islower() and b.endswith("s")
+                and not b.endswith(("ss", "us", "is", "ics", "ous"))
+                and (prev[:1].isupper() and not prev.endswith(("’s", "'s", "’"))
+                     or _bare(prev) in ("it", "which", "that", "who", "also"))):
+            return True
+        prev = w
+    return False
+
+
+def is_dangling(text: str) -> bool:
+    """True when the sentence opens by pointing at something it does not contain ("This ...")."""
+    first = re.sub(r"[^a-z]", "", text.split()[0].lower()) if text else ""
+    return first in set(wording()[1]["dangling_openers"])
+
+
+def company_aliases(company: str) -> tuple[str, ...]:
+    """Spellings that name the company: the full name and a distinctive first word ("Acme")."""
+    names = [company]
+    first = company.split()[0] if company.split() else ""
+    if len(company.split()) > 1 and len(first) >= 4 and first[0].isupper():
+        names.append(first)
+    return tuple(names)
+
+
+def mentions_company(text: str, company: str) -> bool:
+    """True when the sentence names the company or refers back to it ("its", "the Group")."""
+    if any(re.search(rf"\b{re.escape(n)}\b", text) for n in company_aliases(company)):
+        return True
+    return _SELF_REF.search(text) is not None
+
+
+def subject_kind(text: str, company: str) -> SubjectKind:
+    """Who the main clause is about: the company, an affiliate of it ("Siemens Stiftung"),
+    another named organisation ("The Inflation Reduction Act"), or no proper noun ("none")."""
+    words = text.split()
+    start = 0
+    if words and _bare(words[0]) in _LEAD:
+        for i, w in enumerate(words[:18]):
+            if w.endswith(",") and i + 1 < len(words) and _bare(words[i + 1]) not in _LEAD:
+                start = i + 1  # the first comma that is not followed by another lead phrase
+                break
+    rest = words[start:]
+    if rest and _bare(rest[0]) in ("our", "we", "its", "it"):
+        return "company"
+    if rest and _bare(rest[0]) == "the":
+        rest = rest[1:]
+    run: list[str] = []
+    for i, w in enumerate(rest[:8]):
+        word = w.strip("“”\"‘(),;:.")
+        if word[:1].isupper():
+            run.append(word)
+            if w.endswith((",", ";", ":")) or re.search(r"[’']s?$", word):
+                break
+        elif word in ("of", "and", "for", "on", "&") and rest[i + 1 : i + 2] and rest[
+            i + 1
+        ][:1].isupper():
+            run.append(word)
+        else:
+            break
+    if not run:
+        return "none"
+    name = " ".join(run)
+    plain = re.sub(r"[’']s?$", "", name)
+    for alias in company_aliases(company):
+        if plain == alias or plain.startswith(alias + " ") and all(
+            _bare(w) in _SELF or _bare(w) in wording()[1]["legal_suffixes"]
+            for w in plain[len(alias):].split()
+        ):
+            return "company"
+        if plain.startswith(alias + " "):
+            return "affiliate"
+    if _bare(plain.split()[-1]) in _SELF_HEADS and all(
+            _bare(w) in _SELF or _bare(w) in ("of", "and", "the") for w in plain.split()):
+        return "company"
+    if len(run) == 1 and not run[0].isupper() and start == 0:
+        return "none"  # a common noun capitalised only because it opens the sentence
+    if len(run) == 1 and not run[0].isupper() and len(run[0]) > 1 and run[0][1:].islower():
+        return "none"
+    return "other"
