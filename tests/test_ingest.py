@@ -154,7 +154,8 @@ def test_build_blocks_of_nothing_is_empty():
 
 
 def test_json_round_trip_of_a_real_document(make_pdf):
-    doc = esglens.read(make_pdf("rt.pdf", [["Hello world text.", ("TABLE", [["a", "1", "2"], ["b", "3", "4"]])]]))
+    table = ("TABLE", [["a", "1", "2"], ["b", "3", "4"]])
+    doc = esglens.read(make_pdf("rt.pdf", [["Hello world text.", table]]))
     again = Document.from_dict(json.loads(json.dumps(doc.to_dict())))
     assert again == doc
 
@@ -263,7 +264,8 @@ def _needs_tesseract(lang: str = "eng") -> None:
 
 def test_image_only_page_is_ocred(make_pdf, tmp_path):
     _needs_tesseract()
-    src = make_pdf("src.pdf", [[("Water report", 18), "Water withdrawal was 187,354.6 cubic metres in 2019."]])
+    lines = [("Water report", 18), "Water withdrawal was 187,354.6 cubic metres in 2019."]
+    src = make_pdf("src.pdf", [lines])
     doc = esglens.read(_rasterise(src, tmp_path / "scan.pdf"))
     page = doc.pages[0]
     assert page.ocr

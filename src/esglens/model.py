@@ -12,7 +12,7 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 BBox = tuple[float, float, float, float]
 BlockKind = Literal["heading", "paragraph", "list", "caption", "footnote"]
@@ -26,8 +26,8 @@ def _load(tp: Any, value: Any) -> Any:
         return None
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        return _load(args[0], value) if len(args) == 1 else value
+        options = [a for a in get_args(tp) if a is not type(None)]
+        return _load(options[0], value) if len(options) == 1 else value
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
@@ -54,10 +54,11 @@ def _dump(value: Any) -> Any:
     return value
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 class Record:
     """Mixin giving frozen dataclasses a lossless ``to_dict`` / ``from_dict``."""
-
-    _hints: ClassVar[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of every field (this is exactly what ``--json`` prints)."""
@@ -66,10 +67,9 @@ class Record:
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any]) -> T:
         """Rebuild from ``to_dict`` output; unknown keys are ignored so newer JSON still loads."""
-        hints = cls.__dict__.get("_hints_cache")
+        hints = _HINTS.get(cls)
         if hints is None:
-            hints = typing.get_type_hints(cls)
-            setattr(cls, "_hints_cache", hints)
+            hints = _HINTS[cls] = typing.get_type_hints(cls)
         kwargs = {
             f.name: _load(hints[f.name], data[f.name])
             for f in dataclasses.fields(cls)  # type: ignore[arg-type]

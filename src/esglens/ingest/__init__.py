@@ -8,11 +8,11 @@ the whole document, and printed page labels are detected where the PDF or the fo
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import re
 import subprocess
 import time
 from collections import Counter
-import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 from ..errors import ConfigError, NoTextError, TimeLimitError, TooLargeError
 from ..model import Block, Document, Page
 from . import ocr
-from .layout import build_blocks
+from .layout import Segment, build_blocks
 from .pdf import has_images, iter_segments, open_pdf, page_label
 
 MAX_PAGES = 1000
@@ -234,6 +234,14 @@ def _read_pages(
     return out
 
 
+def _recognise_job(
+    job: tuple[int, bytes], options: tuple[str, str, float]
+) -> tuple[int, list[Segment]]:
+    """OCR one rendered page for the thread pool: (page index, word segments)."""
+    binary, lang, timeout = options
+    return job[0], ocr.recognise(job[1], binary, lang, timeout)
+
+
 def _ocr_pages(pdf, read, indexes, lang, started, time_limit, path):  # type: ignore[no-untyped-def]
     """OCR the pages at ``indexes``, two at a time (2 cores), rebuilding their blocks.
 
@@ -259,7 +267,7 @@ def _ocr_pages(pdf, read, indexes, lang, started, time_limit, path):  # type: ig
                 page.close()
             try:
                 results = list(
-                    pool.map(lambda job: (job[0], ocr.recognise(job[1], binary, lang, remaining)), batch)
+                    pool.map(_recognise_job, batch, [(binary, lang, remaining)] * len(batch))
                 )
             except subprocess.TimeoutExpired as exc:
                 raise TimeLimitError(f"{path}: OCR took over {time_limit:.0f} s — use --pages") from exc

@@ -145,7 +145,4 @@ def iter_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
 
 def has_images(page: pdfium.PdfPage) -> bool:
     """True when the page draws at least one image (a scanned page is one big image)."""
-    for obj in page.get_objects(max_depth=2):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            return True
-    return False
+    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
