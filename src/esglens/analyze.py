@@ -31,6 +31,8 @@ def analyze_document(
     *,
     llm_endpoint: str | None = None,
     llm_model: str | None = None,
+    llm_api_key: str | None = None,
+    llm_timeout: float = 60.0,
     progress: Progress = _noop,
     timings: dict[str, float] | None = None,
 ) -> Analysis:
@@ -61,7 +63,11 @@ def analyze_document(
         from .llm import rewrite_overview
 
         overview = timed(
-            "llm", 0.90, lambda: rewrite_overview(overview, doc, llm_endpoint, model=llm_model)
+            "llm",
+            0.90,
+            lambda: rewrite_overview(
+                overview, doc, llm_endpoint, model=llm_model, api_key=llm_api_key, timeout=llm_timeout
+            ),
         )
     progress("done", 1.0)
     return Analysis(

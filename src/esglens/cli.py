@@ -57,9 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output directory (analysis.json, overview.md/.html)")
     p.add_argument("--pdf", action="store_true", help="also write overview.pdf")
     p.add_argument("--audio", action="store_true", help="also write a spoken overview.wav (espeak-ng)")
-    p.add_argument("--llm", dest="llm_endpoint", metavar="URL",
+    p.add_argument("--llm", "--llm-endpoint", dest="llm_endpoint", metavar="URL",
                    help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (verified rewrite)")
     p.add_argument("--llm-model", help="model name to request from the endpoint")
+    p.add_argument("--llm-api-key", help="API key for the endpoint (default $OPENAI_API_KEY)")
+    p.add_argument("--llm-timeout", type=float, default=60.0, help="seconds per LLM request")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     for name, what in (("metrics", "ESG metrics with pages"), ("targets", "targets and commitments")):
@@ -184,7 +186,8 @@ def _run(args: argparse.Namespace) -> int:
         from .analyze import analyze, write_outputs
 
         progress = _progress_bar() if sys.stderr.isatty() and not args.no_progress else None
-        options = dict(_read_kwargs(args), llm_endpoint=args.llm_endpoint, llm_model=args.llm_model)
+        options = dict(_read_kwargs(args), llm_endpoint=args.llm_endpoint, llm_model=args.llm_model,
+                       llm_api_key=args.llm_api_key, llm_timeout=args.llm_timeout)
         analysis: Analysis = analyze(args.report, **({"progress": progress} if progress else {}),
                                      **options)
         written = write_outputs(analysis, args.out, pdf=args.pdf, audio=args.audio)
