@@ -148,8 +148,15 @@ def match_metrics(question: str, metrics: Sequence[Metric]) -> list[Metric]:
 
 
 def _metric_sentence(m: Metric) -> str:
-    verb = "were" if m.label.rstrip().endswith("s") else "was"
-    return f"{m.label} in {m.period} {verb} {_format_value(m.value, m.unit)} [p. {m.page}]."
+    """"Scope 3 emissions in 2023 were 578 million tCO2e [p. 30]." — the catalog's label, not
+    the row text the value was read from (which can carry other years and footnotes)."""
+    from .extract.catalog import kpi_by_id
+
+    kpi = kpi_by_id().get(m.metric)
+    label = kpi.label if kpi is not None else m.label
+    basis = f" ({m.basis}-based)" if m.basis and m.basis not in label.lower() else ""
+    verb = "were" if label.rstrip().endswith("s") or "emissions" in label.lower() else "was"
+    return f"{label}{basis} in {m.period} {verb} {_format_value(m.value, m.unit)} [p. {m.page}]."
 
 
 def ask(index: Index, question: str, k: int = 5, metrics: Sequence[Metric] = ()) -> Answer:
