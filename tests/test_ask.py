@@ -129,7 +129,7 @@ def test_ask_prose_answer_cites_pages_best_first(index) -> None:  # type: ignore
 
 def test_numeric_question_answered_from_metrics(index) -> None:  # type: ignore[no-untyped-def]
     answer = ask(index, "What were Scope 3 emissions in 2023?", metrics=METRICS)
-    assert answer.answer == "Scope 3 emissions in 2023 were 410,000 tCO2e [p. 3]."
+    assert answer.answer == "Scope 3 GHG emissions (total) in 2023 were 410,000 tCO2e [p. 3]."
     assert answer.citations[0] == Citation(
         page=3, quote="Scope 3 emissions (tCO2e) 410,000", score=1.0
     )
