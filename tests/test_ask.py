@@ -134,7 +134,7 @@ def test_numeric_question_answered_from_metrics(index) -> None:  # type: ignore[
         page=3, quote="Scope 3 emissions (tCO2e) 410,000", score=1.0
     )
     earlier = ask(index, "What were the Scope 1 emissions in FY2022?", metrics=METRICS)
-    assert earlier.answer == "Scope 1 emissions in 2022 were 25,100 tCO2e [p. 3]."
+    assert earlier.answer == "Scope 1 GHG emissions in 2022 were 25,100 tCO2e [p. 3]."
 
 
 def test_match_metrics_respects_scope_year_and_primary() -> None:
