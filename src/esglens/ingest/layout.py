@@ -20,6 +20,7 @@ _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uf
 # A row of values at the end of a line ("equivalent) 12.9 14.8 19.6"), even in one text run.
 _TRAILING_NUMBERS = re.compile(r"(?:\s[-–−(]?\d[\d.,]*%?\)?[¹²³⁴⁵⁶⁷⁸⁹⁰]*){2,}\s*$")
 _DIGITISH = set("0123456789.,")
+_CJK_ANY = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _NUMERIC = re.compile(r"^[\s\d.,%()+\-–−/$€£*x×<>~]+$")
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·\-–—]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Chart|Graph|Source|Sources|Note|Notes)\b[\s\d.:]", re.I)
@@ -119,7 +120,7 @@ def _join(segments: list[Segment]) -> str:
         out += piece
         prev = seg
     out = re.sub(r"\s+", " ", out).strip()
-    if any(_is_cjk(ch) for ch in out):  # OCR words of Chinese text arrive space-separated
+    if _CJK_ANY.search(out):  # OCR words of Chinese text arrive space-separated
         out = _CJK_SPACE.sub("", out)
     return out
 
