@@ -118,7 +118,8 @@ def write_outputs(
             json.dumps(analysis.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
         )
         (staging / "overview.md").write_text(render_markdown(analysis), encoding="utf-8")
-        (staging / "overview.html").write_text(render_html(analysis), encoding="utf-8")
+        href = Path(os.path.relpath(Path(analysis.path).resolve(), out.resolve())).as_posix()
+        (staging / "overview.html").write_text(render_html(analysis, pdf_href=href), encoding="utf-8")
         if pdf:
             from .render.pdf import render_pdf
 

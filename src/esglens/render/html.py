@@ -7,6 +7,7 @@ inline SVG bar chart with a title, a description and the same numbers as a data 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from pathlib import PurePath
 
@@ -28,8 +29,8 @@ figure{margin:1rem 0}figcaption{font-weight:600}
 
 
 def _link(analysis: Analysis, page: int) -> str:
-    name = escape(PurePath(analysis.path).name, quote=True)
-    return f"{name}#page={page}"
+    """Link to a PDF page; ``analysis.path`` is the report's href as seen from the HTML file."""
+    return f"{escape(analysis.path, quote=True)}#page={page}"
 
 
 def _cited(analysis: Analysis, sentence: Sentence) -> str:
@@ -104,15 +105,21 @@ def _metric_figures(analysis: Analysis) -> list[str]:
     return out
 
 
-def render_html(analysis: Analysis, *, lang: str = "en") -> str:
-    """The analysis as one standalone HTML5 page (inline CSS and SVG, no external assets)."""
+def render_html(analysis: Analysis, *, lang: str = "en", pdf_href: str | None = None) -> str:
+    """The analysis as one standalone HTML5 page (inline CSS and SVG, no external assets).
+
+    ``pdf_href`` is the report's path relative to where the HTML is written, so citation links
+    open the right page; by default the report's file name (the HTML beside the PDF).
+    """
+    analysis = replace(analysis, path=pdf_href or PurePath(analysis.path).name)
     period = f" ({escape(analysis.period)})" if analysis.period else ""
     title = f"ESG overview: {escape(analysis.company)}{period}"
     name = escape(PurePath(analysis.path).name)
+    href = escape(analysis.path, quote=True)
     body = [
         f"<header><h1>{title}</h1><p class=\"muted\">Source: "
         f"{escape(analysis.title) + ', ' if analysis.title else ''}"
-        f'<a href="{name}">{name}</a>, {analysis.page_count} pages. '
+        f'<a href="{href}">{name}</a>, {analysis.page_count} pages. '
         "Page numbers are PDF pages.</p></header>",
         "<main>",
     ]
