@@ -16,9 +16,7 @@ from tests.conftest import shared_report
 
 
 def _primary(metrics: tuple[Metric, ...], metric: str, period: str) -> Metric | None:
-    return next(
-        (m for m in metrics if m.primary and m.metric == metric and m.period == period), None
-    )
+    return next((m for m in metrics if m.primary and m.metric == metric and m.period == period), None)
 
 
 def test_footnote_superscripts_do_not_corrupt_label_or_value() -> None:
@@ -73,9 +71,7 @@ def test_one_primary_per_key_with_reason() -> None:
 
 
 def test_primary_cites_earliest_agreeing_page_with_best_value() -> None:
-    base = dict(
-        metric="ghg_scope1_2", label="Scope 1 and 2", unit="tCO2e", period="2023", quote="q"
-    )
+    base = dict(metric="ghg_scope1_2", label="Scope 1 and 2", unit="tCO2e", period="2023", quote="q")
     table = Metric(value=32.6e6, page=39, source="table", confidence=0.9, **base)
     tile = Metric(value=32.61e6, page=3, source="chart", confidence=0.55, **base)
     later = Metric(value=32.6e6, page=7, source="text", confidence=0.6, **base)
@@ -204,3 +200,108 @@ def test_siemens_caption_unit() -> None:
     assert s1 is not None and s1.value == 347_000 and s1.page == 67
     s12 = _primary(metrics, "ghg_scope1_2", "2024")
     assert s12 is not None and s12.value == 441_000
+
+
+# --------------------------------------------------------------------------- row groups (KPI annex)
+
+_ANNEX_HEADER = ["Fiscal year/ September 30 Unit", "FY 2024 FY 2023 +/– Standards"]
+
+
+def _by_key(lines: list[str], page: int = 123) -> dict[tuple[str, str], float]:
+    return {(m.metric, m.period): m.value for m in iter_table_metrics(lines, page, "2024")}
+
+
+def test_total_row_takes_group_label_on_the_line_before() -> None:
+    found = _by_key(
+        _ANNEX_HEADER
+        + [
+            "Energy consumption: primary & secondary energy",
+            "GRI 302-1, SASB",
+            "Total Fiscal year 1,000 gigajoule 9,012 9,115 −1.1% RT-EE-130a.1",
+            "Waste",
+            "Total Fiscal year 1,000 tons 345.5 261.0¹⁵ 32.4% GRI 306-3",
+            "Hazardous waste Fiscal year 1,000 tons 12.8 12.7 0.8% RT-EE-150a.1",
+        ]
+    )
+    assert found[("energy_consumption", "2024")] == pytest.approx(9012 * 1000 / 3.6)
+    assert found[("energy_consumption", "2023")] == pytest.approx(9115 * 1000 / 3.6)
+    assert found[("waste_generated", "2024")] == pytest.approx(345_500)
+    assert found[("waste_generated", "2023")] == pytest.approx(261_000)  # footnote dropped
+    assert 32.4 not in found.values() and -1.1 not in found.values()  # "+/–" column
+
+
+def test_total_row_takes_centred_group_label_below_it() -> None:
+    lines = _ANNEX_HEADER + [
+        "Occupational health & safety",
+        "Total Fiscal year No. 2 4 −50.0% GRI 403-9, WEF",
+        "Fatalities – work related",
+        "Temporary workers Fiscal year No. 0 0 GRI 403-9, WEF",
+        "Contractors Fiscal year No. 1 4 −75.0% GRI 403-9, WEF",
+        "Total Fiscal year No. 0.25 0.24 3.5% GRI 403-9, WEF",
+        "(LTIFR)Lost time injury frequency rate ⁴⁴ Temporary workers Fiscal year No. 0.45 0.30",
+        "Employees Fiscal year No. 0.22 0.23 −2.5% GRI 403-9, WEF",
+    ]
+    metrics = list(iter_table_metrics(lines, 133, "2024"))
+    found = {(m.metric, m.period): m.value for m in metrics}
+    assert found[("fatalities", "2024")] == 2
+    assert found[("ltifr", "2024")] == 0.25
+    # the row that carried the group label is a breakdown (temporary workers), not the KPI
+    assert [m.value for m in metrics if m.metric == "ltifr"] == [0.25, 0.24]
+
+
+def test_group_label_merged_into_a_later_row_and_scale_before_unit() -> None:
+    found = _by_key(
+        _ANNEX_HEADER
+        + [
+            "Water",
+            "Total Fiscal year Million cubic meter 12.75 14.26 −10.6% GRI 303-3, WEF",
+            "Surfacewater Fiscal year Million cubic meter 2.03 1.10 83.7% GRI 303-3, WEF",
+            "Water withdrawal Groundwater Fiscal year Million cubic meter 6.71 9.26 −27.5% GRI",
+            "Market based from 1,000 metric tons",
+        ],
+        124,
+    )
+    assert found == {("water_withdrawal", "2024"): 12_750_000, ("water_withdrawal", "2023"): 14_260_000}
+
+
+def test_label_of_next_group_is_not_taken_and_own_label_vetoes() -> None:
+    found = _by_key(
+        _ANNEX_HEADER
+        + [
+            "1,000 metric tons",
+            "Total Fiscal year of CO2e emissions 10,528 10,981 −4.1% GRI 305-3, WEF",
+            "Capital goods Fiscal year of CO2e emissions 408 416 −1.9% GRI 305-3, WEF",
+            "Waste in operations Fiscal year of CO2e emissions 26 29 −11.5% GRI 305-3, WEF",
+            "Waste",
+            "Total Fiscal year 1,000 tons 345.5 261.0 32.4% GRI 306-3",
+        ]
+    )
+    assert found == {("waste_generated", "2024"): 345_500, ("waste_generated", "2023"): 261_000}
+
+
+def test_count_tile_number_over_caption() -> None:
+    from esglens.model import Document, Page
+
+    doc = Document(
+        path="t.pdf",
+        sha256="",
+        title="Report 2023",
+        page_count=1,
+        language="en",
+        pages=(Page(1, 600, 800, "137,000\nemployees at the end of 2023\n97%"),),
+    )
+    m = _primary(extract_metrics(doc), "employees", "2023")
+    assert m is not None and m.value == 137_000 and m.source == "chart"
+
+
+def test_prose_year_from_previous_sentence_and_footnote_after_stop() -> None:
+    from esglens.extract.metrics import _prose
+    from esglens.model import Block, Page
+
+    text = (
+        "In fiscal 2024, about 34,000 employees held management positions at Siemens.¹² "
+        "The percentage of women in management positions was 22%.¹² We aim to grow."
+    )
+    page = Page(101, 600, 800, text, blocks=(Block(text, (0, 0, 600, 20)),))
+    found = [m for m in _prose(page, "2024") if m.metric == "women_management_share"]
+    assert [(m.value, m.period, m.confidence) for m in found] == [(22.0, "2024", 0.55)]

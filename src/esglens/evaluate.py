@@ -90,10 +90,8 @@ def evaluate_metrics(
             doc = read(path)
             cache[fact["report"]] = (extract_metrics(doc), extract_targets(doc))
         metrics, targets = cache[fact["report"]]
-        if fact["kind"] == "target":
-            result = judge_target(fact, targets)
-        else:
-            result = judge_metric(fact, metrics)
+        is_target = fact["kind"] == "target"
+        result = judge_target(fact, targets) if is_target else judge_metric(fact, metrics)
         facts.append(
             {"id": fact["id"], "kind": fact["kind"], "report": fact["report"], "result": result}
         )

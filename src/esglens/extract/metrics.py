@@ -17,15 +17,17 @@ from ..model import Document, Metric, Page
 from ..segment import split_sentences
 from .catalog import Kpi, clean_label, has_keyword, match_kpi, sum_rules
 from .periods import YEAR, has_ascending_header, report_year, year_of
-from .quantity import iter_quantities, normalize_unit, parse_quantity
+from .quantity import SUPERSCRIPTS, iter_quantities, normalize_unit, parse_number, parse_quantity
 from .tables import iter_table_metrics
 
 # Confidence by how a value was found (tables > chart labels > prose; explicit year > assumed).
 PROSE_YEAR = 0.6
+PROSE_PREVIOUS_YEAR = 0.55
 PROSE_ASSUMED_YEAR = 0.45
 CHART_LABEL = 0.55
 MIN_PRIMARY = 0.5
 _DIGIT = re.compile(r"\d")
+_MARK_AFTER_STOP = re.compile(r"([.!?])([" + SUPERSCRIPTS + r"]+)(?=\s)")
 _TARGET_WORDS = re.compile(
     r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|plan to|by (?:FY|fiscal )?20[3-5]\d|"
     r"reduc\w+ by|forecast|expected|avoid\w*|offset\w*|equivalent to|baseline)\b",
@@ -62,6 +64,7 @@ def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Met
         q = parse_quantity(line)
         if q is None:
             yield from _inline_label(line, page, year)
+            yield from _count_tile(lines, n, page, year)
             continue
         if q.unit == "%":
             continue
@@ -89,6 +92,34 @@ def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Met
             source="chart",
             confidence=CHART_LABEL,
         )
+
+
+def _count_tile(lines: list[str], n: int, page: int, year: str) -> Iterator[Metric]:
+    """A key-figure tile: a bare number over its caption ("137,000" / "employees at the end of
+    2023"). Only count KPIs: a bare number has no unit, the caption names what is counted."""
+    line = lines[n].strip()
+    if not re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d{3,6}", line) or n + 1 >= len(lines):
+        return
+    caption = lines[n + 1].strip()
+    kpi = match_kpi(caption)
+    value = parse_number(line)
+    if kpi is None or kpi.unit != "count" or value is None or YEAR.fullmatch(line):
+        return
+    years = {year_of(m) for m in YEAR.finditer(caption)}
+    period = years.pop() if len(years) == 1 else year
+    yield Metric(
+        metric=kpi.id,
+        label=clean_label(caption),
+        value=value,
+        unit="count",
+        period=period,
+        page=page,
+        quote=f"{line} | {caption}",
+        raw_value=line,
+        basis=kpi.basis,
+        source="chart",
+        confidence=CHART_LABEL,
+    )
 
 
 def _inline_label(line: str, page: int, year: str) -> Iterator[Metric]:
@@ -127,17 +158,26 @@ def _prose(page: Page, year: str | None) -> Iterator[Metric]:
     # Only blocks with a number, or just before one (a sentence split over two blocks), can state
     # a value: skipping the rest keeps sentence splitting off most of a long report.
     digits = [bool(_DIGIT.search(t)) for t in blocks]
-    text = " ".join(
-        t for n, t in enumerate(blocks) if digits[n] or (n + 1 < len(blocks) and digits[n + 1])
-    )
+    text = " ".join(t for n, t in enumerate(blocks) if digits[n] or (n + 1 < len(blocks) and digits[n + 1]))
+    # "women.¹¹ In fiscal 2024": a footnote mark after the full stop hides the sentence end
+    # from split_sentences; put the mark before the stop.
+    text = _MARK_AFTER_STOP.sub(r"\2\1", text)
     if has_keyword(text):
+        previous = ""
         for sentence in split_sentences(text):
+            # "In fiscal 2024, about 34,000 ... . The percentage of women ... was 22%.": a
+            # sentence without a year continues the year the sentence before names.
+            before = {year_of(m) for m in YEAR.finditer(previous)}
+            previous = sentence
             if len(sentence) > 600 or not has_keyword(sentence) or _TARGET_WORDS.search(sentence):
                 continue
-            yield from _sentence_metrics(sentence, page.number, year)
+            yield from _sentence_metrics(sentence, page.number, year, before == {year})
 
 
-def _sentence_metrics(sentence: str, page: int, year: str | None) -> Iterator[Metric]:
+def _sentence_metrics(
+    sentence: str, page: int, year: str | None, year_before: bool = False
+) -> Iterator[Metric]:
+    """Metrics in one sentence; ``year_before``: the sentence before names the report year."""
     years = list(YEAR.finditer(sentence))
     last_end = 0
     for found in iter_quantities(sentence):
@@ -175,7 +215,7 @@ def _sentence_metrics(sentence: str, page: int, year: str | None) -> Iterator[Me
             raw_unit=q.unit,
             basis=kpi.basis,
             source="text",
-            confidence=PROSE_YEAR if years else PROSE_ASSUMED_YEAR,
+            confidence=PROSE_YEAR if years else PROSE_PREVIOUS_YEAR if year_before else PROSE_ASSUMED_YEAR,
         )
 
 
@@ -206,9 +246,7 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
         ranked = sorted(group, key=lambda m: (-m.confidence, -agree(m), m.page, -abs(m.value)))
         best = ranked[0]
         if best.confidence < MIN_PRIMARY:
-            out.extend(
-                replace(m, primary=False, reason="confidence too low to be primary") for m in ranked
-            )
+            out.extend(replace(m, primary=False, reason="confidence too low to be primary") for m in ranked)
             continue
         first = min(
             (m for m in ranked if _close(m.value, best.value)),
@@ -249,10 +287,7 @@ def add_consistency(metrics: list[Metric], bonus: float = 0.05) -> list[Metric]:
     for page, period in {(m.page, m.period) for m in metrics}:
         for total_id, parts in sum_rules():
             for total in by_key.get((page, period, total_id), []):
-                options = [
-                    [m for pid in alts for m in by_key.get((page, period, pid), [])]
-                    for alts in parts
-                ]
+                options = [[m for pid in alts for m in by_key.get((page, period, pid), [])] for alts in parts]
                 for combo in product(*options):
                     if _close(sum(m.value for m in combo), total.value, 0.01):
                         boosted.update(id(m) for m in (total, *combo))

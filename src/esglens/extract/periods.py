@@ -110,7 +110,7 @@ def report_year(doc: Document) -> str | None:
             ordered = sorted({int(y) for y in years})
             # Reporting columns are consecutive years; "2030 2040 2050" is a scenario table.
             if len(line) < 120 and years and (
-                len(ordered) == 1 or any(b - a == 1 for a, b in zip(ordered, ordered[1:]))
+                len(ordered) == 1 or any(b - a == 1 for a, b in zip(ordered, ordered[1:], strict=False))
             ):
                 header_first[max(years)] += 1
     if header_first:

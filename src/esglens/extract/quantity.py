@@ -110,10 +110,8 @@ def parse_number(text: str) -> float | None:
 def _number_value(num: str, sign: str | None) -> float:
     s = num.replace("\u00a0", "").replace("\u2009", "").replace("\u202f", "").replace("'", "")
     if "," in s and "." in s:
-        if s.rfind(",") > s.rfind("."):  # European 1.234,5
-            s = s.replace(".", "").replace(",", ".")
-        else:
-            s = s.replace(",", "")
+        european = s.rfind(",") > s.rfind(".")  # 1.234,5
+        s = s.replace(".", "").replace(",", ".") if european else s.replace(",", "")
     elif "," in s:
         groups = s.split(",")
         thousands = len(groups) > 2 or len(groups[1]) == 3

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Metric
-from .catalog import clean_label, convert, match_kpi
+from .catalog import Kpi, clean_label, convert, match_kpi
 from .periods import header_years, single_header_year
 from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, parse_number
 
@@ -27,6 +28,17 @@ _LABEL_DIGITS = re.compile(r"(?:\d{1,2}|[123]\d{2})[" + SUPERSCRIPTS + r"°º]*"
 _OCR_EDGE = re.compile(r"^[|/!]+\s*(?=[A-Za-z-])")  # OCR table rules read as "|" or "/"
 _TARGET_CELLS = re.compile(r"\s(?:by|target|goal|objective)\s+(?:FY\s*)?20\d\d\b.*$", re.I)
 _PAREN = re.compile(r"\(([^()]{2,70})\)?")
+# A row label that names no quantity, only an aggregate of its row group ("Total", "Sum (market
+# based)"): the group label printed beside the rows (Siemens KPI annex pp.120-133) names it.
+_GENERIC = re.compile(
+    r"(?:total|sum|overall|group total|group|company[- ]wide|all)\b[" + SUPERSCRIPTS + r"]*"
+    r"(?:\s*\([^)]{1,40}\))?",
+    re.I,
+)
+_LATER_TOTAL = re.compile(r"\s(?:total|sum)\b", re.I)  # "Scope 1+2 Total": another group
+# Standards columns ("GRI 302-1, SASB", "RT-EE-130a.1", "WEF") are references, not labels.
+_STANDARDS = re.compile(r"\s*(?:\b(?:GRI|SASB|WEF|ESRS|TCFD)\b.*|\b[A-Z]{2}-[A-Z]{2}[-_]\w.*)$")
+_GROUP_LOOKAHEAD = 24  # lines: a centred label sits mid-group (Siemens Scope 1: 17 rows)
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ class Row:
     suffix: str
 
 
+@lru_cache(maxsize=16384)
 def split_row(line: str) -> Row | None:
     """Split a text line into label, value cells and suffix; None when it holds no value."""
     tokens = line.split()
@@ -63,7 +76,7 @@ def split_row(line: str) -> Row | None:
                 break
             start += 1
         cells = tokens[start:end]
-        if not any(_CELL.fullmatch(c) for c in cells):
+        if not any(_CELL.fullmatch(c) for c in cells) or _is_scale_word(tokens, start, end):
             continue
         label = " ".join(tokens[:start])
         if not re.search(r"[A-Za-z]{2}", label):
@@ -71,6 +84,13 @@ def split_row(line: str) -> Row | None:
         values = tuple(None if _EMPTY.fullmatch(c) else c for c in cells)
         return Row(label, values, " ".join(tokens[end:]))
     return None
+
+
+def _is_scale_word(tokens: list[str], start: int, end: int) -> bool:
+    """True for a lone "1,000" that starts a unit ("1,000 metric tons"): a scale, not a value."""
+    if end - start != 1 or end >= len(tokens) or tokens[start] not in ("1,000", "1.000", "000"):
+        return False
+    return any(normalize_unit(" ".join(tokens[start : end + k])) is not None for k in range(1, 4))
 
 
 def runs_adjacent(tokens: list[str], i: int) -> bool:
@@ -111,6 +131,7 @@ def iter_table_metrics(
     years: list[str] | None = None
     pending: list[str] = []
     context_unit: UnitMatch | None = None
+    suppressed: set[int] = set()  # rows whose label is their group's label (read for a Total)
     for n, line in enumerate(lines):
         single = single_header_year(line)
         if single:
@@ -136,7 +157,28 @@ def iter_table_metrics(
                 if unit is not None:
                     context_unit = unit
             continue
-        if len(line) > 220 or len(row.label.split()) > 14:
+        if len(line) > 220 or len(row.label.split()) > 14 or n in suppressed:
+            continue
+        generic = _generic_prefix(row.label)
+        if generic is not None:
+            grouped = _group_kpi(lines, n, generic, row.label)
+            if grouped is not None:
+                group_kpi, group, source = grouped
+                if source is not None:
+                    suppressed.add(source)
+                row_unit = unit_in(row.label) or context_unit
+                yield from _row_metrics(
+                    Row(f"{group} {row.label}", row.cells, row.suffix),
+                    group_kpi.id,
+                    page,
+                    years,
+                    report_year,
+                    row_unit,
+                    row_unit is not None,
+                    line,
+                    latest_first,
+                    inherited=True,
+                )
             continue
         follow = lines[n + 1] if n + 1 < len(lines) else ""
         continuation = follow if split_row(follow) is None and len(follow) < 80 else ""
@@ -158,9 +200,88 @@ def iter_table_metrics(
         explicit = unit is not None
         if unit is None:
             unit = context_unit
-        yield from _row_metrics(
-            row, kpi.id, page, years, report_year, unit, explicit, line, latest_first
-        )
+        yield from _row_metrics(row, kpi.id, page, years, report_year, unit, explicit, line, latest_first)
+
+
+def _generic_prefix(label: str) -> str | None:
+    """The aggregate word(s) of a row labelled only "Total"/"Sum (market based)"..., else None."""
+    m = _GENERIC.match(label.strip())
+    if m is None or match_kpi(label) is not None:
+        return None
+    return m.group(0)
+
+
+def _group_text(line: str) -> str:
+    """A line as a possible row-group label: standards references cut, "" when it is none."""
+    s = _STANDARDS.sub("", line).strip()
+    if (
+        len(s) < 3
+        or len(s) > 60
+        or not re.search(r"[A-Za-z]{3}", s)
+        or s.endswith(".")
+        or split_row(s) is not None
+        or header_years(s)
+        or single_header_year(s)
+        or _unit_line(s) is not None
+        or normalize_unit(s) is not None
+    ):
+        return ""
+    return s
+
+
+def _group_kpi(lines: list[str], n: int, generic: str, own_label: str) -> tuple[Kpi, str, int | None] | None:
+    """The KPI a generic row ("Total") takes from its row-group label, the label, and the index of
+    the value row that carried the label (None for a label line of its own).
+
+    A group label is printed beside its rows: read in line order it comes right before them
+    (possibly above a standards line) or, centred on the group, a few lines below the Total row,
+    alone or merged into a later row's label ("Water withdrawal Groundwater 6.71"). Rows after
+    the group's next Total are another group; the first run of label lines is the group's label,
+    a label line followed by a Total row labels that next group. The row's own label ("Total
+    Fiscal year of CO2e emissions") can veto a KPI through its excludes.
+    """
+    in_labels = False  # inside a run of label lines: the first run is the group's label
+    for k in range(n + 1, min(len(lines), n + 1 + _GROUP_LOOKAHEAD)):
+        row = split_row(lines[k])
+        if row is not None:
+            if in_labels:
+                break
+            label = _STANDARDS.sub("", row.label).strip()
+            if _generic_prefix(label) is not None or _LATER_TOTAL.search(label):
+                break
+            source: int | None = k
+        else:
+            if header_years(lines[k]) or single_header_year(lines[k]):
+                break
+            label = _group_text(lines[k])
+            if not label or _next_row_is_generic(lines, k):
+                continue
+            in_labels = True
+            source = None
+        kpi = match_kpi(f"{generic} {label}", own_label)
+        if kpi is not None:
+            return kpi, label, source
+    if in_labels:
+        return None
+    k = n - 1
+    while k >= 0 and split_row(lines[k]) is None and not _group_text(lines[k]):
+        if header_years(lines[k]) or single_header_year(lines[k]) or len(lines[k]) > 60:
+            return None
+        k -= 1
+    if k >= 0 and split_row(lines[k]) is None:
+        label = _group_text(lines[k])
+        kpi = match_kpi(f"{generic} {label}", own_label)
+        if kpi is not None:
+            return kpi, label, None
+    return None
+
+
+def _next_row_is_generic(lines: list[str], k: int) -> bool:
+    for line in lines[k + 1 : k + 4]:
+        row = split_row(line)
+        if row is not None:
+            return _generic_prefix(row.label) is not None
+    return False
 
 
 def _is_label_line(line: str) -> bool:
@@ -191,6 +312,7 @@ def _row_metrics(
     explicit: bool,
     line: str,
     latest_first: bool = False,
+    inherited: bool = False,
 ) -> Iterator[Metric]:
     from .catalog import kpi_by_id
 
@@ -231,6 +353,8 @@ def _row_metrics(
             continue
         if percent_kpi:
             converted: tuple[float, str] | None = (value, "%")
+        elif kpi.unit == "rate" and (unit is None or unit.unit == "count"):
+            converted = (value, "rate")  # a frequency rate printed under "No." or no unit
         else:
             converted = convert(kpi, unit, value)
         if converted is None:
@@ -247,5 +371,5 @@ def _row_metrics(
             raw_unit="" if unit is None else f"x{unit.factor:g} {unit.unit}",
             basis=kpi.basis,
             source="table",
-            confidence=confidence if cell[0] not in "<>~" else confidence - 0.2,
+            confidence=round(confidence - 0.05 * inherited - (0.2 if cell[0] in "<>~" else 0.0), 3),
         )
