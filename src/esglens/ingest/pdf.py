@@ -68,17 +68,22 @@ def page_label(pdf: pdfium.PdfDocument, index: int) -> str | None:
     return label or None
 
 
+_FONT_BUF = ctypes.create_string_buffer(128)
+_FONT_FLAGS = ctypes.c_int(0)
+_BOLD_BY_NAME: dict[bytes, bool] = {}
+
+
 def _font_info(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
+    """Font size (pt) and boldness of a character; boldness by weight, else by font name."""
     size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
-    weight = int(pdfium_c.FPDFText_GetFontWeight(textpage, index))
-    bold = weight >= 600
-    if not bold and weight <= 0 or weight == 400:
-        buf = ctypes.create_string_buffer(128)
-        flags = ctypes.c_int(0)
-        n = pdfium_c.FPDFText_GetFontInfo(textpage, index, buf, 128, ctypes.byref(flags))
-        if n:
-            name = buf.value.decode("latin-1", "replace").lower()
-            bold = "bold" in name or "black" in name or "heavy" in name
+    n = pdfium_c.FPDFText_GetFontInfo(textpage, index, _FONT_BUF, 128, ctypes.byref(_FONT_FLAGS))
+    name = _FONT_BUF.value if n else b""
+    bold = _BOLD_BY_NAME.get(name)
+    if bold is None:
+        weight = int(pdfium_c.FPDFText_GetFontWeight(textpage, index))
+        lowered = name.lower()
+        bold = weight >= 600 or any(w in lowered for w in (b"bold", b"black", b"heavy"))
+        _BOLD_BY_NAME[name] = bold
     return size, bold
 
 
