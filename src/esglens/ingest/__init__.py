@@ -13,7 +13,13 @@ import re
 import subprocess
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import replace
 from pathlib import Path
 
@@ -243,10 +249,10 @@ def _recognise_job(
 
 
 def _ocr_pages(pdf, read, indexes, lang, started, time_limit, path):  # type: ignore[no-untyped-def]
-    """OCR the pages at ``indexes``, two at a time (2 cores), rebuilding their blocks.
+    """OCR the pages at ``indexes`` in two tesseract processes (2 cores), rebuilding their blocks.
 
-    Pages are rendered in small batches (pdfium is not thread-safe, and a 300 dpi page is ~9 MB)
-    and recognised in parallel tesseract processes.
+    Pages are rendered one at a time on this thread (pdfium is not thread-safe, and a page
+    image is several MB) while up to three recognitions are in flight, so both cores stay busy.
     """
     binary = ocr.check_ocr("eng" if lang == "auto" else lang)
     out = list(read)
@@ -255,24 +261,31 @@ def _ocr_pages(pdf, read, indexes, lang, started, time_limit, path):  # type: ig
         first = pdf[read[indexes[0]].number - 1]
         lang = ocr.choose_lang(lang, known, ocr.render_pgm(first, 150) if not known.strip() else None, binary)
         first.close()
+
+    def finish(future: Future[tuple[int, list[Segment]]]) -> None:
+        try:
+            i, segments = future.result()
+        except subprocess.TimeoutExpired as exc:
+            raise TimeLimitError(f"{path}: OCR took over {time_limit:.0f} s — use --pages") from exc
+        blocks, tables = build_blocks(segments, read[i].number, read[i].height)
+        text = "\n".join(b.text for b in blocks)
+        out[i] = replace(read[i], text=text, blocks=tuple(blocks), tables=tuple(tables), ocr=True)
+
+    pending: list[Future[tuple[int, list[Segment]]]] = []
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for start in range(0, len(indexes), 4):
+        for i in indexes:
             remaining = time_limit - (time.monotonic() - started)
             if remaining <= 0:
                 raise TimeLimitError(f"{path}: OCR took over {time_limit:.0f} s — use --pages")
-            batch = []
-            for i in indexes[start : start + 4]:
-                page = pdf[read[i].number - 1]
-                batch.append((i, ocr.render_pgm(page)))
-                page.close()
-            try:
-                results = list(
-                    pool.map(_recognise_job, batch, [(binary, lang, remaining)] * len(batch))
-                )
-            except subprocess.TimeoutExpired as exc:
-                raise TimeLimitError(f"{path}: OCR took over {time_limit:.0f} s — use --pages") from exc
-            for i, segments in results:
-                blocks, tables = build_blocks(segments, read[i].number, read[i].height)
-                text = "\n".join(b.text for b in blocks)
-                out[i] = replace(read[i], text=text, blocks=tuple(blocks), tables=tuple(tables), ocr=True)
+            page = pdf[read[i].number - 1]
+            image = ocr.render_pgm(page)
+            page.close()
+            pending.append(pool.submit(_recognise_job, (i, image), (binary, lang, remaining)))
+            while len(pending) >= 3:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    pending.remove(future)
+                    finish(future)
+        for future in pending:
+            finish(future)
     return out
