@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up esglens on a fresh machine: system tools (OCR, speech), a virtualenv in .venv, the package.
 #   bash scripts/setup.sh          the tool and its dev/test dependencies
-#   bash scripts/setup.sh --full   also the optional extras exercised by the slow tests
-#                                  (semantic embeddings, LLM test server: builds llama.cpp, ~3 min)
+#   bash scripts/setup.sh --full   also the optional extras exercised by the slow tests (PDF output,
+#                                  semantic embeddings, LLM test server: builds llama.cpp, minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,5 +23,5 @@ PY=${PYTHON:-python3}
 if [ "${1:-}" = "--full" ]; then
   # CPU torch from the local wheel first, so nothing pulls a CUDA build.
   .venv/bin/python -m pip install -q 'torch==2.13.0' || true
-  .venv/bin/python -m pip install -q -e '.[dev,semantic,llm-test]'
+  .venv/bin/python -m pip install -q -e '.[dev,semantic,llm-test,pdf]'
 fi

@@ -90,3 +90,14 @@ def test_pdf_without_weasyprint_names_the_extra(
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     with pytest.raises(ConfigError, match=r"pip install 'esglens\[pdf\]'"):
         render_pdf(analysis, tmp_path / "x.pdf")
+
+
+def test_pdf_output_reads_back_with_its_citations(analysis: Analysis, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    import esglens
+
+    out = render_pdf(analysis, tmp_path / "overview.pdf") or tmp_path / "overview.pdf"
+    doc = esglens.read(out)
+    text = " ".join(p.text for p in doc.pages)
+    assert "ESG_overview" in text and "Governance" in text
+    assert "p. " in text  # the citations survive into the PDF
