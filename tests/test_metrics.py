@@ -305,3 +305,69 @@ def test_prose_year_from_previous_sentence_and_footnote_after_stop() -> None:
     page = Page(101, 600, 800, text, blocks=(Block(text, (0, 0, 600, 20)),))
     found = [m for m in _prose(page, "2024") if m.metric == "women_management_share"]
     assert [(m.value, m.period, m.confidence) for m in found] == [(22.0, "2024", 0.55)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("All employees comprise of 58 people as of Dec 31, 2022.", (58.0, "2022")),
+        ("At the end of 2023, Orange had 137,000 employees worldwide.", (137_000.0, "2023")),
+        ("We had a workforce of about 4,250 employees in 2022.", (4_250.0, "2022")),
+        ("In 2022 we hired 500 new employees.", None),
+        ("In 2021 we trained 3,000 employees.", None),
+        ("In 2022 our 12,000 contractors had 40 people injured.", None),
+        ("Founded with 12 people, we have grown.", None),  # no year: a history, not the headcount
+        ("In 2022 the Finance department had 20 staff.", None),
+    ],
+)
+def test_prose_headcount(sentence: str, expected: tuple[float, str] | None) -> None:
+    from esglens.extract.metrics import _prose_headcount
+
+    got = [(m.value, m.period) for m in _prose_headcount(sentence, 19, "2022", False)]
+    assert got == ([expected] if expected else [])
+
+
+def test_total_row_does_not_take_a_label_from_the_next_table() -> None:
+    lines = [
+        "2023 equity greenhouse gas emissions by product group (Mt CO2e)",
+        "Other 0.1 0.0 0.0 0.0 0.0 0.5 0.0 0.5",
+        "Total 4.8 8.4 6.8 5.8 2.0 4.5 0.3 32.6",
+        "2023 Scope 2 reporting methodology update",
+        "Equity greenhouse gas emissions – Baseline (Mt CO2e) 2023 2018",
+        "Scope 2 emissions as reported in 2022 Sustainability Fact Book – 9.3",
+    ]
+    found = [m for m in iter_table_metrics(lines, 39, "2023") if m.metric == "ghg_scope2"]
+    assert all(m.raw_value != "4.8" for m in found)
+
+
+def test_segment_intensity_is_not_the_company_intensity() -> None:
+    lines = [
+        "2019 2018 2017 2016",
+        "Upstream and Integrated Gas GHG intensity 0.168 0.158 0.166 0.166",
+        "Refinery GHG intensity 1.06 1.05 1.14 1.18",
+        "Chemical GHG intensity 1.04 0.96 0.95 0.99",
+    ]
+    assert not [m for m in iter_table_metrics(lines, 4, "2019") if m.metric == "ghg_intensity"]
+
+
+def test_row_below_an_unread_total_keeps_its_own_label() -> None:
+    lines = [
+        "Table 1: Operational GHG emissions (million tonnes CO2-e) 2020 2019 2018 2017",
+        "Total operational GHG emissions 15.8 15.8 17.0 16.3",
+        "Total operational GHG emissions (adjusted for Discontinued operations) (7) 15.8 15.3 15.3 14.6",
+        "Operational GHG emissions intensity (tonnes CO2-e per tonne of copper equivalent production) (8)"
+        " 2.0 2.4 2.4 2.2",
+    ]
+    got = {m.period: m.value for m in iter_table_metrics(lines, 25, "2020") if m.metric == "ghg_intensity"}
+    assert got == {"2020": 2.0, "2019": 2.4, "2018": 2.4, "2017": 2.2}
+
+
+def test_prose_value_then_comparison_clause() -> None:
+    from esglens.extract.metrics import _sentence_metrics
+
+    sentence = (
+        "The reported Scope 1 and Scope 2 emissions inventory of our operated assets totalled 16.2 Mt "
+        "CO2-e in FY2021, about 2 per cent higher than our operational emissions in FY2020."
+    )
+    got = [(m.metric, m.period, m.value) for m in _sentence_metrics(sentence, 10, "2021")]
+    assert got == [("ghg_scope1_2", "2021", 16_200_000.0)]

@@ -132,3 +132,23 @@ def test_unit_normalization_dict() -> None:
                 ok += 1
     assert total > 500
     assert ok / total >= 0.65, f"pass rate {ok / total:.3f}"
+
+
+def test_scaled_values_carry_no_binary_noise() -> None:
+    from esglens.extract.quantity import parse_quantity, scaled
+
+    assert scaled(32.3, 1e6) == 32_300_000.0
+    q = parse_quantity("32.3 Mt CO2e")
+    assert q is not None and q.value == 32_300_000.0
+
+
+def test_prose_unit_stops_at_year_and_comma() -> None:
+    from esglens.extract.quantity import iter_quantities
+
+    text = "totalled 16.2 Mt CO2-e in FY2021, about 2 per cent higher; Scope 1 was 23.3 Mt CO2e, while"
+    got = [(f.quantity.value, f.quantity.unit, f.quantity.raw) for f in iter_quantities(text)]
+    assert got == [
+        (16_200_000.0, "tCO2e", "16.2 Mt CO2-e"),
+        (2.0, "%", "2 per cent"),
+        (23_300_000.0, "tCO2e", "23.3 Mt CO2e"),
+    ]

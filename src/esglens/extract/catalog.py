@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .quantity import UnitMatch, plain, strip_footnotes
+from .quantity import UnitMatch, plain, scaled, strip_footnotes
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def convert(kpi: Kpi, unit: UnitMatch | None, value: float) -> tuple[float, str]
     if not kpi.accepts_unit(unit.unit):
         return None
     canonical = unit.unit if kpi.unit == "currency" else kpi.unit
-    return value * unit.factor, canonical
+    return scaled(value, unit.factor), canonical
 
 
 @cache

@@ -33,6 +33,28 @@ _TARGET_WORDS = re.compile(
     r"reduc\w+ by|forecast|expected|avoid\w*|offset\w*|equivalent to|baseline)\b",
     re.I,
 )
+# A headcount stated in prose: "All employees comprise of 58 people as of Dec 31, 2022", "we
+# employed about 137,000 people at the end of 2023", "a workforce of 4,250 employees in 2022".
+_ABOUT = r"(?:(?:approximately|about|around|over|more than|nearly|almost|some|roughly|close to)\s+)?"
+_COUNT = r"(?P<n>\d{1,3}(?:,\d{3})+|\d{1,6})(?![\d.,]\d)"
+_STAFF = r"(?:full[- ]time\s+|permanent\s+|active\s+)?(?:employees|people|staff|colleagues|team members)"
+_HEADCOUNT = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:we|group|company|organi[sz]ation|[A-Z][\w&’'.-]+)\s+(?:had|has|have|employ(?:s|ed)?|counted)\s+"
+        + _ABOUT + _COUNT + r"\s+" + _STAFF,
+        r"\b(?:[Aa]ll|[Oo]ur|[Tt]otal)\s+(?:employees|staff|workforce|headcount)\s+(?:comprise[ds]?(?: of)?|"
+        r"consist(?:s|ed)? of|total(?:l?ed|s)?|numbered|was|were|is|stood at)\s+" + _ABOUT + _COUNT,
+        r"\b(?:workforce|headcount) of\s+" + _ABOUT + _COUNT,
+    )
+)
+# Sentences about a part of the workforce or about an activity, not the total headcount.
+_NOT_HEADCOUNT = re.compile(
+    r"contractor|new hires?|\bhired\b|recruit|trained|training|volunteer|intern|apprentic|graduates?\b"
+    r"|survey|participat|complet|attended|promot|%|percent|\bof whom\b|injur|redundan|laid off|"
+    r"retire|joined|onboard|union|\bper\b|department|division|subsidiar|board|committee|director",
+    re.I,
+)
 
 
 def iter_candidates(doc: Document) -> Iterator[Metric]:
@@ -169,6 +191,7 @@ def _prose(page: Page, year: str | None) -> Iterator[Metric]:
             # sentence without a year continues the year the sentence before names.
             before = {year_of(m) for m in YEAR.finditer(previous)}
             previous = sentence
+            yield from _prose_headcount(sentence, page.number, year, before == {year})
             if len(sentence) > 600 or not has_keyword(sentence) or _TARGET_WORDS.search(sentence):
                 continue
             yield from _sentence_metrics(sentence, page.number, year, before == {year})
@@ -185,7 +208,10 @@ def _sentence_metrics(
         clause = sentence[last_end : found.start]
         last_end = found.end
         after = sentence[found.end : found.end + 40]
-        kpi = match_kpi(clause, after) or _last_kpi(sentence[: found.start], after)
+        # Excludes read only the rest of the value's clause: "16.2 Mt CO2-e in FY2021, about 2 per
+        # cent higher" is not a per-unit figure (BHP 2021 p.10).
+        veto = re.split(r"(?<=\w)[,;]", after, maxsplit=1)[0]
+        kpi = match_kpi(clause, veto) or _last_kpi(sentence[: found.start], veto)
         if kpi is None or not kpi.accepts_unit(q.unit) or (q.unit == "%") != (kpi.unit == "%"):
             continue
         if re.match(r"\s*(?:of|in) (?:reductions?|savings?|abatement)", after):
@@ -217,6 +243,44 @@ def _sentence_metrics(
             source="text",
             confidence=PROSE_YEAR if years else PROSE_PREVIOUS_YEAR if year_before else PROSE_ASSUMED_YEAR,
         )
+
+
+def _prose_headcount(sentence: str, page: int, year: str | None, year_before: bool) -> Iterator[Metric]:
+    """The company's total headcount stated in a sentence that names its year or date.
+
+    Only a sentence naming one year, or continuing a sentence about the report year: a count
+    without a date is often a history ("founded with 12 people"). Parts of the workforce
+    (contractors, new hires, people trained) are not the headcount (GRI 2-7 counts employees).
+    """
+    if len(sentence) > 300 or _NOT_HEADCOUNT.search(sentence) or _TARGET_WORDS.search(sentence):
+        return
+    m = next((m for p in _HEADCOUNT if (m := p.search(sentence))), None)
+    if m is None:
+        return
+    value = parse_number(m.group("n"))
+    years = {year_of(y) for y in YEAR.finditer(sentence)}
+    if value is None or value < 5 or YEAR.fullmatch(m.group("n")):
+        return
+    if len(years) == 1:
+        period, confidence = years.pop(), PROSE_YEAR
+    elif not years and year_before and year is not None:
+        period, confidence = year, PROSE_PREVIOUS_YEAR
+    else:
+        return
+    yield Metric(
+        metric="employees",
+        label="Number of employees",
+        value=value,
+        unit="count",
+        period=period,
+        page=page,
+        quote=sentence[:400],
+        raw_value=m.group("n"),
+        raw_unit="count",
+        basis=None,
+        source="text",
+        confidence=confidence,
+    )
 
 
 def _last_kpi(prefix: str, after: str) -> Kpi | None:

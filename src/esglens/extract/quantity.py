@@ -150,6 +150,11 @@ def clean_unit(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+def scaled(value: float, factor: float) -> float:
+    """``value * factor`` without binary noise: 32.3 x 1e6 is 32,300,000, not 32,299,999.999..."""
+    return value if factor == 1 else float(f"{value * factor:.15g}")
+
+
 def normalize_unit(text: str) -> UnitMatch | None:
     """The canonical unit and factor for a printed unit ("Mt CO2-e" -> tCO2e x 1e6), or None.
 
@@ -271,14 +276,14 @@ def parse_quantity(text: str) -> Quantity | None:
         factor, rest = _split_scale(rest, {**unit_table()["scales"], "m": 1e6, "b": 1e9})
         if rest:
             return None
-        return Quantity(value * factor, currency, None if high is None else high * factor, text)
+        return Quantity(scaled(value, factor), currency, None if high is None else scaled(high, factor), text)
     if not rest:
         return None
     unit = normalize_unit(rest)
     if unit is None:
         return None
     f = unit.factor
-    return Quantity(value * f, unit.unit, None if high is None else high * f, text)
+    return Quantity(scaled(value, f), unit.unit, None if high is None else scaled(high, f), text)
 
 
 @dataclass(frozen=True)
@@ -316,7 +321,7 @@ def iter_quantities(text: str, max_unit_words: int = 7) -> Iterator[Found]:
                 yield Found(
                     m.start() - len(cm.group(0)),
                     end,
-                    Quantity(value * factor, code, None, text[m.start() : end]),
+                    Quantity(scaled(value, factor), code, None, text[m.start() : end]),
                 )
             continue
         if tail.startswith("%") or re.match(r"\s*(?:per ?cent|percent)\b", tail):
@@ -328,7 +333,11 @@ def iter_quantities(text: str, max_unit_words: int = 7) -> Iterator[Found]:
         for w in re.finditer(r"\S+", tail):
             if re.fullmatch(r"[\d.,()%]+", w.group(0)) and (words or w.start() > 1):
                 break
+            if re.fullmatch(r"\(?(?:FY|CY)?'?\d{2,4}\W*", w.group(0), re.I) and words:
+                break  # "16.2 Mt CO2-e in FY2021": a year ends the unit
             words.append(w)
+            if w.group(0)[-1] in ",;":
+                break  # "..., about 2 per cent": a comma ends the unit phrase
         best: tuple[int, UnitMatch] | None = None
         for n in range(min(max_unit_words, len(words)), 0, -1):
             if words[n - 1].group(0).lower().strip(".,;:") in {"of", "in", "the", "metric"}:
@@ -336,7 +345,8 @@ def iter_quantities(text: str, max_unit_words: int = 7) -> Iterator[Found]:
             phrase = tail[: words[n - 1].end()]
             unit = normalize_unit(phrase.rstrip(".,;:)"))
             if unit is not None and unit.unit not in ("count",):
-                best = (words[n - 1].end(), unit)
+                word = words[n - 1].group(0)
+                best = (words[n - 1].end() - len(word) + len(word.rstrip(",;")), unit)
                 break
         if best is None:
             continue
@@ -344,5 +354,5 @@ def iter_quantities(text: str, max_unit_words: int = 7) -> Iterator[Found]:
         yield Found(
             m.start(),
             end,
-            Quantity(value * best[1].factor, best[1].unit, None, text[m.start() : end]),
+            Quantity(scaled(value, best[1].factor), best[1].unit, None, text[m.start() : end]),
         )

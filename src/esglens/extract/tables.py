@@ -164,21 +164,26 @@ def iter_table_metrics(
             grouped = _group_kpi(lines, n, generic, row.label)
             if grouped is not None:
                 group_kpi, group, source = grouped
-                if source is not None:
-                    suppressed.add(source)
                 row_unit = unit_in(row.label) or context_unit
-                yield from _row_metrics(
-                    Row(f"{group} {row.label}", row.cells, row.suffix),
-                    group_kpi.id,
-                    page,
-                    years,
-                    report_year,
-                    row_unit,
-                    row_unit is not None,
-                    line,
-                    latest_first,
-                    inherited=True,
+                grouped_metrics = list(
+                    _row_metrics(
+                        Row(f"{group} {row.label}", row.cells, row.suffix),
+                        group_kpi.id,
+                        page,
+                        years,
+                        report_year,
+                        row_unit,
+                        row_unit is not None,
+                        line,
+                        latest_first,
+                        inherited=True,
+                    )
                 )
+                # The row that carried the label is a group label only if the Total reads as that
+                # group (BHP 2020 p.25: an intensity row below "Total ... (adjusted)" is its own row).
+                if source is not None and grouped_metrics:
+                    suppressed.add(source)
+                yield from grouped_metrics
             continue
         follow = lines[n + 1] if n + 1 < len(lines) else ""
         continuation = follow if split_row(follow) is None and len(follow) < 80 else ""
@@ -219,6 +224,7 @@ def _group_text(line: str) -> str:
         or len(s) > 60
         or not re.search(r"[A-Za-z]{3}", s)
         or s.endswith(".")
+        or re.match(r"(?:FY\s*)?(?:19|20)\d\d\b", s)  # "2023 Scope 2 reporting update": a heading
         or split_row(s) is not None
         or header_years(s)
         or single_header_year(s)
@@ -244,7 +250,7 @@ def _group_kpi(lines: list[str], n: int, generic: str, own_label: str) -> tuple[
     for k in range(n + 1, min(len(lines), n + 1 + _GROUP_LOOKAHEAD)):
         row = split_row(lines[k])
         if row is not None:
-            if in_labels:
+            if in_labels or header_years(lines[k]):  # a year header starts another table
                 break
             label = _STANDARDS.sub("", row.label).strip()
             if _generic_prefix(label) is not None or _LATER_TOTAL.search(label):
