@@ -59,3 +59,32 @@ def test_rio_tinto_targets() -> None:
         for t in targets
     )
     assert any(t.type == "net_zero" and t.target_year == 2050 for t in targets)
+
+
+def test_other_organisations_goals_are_not_targets() -> None:
+    for s in (
+        "The IMO has set goals to reduce average GHG emissions intensity across international "
+        "shipping by at least 40 per cent by 2030 and 70 per cent by 2050.",
+        "For example, the Getting to Zero Coalition brings together more than 90 companies to "
+        "find a way to put a commercially viable net-zero emissions ship to sea by 2030.",
+        "We also support the goal of achieving a carbon-neutral Europe by 2050.",
+        "18% come from Japan and other countries that have pledged to be carbon neutral by 2050.",
+    ):
+        assert list(iter_sentence_targets(s, 1)) == [], s
+
+
+def test_net_zero_for_a_subset_is_marked() -> None:
+    s = ("Siemens is committed to owning only building assets that are Net Zero carbon in "
+         "operation by 2030.")
+    (t,) = list(iter_sentence_targets(s, 28))
+    assert (t.type, t.target_year, t.metric) == ("net_zero", 2030, "buildings")
+    s = "We will target net zero²⁸ by 2050 for the operational GHG emissions of our suppliers."
+    (t,) = list(iter_sentence_targets(s, 8))
+    assert (t.type, t.scope, t.metric) == ("net_zero", "3", "supply_chain")
+
+
+def test_net_zero_year_is_the_one_it_names() -> None:
+    s = ("Our medium-term target for FY2030 was informed by our Pathways to Net Zero project to "
+         "achieve net zero operational emissions by 2050.")
+    (t,) = list(iter_sentence_targets(s, 27))
+    assert (t.type, t.target_year, t.metric) == ("net_zero", 2050, None)

@@ -247,6 +247,9 @@ def _fallback(doc: Document, company: str) -> Sentence | None:
     return Sentence(text, (Citation(doc.pages[0].number, title),))
 
 
+_FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to)\b", re.I)
+
+
 def _overview(
     doc: Document, passages: Sequence[Passage], picker: _Picker, company: str,
     headline: Sentence | None,
@@ -266,12 +269,20 @@ def _overview(
         out += [_sentence(c, 0) for c in picker.pick(
             1, lambda c: c.commitment and c.pillar == "E" and c.subject == "company")]
     para = 1 if out else 0
-    results = picker.pick(2, lambda c: c.pillar == "E" and c.quantified and c.achievement
-                          and c.about and c.on_target)
+    # the company's own results with numbers (reductions, renewables, investment, safety), not
+    # its plans: a sentence with a commitment cue ("will", "target", "by 2030") comes last
+    def result(c: Candidate) -> bool:
+        return (c.quantified and c.achievement and c.about and c.on_target
+                and not c.commitment and not _FUTURE.search(c.text))
+
+    results = picker.pick(2, lambda c: c.pillar == "E" and result(c))
+    results += picker.pick(2 - len(results), lambda c: c.pillar != "" and result(c))
     results += picker.pick(2 - len(results), lambda c: c.pillar == "E" and c.quantified
-                           and c.about and c.on_target)
+                           and c.about and c.on_target and not c.commitment
+                           and not _FUTURE.search(c.text))
     results += picker.pick(3 - len(results), lambda c: c.quantified and c.achievement
-                           and c.about and c.on_target and c.pillar != "")
+                           and c.about and c.on_target and c.pillar != ""
+                           and not c.commitment and not _FUTURE.search(c.text))
     out += [_sentence(c, para) for c in sorted(results, key=lambda c: c.page)]
     para += bool(results)
     social = picker.pick(1, lambda c: c.pillar == "S" and c.on_target and c.achievement)

@@ -151,7 +151,7 @@ def _target_rank(t: Target) -> tuple[object, ...]:
 
 def _states_net_zero(t: Target) -> bool:
     """True when the quote itself ties net zero (or neutrality) to the target year."""
-    year = rf"\b(?:by|in|before|until) (?:FY ?)?{t.target_year}\b"
+    year = rf"\b(?:by|in|before|until) (?:FY ?|fiscal (?:year )?)?{t.target_year}\b"
     near = r"[^.;]{0,60}?"
     pattern = rf"(net[- ]?zero|carbon[- ]neutral){near}{year}|{year}{near}(net[- ]?zero|neutral)"
     return re.search(pattern, t.quote, re.I) is not None
@@ -172,9 +172,12 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
             plural = "Scopes" if len(scopes) > 1 else "Scope"
             scope = (f"{plural} {' and '.join(scopes)} " if all(x.isdigit() for x in scopes)
                      else f"{t.scope} ")
-        metric = (t.metric or "emissions").replace("_", " ")
+        default = "emissions intensity" if t.type == "intensity_reduction" else "emissions"
+        metric = (t.metric or default).replace("_", " ")
         text = None
-        if t.type in _NET_ZERO and t.target_year and _states_net_zero(t):
+        if t.type in _NET_ZERO and t.metric:
+            pass  # net zero for buildings or a fleet: the quote says what it covers
+        elif t.type in _NET_ZERO and t.target_year and _states_net_zero(t):
             text = fill(tpl["net_zero"], company=company, scope=scope, target_year=t.target_year)
         elif t.reduction_pct is not None and t.target_year:
             pct = f"{t.reduction_pct:g}"
@@ -216,6 +219,10 @@ def claim_sentences(claims: Sequence[Claim], doc: Document, company: str) -> lis
         text = clean_sentence(c.text).rstrip(".")
         if not 4 <= len(text.split()) <= 40 or not re.match(r"[A-Z]", text) or "“" in text:
             continue
+        if re.search(r"\b[b-hj-z] [a-z]{2,}", text):
+            continue  # letters split from their word by the PDF ("m edium", "w hich")
+        if len(re.findall(r"(?<![\w.])\d{1,3}(?![\w.%])", text)) >= 3:
+            continue  # a contents line ("Pursuing net zero 7 Our role 7 ... 10 2"), not a claim
         letters = [ch for ch in text if ch.isalpha()]
         if sum(ch.isupper() for ch in letters) > 0.5 * len(letters):
             continue  # a heading in capitals, not a claim

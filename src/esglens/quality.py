@@ -43,6 +43,8 @@ _DEBRIS = re.compile(
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:\s+(?:[A-Z]{2,}|AND|OF|&))+\b")
 _ABBREV = grammar_words("abbrev")
 _SCOPE_WORDS = grammar_words("scope_words")
+# words that open section headings; capitalised mid-sentence they mark a glued heading
+_COMMON_HEADS = grammar_words("heading_words")
 
 
 def is_prose(text: str, shaped: bool = False) -> bool:
@@ -113,6 +115,15 @@ def why_malformed(text: str) -> str | None:
         if (word in CLAUSE_OPENERS and re.fullmatch(r"[A-Za-z’'-]+", prev)
                 and prev.lower() not in FUNCTION_WORDS):
             return "heading glued mid-sentence"
+    if re.search(r"\w-ing[a-z]{3,}\b", text):
+        return "words fused across a line break"  # "best-ingiven" (best-in-class + given)
+    if re.search(r"\b(?:has|have|had) made (?:with|to|for|in|on|by)\b", text):
+        return "verb missing its object"  # "has made with respect to": the object was dropped
+    for prev, word, nxt in zip(words, words[1:], words[2:], strict=False):
+        if (re.fullmatch(r"[a-z]{4,}", prev) and prev not in FUNCTION_WORDS
+                and re.fullmatch(r"[A-Z][a-z]{3,}", word) and re.fullmatch(r"[a-z]{4,}", nxt)
+                and nxt not in FUNCTION_WORDS and word.lower() in _COMMON_HEADS):
+            return "heading glued mid-sentence"  # "Advocacy strategy Climate change ..."
     tail = re.search(r"(\S+) \d{1,2}\.$", text)
     if tail and tail.group(1)[:1].isupper() and _bare(tail.group(1)) not in _SCOPE_WORDS:
         return "trailing page or note number"

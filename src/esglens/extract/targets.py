@@ -38,6 +38,34 @@ _NEUTRAL = re.compile(r"\b(?:carbon|climate|co2)[- ]neutral\w*", re.I)
 _REDUCE = re.compile(r"\b(?:reduc\w+|cut\w*|lower\w*|decreas\w+|abat\w+)\b|\btargets?:", re.I)
 _EMISSIONS = re.compile(r"\b(?:emission\w*|ghg|greenhouse|co2e?|carbon|scope)", re.I)
 _RENEWABLE = re.compile(r"\brenewable", re.I)
+# Another organisation's goal (a regulator, a coalition, a country) is not the company's target
+# unless the sentence also speaks for the company ("we", "our").
+_OTHER = re.compile(
+    r"\b(?:IMO|International Maritime Organi[sz]ation|[Cc]oalition|[Gg]overnments?|"
+    r"Safeguard Mechanism|European (?:Union|Green Deal|Commission)|Paris Agreement|"
+    r"[A-Z][a-z]+['’]s (?:economy|emissions)|(?:the )?(?:country|nation)['’]s)\b"
+)
+_OWN = re.compile(r"\b(?:[Ww]e|[Oo]ur|us)\b")
+_SUPPORTS_OTHER = re.compile(
+    r"\bsupport\w*\s+(?:the|a|their|its)\s+(?:goals?|targets?|ambitions?)\s+of\b"
+    r"|\b(?:countries|country|nations?|governments?|which|who|that)\s+(?:has|have)\s+"
+    r"(?:pledged|committed|announced|set)\b",
+    re.I,
+)
+# Net zero for a subset (buildings, fleet, supply chain) is not a company-wide commitment:
+# the subset goes in ``metric`` so the overview never leads with it.
+_SUBSET = (
+    ("supply_chain", re.compile(r"\b(?:supply chain|suppliers?)\b", re.I)),
+    ("buildings", re.compile(r"\b(?:buildings?|building assets|real estate|propert(?:y|ies)|"
+                             r"offices?|sites? we (?:own|lease))\b", re.I)),
+    ("fleet", re.compile(r"\b(?:fleet|vehicles?|cars?)\b", re.I)),
+    ("shipping", re.compile(r"\b(?:shipping|vessels?|ships?)\b", re.I)),
+    ("products", re.compile(r"\b(?:products? (?:we sell|sold)|energy products)\b", re.I)),
+)
+_FOOTNOTE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# "FY 19: –60%" is a reported value in a progress graphic, not the target
+_PROGRESS = re.compile(r"\b(?:FY|fiscal)\s*'?\d{2,4}\s*:\s*[–−-]?\s*$|(?:^|\s)[–−]$", re.I)
+
 _SCOPE = re.compile(
     r"scopes?\s*(1|2|3)(?:\s*(?:,|and|&|\+)\s*(?:scope\s*)?(1|2|3))?(?:\s*(?:,|and|&|\+)\s*(3))?",
     re.I,
@@ -61,33 +89,79 @@ def _base_year(text: str, target_year: int) -> int | None:
     return None
 
 
+def _subset(clause: str) -> str | None:
+    """The part of the business a net-zero clause covers when it is not the whole company."""
+    whole_company = _SCOPE.search(clause) or re.search(r"\boperations\b|\boperational\b",
+                                                         clause, re.I)
+    if whole_company and not re.search(r"\b(?:suppliers?|supply chain)\b", clause, re.I):
+        return None
+    for name, pattern in _SUBSET:
+        if pattern.search(clause):
+            return name
+    return None
+
+
+def _net_zero_year(clause: str) -> int | None:
+    """The year tied to net zero: the first "by YYYY" after the mention, else the last before."""
+    nz = _NET_ZERO.search(clause) or _NEUTRAL.search(clause)
+    if nz is None:
+        return None
+    years = list(_BY_YEAR.finditer(clause))
+    after = [m for m in years if m.start() >= nz.start()]
+    chosen = after[0] if after else (years[-1] if years else None)
+    return int(chosen.group(1)) if chosen else None
+
+
+def _target_pct(clause: str) -> re.Match[str] | None:
+    """The first percentage in ``clause`` that is not a reported value ("FY 19: –60%")."""
+    for m in _PCT.finditer(clause):
+        if not _PROGRESS.search(clause[max(0, m.start() - 16) : m.start()]):
+            return m
+    return None
+
+
+def is_third_party(sentence: str) -> bool:
+    """True when the goal is another organisation's (IMO, a coalition, a government)."""
+    if _SUPPORTS_OTHER.search(sentence):
+        return True
+    return bool(_OTHER.search(sentence)) and not _OWN.search(sentence)
+
+
 def _clauses(sentence: str) -> list[str]:
     return [c for c in re.split(r";|\band\s+(?=\d{1,3}\s*%)|,\s+and\b", sentence) if c.strip()]
 
 
 def iter_sentence_targets(sentence: str, page: int, context: str = "") -> Iterator[Target]:
     """Targets stated in one sentence; ``context`` (the line before) supplies scope/emissions."""
-    if not _CUE.search(sentence) or not _BY_YEAR.search(sentence):
+    quote = sentence.strip()[:400]
+    sentence = _FOOTNOTE.sub(" ", sentence)
+    if not _CUE.search(sentence) or not _BY_YEAR.search(sentence) or is_third_party(sentence):
         return
     whole = f"{context} {sentence}"
     scope = _scope(sentence) or _scope(context)
     emissions = bool(_EMISSIONS.search(whole))
-    quote = sentence.strip()[:400]
     for clause in _clauses(sentence):
+        at = sentence.find(clause)
         year_m = _BY_YEAR.search(clause)
         if not year_m:
             continue
         year = int(year_m.group(1))
+        pct = _target_pct(clause)
+        stated = re.search(r"(?:net[- ]zero|neutral\w*)\s+(?:by|before|until)\s+"
+                           r"(?:FY\s*|fiscal\s+(?:year\s+)?)?20\d\d", clause, re.I)
+        if (_NET_ZERO.search(clause) or _NEUTRAL.search(clause)) and (not pct or stated):
+            kind = "net_zero" if _NET_ZERO.search(clause) else "carbon_neutral"
+            subset = _subset(clause)
+            yield Target(kind, page, quote, target_year=_net_zero_year(clause) or year,
+                         scope="3" if subset == "supply_chain" else scope, metric=subset,
+                         confidence=0.8 if subset is None else 0.6)
+            if not pct:
+                continue
+        if pct is not None:  # "N% by YYYY": the year right after the percentage is its year
+            after = _BY_YEAR.search(clause, pct.end())
+            if after and after.start() - pct.end() <= 25:
+                year_m, year = after, int(after.group(1))
         base = _base_year(sentence, year)
-        if _NET_ZERO.search(clause) and not _PCT.search(clause):
-            yield Target("net_zero", page, quote, target_year=year, scope=scope, confidence=0.8)
-            continue
-        if _NEUTRAL.search(clause) and not _PCT.search(clause):
-            yield Target(
-                "carbon_neutral", page, quote, target_year=year, scope=scope, confidence=0.8
-            )
-            continue
-        pct = _PCT.search(clause)
         if not pct or pct.start() > year_m.start() + 40 and pct.start() > year_m.end() + 25:
             continue
         value = float(pct.group(1))
@@ -95,7 +169,9 @@ def iter_sentence_targets(sentence: str, page: int, context: str = "") -> Iterat
             continue
         if _RENEWABLE.search(clause) and not _REDUCE.search(clause):
             kind = "renewable_share"
-        elif _REDUCE.search(whole) and emissions:
+        elif _REDUCE.search(whole) and emissions and _EMISSIONS.search(
+            f"{context} {sentence[max(0, at + pct.start() - 200) : at + pct.end() + 80]}"
+        ):
             intensity = re.search(r"\bintensity\b|\bper\b(?!\s?cent)", clause, re.I)
             kind = "intensity_reduction" if intensity else "absolute_reduction"
         else:
@@ -115,9 +191,9 @@ def iter_sentence_targets(sentence: str, page: int, context: str = "") -> Iterat
 
 def dedupe_targets(targets: list[Target]) -> list[Target]:
     """One target per (type, year, %, scope): the most complete, then the earliest page."""
-    best: dict[tuple[str, int | None, float | None], Target] = {}
+    best: dict[tuple[str, int | None, float | None, str | None], Target] = {}
     for t in targets:
-        key = (t.type, t.target_year, t.reduction_pct)
+        key = (t.type, t.target_year, t.reduction_pct, t.metric)
         old = best.get(key)
         if old is None or _citation_score(t) > _citation_score(old):
             best[key] = t
