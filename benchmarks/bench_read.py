@@ -9,27 +9,15 @@ imports count. Prints one row per report in ../shared/reports (skipped when abse
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-REPORTS = Path(__file__).resolve().parents[2] / "shared" / "reports"
+from bench_analyze import REPORTS, run
 
 
 def run_once(pdf: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, the largest of the process and its workers) of one read."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "esglens.cli", "read", str(pdf)],
-                          capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"{pdf.name}: {proc.stderr.strip()}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    """Wall seconds and peak RSS (MB) of one fresh `esglens read` process."""
+    return run(["read", str(pdf)])
 
 
 def main() -> None:
