@@ -248,7 +248,15 @@ def _recognise_job(
     return job[0], ocr.recognise(job[1], binary, lang, timeout)
 
 
-def _ocr_pages(pdf, read, indexes, lang, started, time_limit, path):  # type: ignore[no-untyped-def]
+def _ocr_pages(
+    pdf: pdfium.PdfDocument,
+    read: list[Page],
+    indexes: list[int],
+    lang: str,
+    started: float,
+    time_limit: float,
+    path: Path,
+) -> list[Page]:
     """OCR the pages at ``indexes`` in two tesseract processes (2 cores), rebuilding their blocks.
 
     Pages are rendered one at a time on this thread (pdfium is not thread-safe, and a page
