@@ -88,3 +88,15 @@ def test_net_zero_year_is_the_one_it_names() -> None:
          "achieve net zero operational emissions by 2050.")
     (t,) = list(iter_sentence_targets(s, 27))
     assert (t.type, t.target_year, t.metric) == ("net_zero", 2050, None)
+
+
+def test_base_year_must_sit_in_the_targets_own_clause() -> None:
+    from esglens.extract.targets import iter_sentence_targets
+
+    merged = ("Reduce Scope 1 and 2 emissions in own operations by 55% by 2025 and compensate "
+              "residual emissions with high-quality carbon credits in all regions Compared to "
+              "fiscal 2023, we reduced our Scope 1 and Scope 2 emissions by 20%.")
+    targets = [t for t in iter_sentence_targets(merged, 5) if t.target_year == 2025]
+    assert targets and all(t.base_year is None for t in targets)
+    near = "We will reduce Scope 1 and 2 emissions by 30% from FY2020 levels by FY2030."
+    assert [t.base_year for t in iter_sentence_targets(near, 9)] == [2020]

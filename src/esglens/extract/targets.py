@@ -81,8 +81,13 @@ def _scope(text: str) -> str | None:
     return "+".join(sorted({g for g in m.groups() if g}))
 
 
-def _base_year(text: str, target_year: int) -> int | None:
-    for m in _BASE.finditer(text):
+def _base_year(text: str, target_year: int, start: int = 0, end: int | None = None) -> int | None:
+    """The baseline year stated within ``text[start:end]`` (the target's own clause), if any.
+
+    A base year further away belongs to another statement: in "…by 55% by 2025 … Compared to
+    fiscal 2023, we reduced…" 2023 is the comparison for an achieved result, not the baseline.
+    """
+    for m in _BASE.finditer(text, max(0, start), len(text) if end is None else end):
         year = int(m.group(1) or m.group(2))
         if year < target_year:
             return year
@@ -161,7 +166,9 @@ def iter_sentence_targets(sentence: str, page: int, context: str = "") -> Iterat
             after = _BY_YEAR.search(clause, pct.end())
             if after and after.start() - pct.end() <= 25:
                 year_m, year = after, int(after.group(1))
-        base = _base_year(sentence, year)
+        near = [year_m.start(), year_m.end()] + ([pct.start(), pct.end()] if pct else [])
+        offset = sentence.find(clause) if clause in sentence else 0
+        base = _base_year(sentence, year, offset + min(near) - 60, offset + max(near) + 60)
         if not pct or pct.start() > year_m.start() + 40 and pct.start() > year_m.end() + 25:
             continue
         value = float(pct.group(1))
