@@ -28,7 +28,8 @@ import pypdfium2 as pdfium
 from ..errors import ConfigError, NoTextError, TimeLimitError, TooLargeError
 from ..model import Block, Document, Page
 from . import ocr
-from .layout import Segment, build_blocks
+from .layout import build_blocks
+from .lines import Segment
 from .pdf import has_images, iter_segments, open_pdf, page_label
 
 MAX_PAGES = 1000

@@ -14,7 +14,7 @@ import subprocess
 import pypdfium2 as pdfium
 
 from ..errors import ConfigError
-from .layout import Segment
+from .lines import Segment
 
 OCR_DPI = 200  # 300 dpi costs ~50% more time here for no gain on report-size text
 OCR_PSM = "6"  # one block: our own layout orders the word boxes; 12% faster and more digits right than 3

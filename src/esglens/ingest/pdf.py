@@ -20,7 +20,7 @@ from ..errors import (
     NotFoundError,
     UnreadablePDFError,
 )
-from .layout import Segment
+from .lines import Segment
 
 # pdfium error codes (fpdfview.h FPDF_ERR_*)
 _ERR_PASSWORD = 4
