@@ -100,20 +100,8 @@ def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Met
             continue
         if normalize_unit(after) is not None:  # "Scope 1 and 2 / Mt CO2e": a column header
             continue
-        yield Metric(
-            metric=kpi.id,
-            label=clean_label(label),
-            value=q.value,
-            unit=kpi.unit,
-            period=year,
-            page=page,
-            quote=f"{before} | {line} | {after}".strip(" |"),
-            raw_value=line.strip(),
-            raw_unit=q.unit,
-            basis=kpi.basis,
-            source="chart",
-            confidence=CHART_LABEL,
-        )
+        quote = f"{before} | {line} | {after}".strip(" |")
+        yield _chart_metric(kpi, label, q.value, year, page, quote, line.strip(), q.unit)
 
 
 def _count_tile(lines: list[str], n: int, page: int, year: str) -> Iterator[Metric]:
@@ -129,19 +117,7 @@ def _count_tile(lines: list[str], n: int, page: int, year: str) -> Iterator[Metr
         return
     years = {year_of(m) for m in YEAR.finditer(caption)}
     period = years.pop() if len(years) == 1 else year
-    yield Metric(
-        metric=kpi.id,
-        label=clean_label(caption),
-        value=value,
-        unit="count",
-        period=period,
-        page=page,
-        quote=f"{line} | {caption}",
-        raw_value=line,
-        basis=kpi.basis,
-        source="chart",
-        confidence=CHART_LABEL,
-    )
+    yield _chart_metric(kpi, caption, value, period, page, f"{line} | {caption}", line, "")
 
 
 def _inline_label(line: str, page: int, year: str) -> Iterator[Metric]:
@@ -158,16 +134,24 @@ def _inline_label(line: str, page: int, year: str) -> Iterator[Metric]:
     kpi = match_kpi(label)
     if kpi is None or not kpi.accepts_unit(q.unit):
         return
-    yield Metric(
+    yield _chart_metric(kpi, label, q.value, year, page, line.strip(), q.raw, q.unit)
+
+
+def _chart_metric(
+    kpi: Kpi, label: str, value: float, period: str, page: int, quote: str, raw_value: str,
+    raw_unit: str,
+) -> Metric:
+    """A value read from a chart label, tile or key figure (lower confidence than a table)."""
+    return Metric(
         metric=kpi.id,
         label=clean_label(label),
-        value=q.value,
+        value=value,
         unit=kpi.unit,
-        period=year,
+        period=period,
         page=page,
-        quote=line.strip(),
-        raw_value=q.raw,
-        raw_unit=q.unit,
+        quote=quote,
+        raw_value=raw_value,
+        raw_unit=raw_unit,
         basis=kpi.basis,
         source="chart",
         confidence=CHART_LABEL,
