@@ -39,7 +39,7 @@ def analyze_document(
     """Run every stage after reading on ``doc`` and return the Analysis (nothing is written)."""
     from .classify import classify_passages
     from .compose import compose_overview, detect_company, detect_period
-    from .extract import extract_claims, extract_metrics, extract_targets
+    from .extract import extract_claims, extract_metrics, extract_targets, find_gaps
     from .segment import segment_document
 
     clock: dict[str, float] = dict(timings or {})
@@ -80,6 +80,8 @@ def analyze_document(
         metrics=tuple(metrics),
         targets=tuple(targets),
         claims=tuple(claims),
+        not_disclosed=find_gaps(doc, tuple(metrics)),
+        language=doc.language,
         overview=overview,
         timings=clock,
     )

@@ -98,14 +98,78 @@ class Block(Record):
     furniture: bool = False
 
 
+CellKind = Literal["label", "value", "unit", "header", "note", "empty"]
+ColumnKind = Literal["label", "period", "unit", "value", "note"]
+
+
+@dataclass(frozen=True)
+class Cell(Record):
+    """One table cell: its text and bbox, 0-based row/column index and span, and its role.
+
+    ``kind`` says what the cell holds: a row ``label``, a ``value``, a ``unit``, a column
+    ``header`` (a period or a unit heading), a ``note`` (standards references, comments).
+    """
+
+    text: str
+    bbox: BBox
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    kind: CellKind = "value"
+
+
+@dataclass(frozen=True)
+class Column(Record):
+    """A table column: its x-extent, role and, for a period column, the period it reports.
+
+    ``period`` is the 4-digit year the column's reporting period ends ("FY22" and "2021/22" ->
+    "2022"); ``restated`` marks a column headed as restated or adjusted.
+    """
+
+    index: int
+    x0: float
+    x1: float
+    kind: ColumnKind = "value"
+    header: str = ""
+    period: str | None = None
+    restated: bool = False
+
+
+@dataclass(frozen=True)
+class TableRow(Record):
+    """A table row: its label (wrapped lines merged), bbox and nesting level.
+
+    ``level`` is 0 for a top-level row and 1 for an indented or "of which" sub-row, which is a
+    part of the row above it and never its total.
+    """
+
+    index: int
+    label: str
+    bbox: BBox
+    level: int = 0
+
+
 @dataclass(frozen=True)
 class Table(Record):
-    """A table found on a page: rows of cell strings, the first ``header_rows`` being headers."""
+    """A table found on a page: rows of cell strings, the first ``header_rows`` being headers.
+
+    Tables built from word geometry also carry ``cells``, ``columns`` and ``table_rows``, the
+    ``title`` printed above them and the ``unit`` that title or caption states; ``source`` is
+    ``text`` (text layer), ``ocr`` (an OCRed page or image region) or ``lines`` (the line-based
+    fallback, without cells).
+    """
 
     page: int
     bbox: BBox
     rows: tuple[tuple[str, ...], ...]
     header_rows: int = 1
+    cells: tuple[Cell, ...] = ()
+    columns: tuple[Column, ...] = ()
+    table_rows: tuple[TableRow, ...] = ()
+    title: str = ""
+    unit: str = ""
+    source: str = "lines"
 
 
 @dataclass(frozen=True)
@@ -138,6 +202,8 @@ class Document(Record):
     language: str
     pages: tuple[Page, ...]
     metadata: dict[str, str] = field(default_factory=dict)
+    skipped_pages: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def page(self, number: int) -> Page:
         """The page with 1-based PDF index ``number`` (raises IndexError when absent)."""
@@ -186,7 +252,11 @@ class Metric(Record):
 
 @dataclass(frozen=True)
 class Target(Record):
-    """A commitment: type, scopes covered, target/base year, reduction, with page and quote."""
+    """A commitment: type, scopes covered, target/base year, reduction, with page and quote.
+
+    ``reduction_pct`` is the promised cut for reduction targets; ``target_pct`` the share to
+    reach for share targets (renewable_share: "100% renewable electricity by 2030").
+    """
 
     type: str
     page: int
@@ -197,6 +267,23 @@ class Target(Record):
     scope: str | None = None
     metric: str | None = None
     confidence: float = 0.5
+    target_pct: float | None = None
+
+
+@dataclass(frozen=True)
+class Gap(Record):
+    """A catalog metric the report does not disclose for its reporting year.
+
+    ``pages`` are where the related disclosure is (the other years or the family's table), so a
+    reader can see what is there; empty when nothing related is reported at all.
+    """
+
+    metric: str
+    label: str
+    pillar: str
+    period: str | None
+    pages: tuple[int, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -262,5 +349,7 @@ class Analysis(Record):
     metrics: tuple[Metric, ...] = ()
     targets: tuple[Target, ...] = ()
     claims: tuple[Claim, ...] = ()
+    not_disclosed: tuple[Gap, ...] = ()
+    language: str = "en"
     overview: Overview | None = None
     timings: dict[str, float] = field(default_factory=dict)

@@ -8,7 +8,8 @@ lives in ``esglens/data/*.yaml``.
 from __future__ import annotations
 
 from .claims import extract_claims
+from .gaps import find_gaps
 from .metrics import extract_metrics
 from .targets import extract_targets
 
-__all__ = ["extract_claims", "extract_metrics", "extract_targets"]
+__all__ = ["extract_claims", "extract_metrics", "extract_targets", "find_gaps"]

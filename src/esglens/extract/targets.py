@@ -193,6 +193,7 @@ def iter_sentence_targets(sentence: str, page: int, context: str = "") -> Iterat
             scope=scope,
             metric="renewable_energy_share" if kind == "renewable_share" else None,
             confidence=0.75 if base else 0.65,
+            target_pct=value if kind == "renewable_share" else None,
         )
 
 
