@@ -29,6 +29,7 @@ class Kpi:
     synonyms: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
     accepts: tuple[str, ...] = ()
+    context_exclude: tuple[re.Pattern[str], ...] = ()
     basis: str | None = None
     gri: str = ""
     esrs: str = ""
@@ -69,6 +70,7 @@ def load_catalog() -> tuple[Kpi, ...]:
                 synonyms=tuple(_compile(p) for p in _flatten(e["synonyms"])),
                 exclude=tuple(_compile(p) for p in _flatten(e.get("exclude", []))),
                 accepts=tuple(e.get("accepts", [])),
+                context_exclude=tuple(_compile(p) for p in _flatten(e.get("context_exclude", []))),
                 basis=e.get("basis"),
                 gri=str(e.get("gri", "")),
                 esrs=str(e.get("esrs", "")),
@@ -107,6 +109,12 @@ def match_kpi(label: str, context: str = "") -> Kpi | None:
         if any(p.search(s) for p in kpi.synonyms) and not any(p.search(veto) for p in kpi.exclude):
             return kpi
     return None
+
+
+def vetoed_by_context(kpi: Kpi, context: str) -> bool:
+    """True when the section or title a row sits under rules the KPI out (``context_exclude``)."""
+    s = clean_label(context)
+    return any(p.search(s) for p in kpi.context_exclude)
 
 
 @cache

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Metric, Table, TableRow
-from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules
+from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules, vetoed_by_context
 from .lines import unit_in
 from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, number_locale, parse_number, unit_table
 
@@ -83,25 +83,33 @@ def is_qualifier(label: str) -> bool:
 
 
 def _kpi_for(row: TableRow, table: Table) -> tuple[Kpi | None, str, bool]:
-    """(KPI, the label it was read from, whether it came from the section or title).
+    """(KPI, the label it was read from, whether it came from the parent, section or title).
 
-    The section or title names a row's quantity only when the row's own label is a qualifier
-    (a total, a basis, a gender, the group): a row with a label of its own ("Lost days", "Heating
-    oil") is something else, or a part of the section's quantity.
+    The context names a row's quantity only when the row's own label is a qualifier (a total, a
+    basis, a gender, the group, a bracketed variant): a row with a label of its own ("Lost days",
+    "Heating oil", "Groundwater") is something else, or a part of the context's quantity.
     """
-    own = row.label
-    if row.level == 1 and row.parent and own.strip().startswith("("):
-        own = f"{_LAST_PAREN.sub('', row.parent)} {own}"  # "(The X Company)" under its row
-    qualifier = is_qualifier(own)
-    kpi = None if qualifier and not row.parent else match_kpi(own)
-    if kpi is not None or not qualifier:
+    own, parent = row.label, row.parent
+    if parent and own.startswith(parent + " "):
+        own = own[len(parent) + 1 :]  # the row's own words under a row-group label
+    contexts = [parent, row.section, table.title.split(" / ")[-1] if table.title else ""]
+    if row.level == 1 and parent and own.strip().startswith("("):
+        contexts[0] = _LAST_PAREN.sub("", parent)  # "(The X Company)" under "Energy use (the X system)"
+    around = f"{row.section} {table.unit} {table.title}"
+    if not is_qualifier(own):
+        kpi = match_kpi(own)
+        if kpi is not None and vetoed_by_context(kpi, around):
+            kpi = None
         return kpi, own, False
-    for context in (row.parent, row.section, table.title.split(" / ")[-1] if table.title else ""):
+    for context in contexts:
         if context and not _TARGETISH.search(context):
             kpi = match_kpi(f"{context} {own}")
-            if kpi is not None:
+            if kpi is not None and not vetoed_by_context(kpi, around):
                 return kpi, f"{context} {own}", True
-    return None, own, False
+    kpi = match_kpi(own)
+    if kpi is not None and vetoed_by_context(kpi, around):
+        kpi = None
+    return kpi, own, False
 
 
 def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
@@ -124,7 +132,7 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
             via_context = True
         if kpi is None or _TARGETISH.search(label):
             continue
-        if row.level == 1 and via_context:
+        if row.level == 1 and via_context and not row.label.strip().startswith("("):
             continue  # a part of the row above, never its total
         unit_text = cells[(row.index, unit_col)].text if unit_col is not None and (row.index, unit_col) in cells else ""
         unit = _unit(unit_text) or unit_in(_SCALE.sub(" ", label)) or _unit(row.section) or context_unit

@@ -358,6 +358,7 @@ def _rows(records: list[_Record]) -> list[tuple[str, str, _Record, int, str]]:
             kinds.append("label")
         else:
             kinds.append("skip")
+    groups = _spanning_groups(records, kinds)
     idx = [i for i, k in enumerate(kinds) if k != "skip"]
     used: set[int] = set()
     texts: dict[int, str] = {i: records[i].label_text for i in idx}
@@ -416,34 +417,23 @@ def _rows(records: list[_Record]) -> list[tuple[str, str, _Record, int, str]]:
     section = ""
     value_rows = [i for i in idx if kinds[i] == "value" and records[i].labels]
     first_x = min((min(p.x0 for p in records[i].labels) for i in value_rows), default=0.0)
-    split = {i: _label_columns(records[i].labels) for i in value_rows}
-    two_level = any(len(parts) >= 2 and records[i].labels[0].x0 <= first_x + 6 for i, parts in split.items())
-    seconds = sorted(min(p.x0 for p in records[i].labels) for i in value_rows
-                     if min(p.x0 for p in records[i].labels) > first_x + 6)
-    second_x = seconds[0] if seconds else first_x
-    parent_first = ""
     parent_row: tuple[float, str] | None = None  # x0 and label of the last top-level row
     for i in idx:
         if kinds[i] == "label" and i not in used:
             section = texts[i]
-            parent_first, parent_row = "", None
+            parent_row = None
             continue
         if kinds[i] != "value":
             continue
         r = records[i]
         label = texts[i]
         level, parent = 0, ""
-        if r.labels:
+        if i in groups:
+            group = groups[i]
+            label, parent = (f"{group} {label}".strip(), group) if label else (group, "")
+        elif r.labels:
             x0 = min(p.x0 for p in r.labels)
-            if two_level and x0 <= first_x + 6:
-                parts = split.get(i, [label])
-                parent_first = parts[0] if len(parts) >= 2 else ""
-            elif two_level:
-                if parent_first:
-                    label, parent = f"{parent_first} {label}", parent_first
-                if x0 > second_x + 6:
-                    level = 1
-            elif parent_row is not None and x0 > parent_row[0] + 4:
+            if parent_row is not None and x0 > parent_row[0] + 4 and x0 > first_x + 4:
                 level, parent = 1, parent_row[1]  # indented under the row above
             else:
                 parent_row = (x0, label)
@@ -451,6 +441,89 @@ def _rows(records: list[_Record]) -> list[tuple[str, str, _Record, int, str]]:
             level = 1
             parent = parent or (parent_row[1] if parent_row else "")
         out.append((label, section, r, level, parent))
+    return out
+
+
+def _spanning_groups(records: list[_Record], kinds: list[str]) -> dict[int, str]:
+    """Row-group labels of a first label column that span several rows, by value record index.
+
+    KPI annexes print a group label ("Scope 2", "Energy consumption: primary & secondary energy")
+    in a first label column beside the rows it spans, either on its group's first row or
+    vertically centred on the group. Its words are taken out of the records' labels; each value
+    row gets the label of the group it falls in. Empty when the table has one label column.
+    """
+    value_rows = [i for i, k in enumerate(kinds) if k == "value" and records[i].labels]
+    if not value_rows:
+        return {}
+    first_x = min(min(p.x0 for p in records[i].labels) for i in value_rows)
+    split = {i: _label_columns(records[i].labels) for i in value_rows}
+    if not any(len(parts) >= 2 and records[i].labels[0].x0 <= first_x + 6 for i, parts in split.items()):
+        return {}
+    seconds = [p.x0 for i in value_rows for p in records[i].labels if p.x0 > first_x + 12]
+    if not seconds:
+        return {}
+    second_x = min(seconds)
+    entries: list[tuple[int, str, float, float]] = []  # record index, text, top, bottom
+    sizes = sorted(p.size for i in value_rows for p in records[i].labels)
+    body = sizes[len(sizes) // 2]
+    for i, r in enumerate(records):
+        if kinds[i] == "skip":
+            continue
+        first = [p for p in r.labels if p.x0 <= first_x + 6 and p.x1 <= second_x - 2]
+        if not first:
+            continue
+        if kinds[i] == "label" and all(p.bold or p.size > 1.1 * body for p in first) and not all(
+                p.bold for j in value_rows for p in records[j].labels):
+            continue  # a section heading, not a row-group label
+        r.labels = [p for p in r.labels if p not in first]
+        entries.append((i, " ".join(p.text for p in first), min(p.top for p in first),
+                        max(p.bottom for p in first)))
+        if kinds[i] == "label" and not r.labels:
+            kinds[i] = "skip"
+    heights = sorted(records[i].line.height for i in value_rows)
+    h = heights[len(heights) // 2]
+    blocks: list[tuple[str, float, float, int]] = []  # text, top, bottom, lines
+    for _i, text, top, bottom in entries:
+        prev = blocks[-1] if blocks else None
+        if prev and top - prev[2] <= 0.8 * h and (_continues(text) or _open(prev[0])):
+            blocks[-1] = (_join(prev[0], text), prev[1], bottom, prev[3] + 1)
+        else:
+            blocks.append((text, top, bottom, 1))
+    rows = sorted(value_rows, key=lambda i: records[i].line.mid)
+    out: dict[int, str] = {}
+    on_row = all(any(abs(records[i].line.mid - (b[1] + b[2]) / 2) < 0.5 * h for i in rows) for b in blocks)
+    if on_row and all(b[3] == 1 for b in blocks):  # labels on their group's first row
+        for n, (text, top, _bottom, _lines) in enumerate(blocks):
+            end = blocks[n + 1][1] if n + 1 < len(blocks) else 1e9
+            for i in rows:
+                if top - 2 <= records[i].line.mid < end - 2:
+                    out[i] = text
+        return out
+    # Labels centred on their groups: cut the rows into consecutive groups, one per label, so
+    # that each group's middle is as close as possible to its label's centre (rows left outside
+    # every group cost two line heights each), by dynamic programming over the cut points.
+    mids = [records[i].line.mid for i in rows]
+    centres = [(b[1] + b[2]) / 2 for b in blocks]
+    n, penalty, inf = len(rows), 2.0 * h, float("inf")
+    best = [[inf] * (n + 1) for _ in range(len(blocks) + 1)]  # best[k][e]: k groups end at row e-1
+    back: dict[tuple[int, int], int] = {}
+    best[0] = [e * penalty for e in range(n + 1)]
+    for k, centre in enumerate(centres, start=1):
+        for e in range(1, n + 1):
+            for start in range(e):
+                before = min(best[k - 1][i] + (start - i) * penalty for i in range(start + 1))
+                cost = before + abs((mids[start] + mids[e - 1]) / 2 - centre)
+                if cost < best[k][e]:
+                    best[k][e], back[(k, e)] = cost, start
+    end = min(range(n + 1), key=lambda e: best[len(blocks)][e] + (n - e) * penalty)
+    for k in range(len(blocks), 0, -1):
+        if (k, end) not in back:
+            break
+        start = back[(k, end)]
+        for i in rows[start:end]:
+            out[i] = blocks[k - 1][0]
+        prev = [(best[k - 1][i] + (start - i) * penalty, i) for i in range(start + 1)]
+        end = min(prev)[1]
     return out
 
 
