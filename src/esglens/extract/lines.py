@@ -66,6 +66,8 @@ def split_row(line: str) -> Row | None:
         else:
             i += 1
     for start, end in reversed(runs):
+        if start > 0 and re.fullmatch(r"(?:p|pp|page|pages|s|seite)\.?", tokens[start - 1], re.I):
+            continue  # "p. 117 ff": a page reference, not a value
         # "Scope 1 23.3": a small integer right after "Scope"/"Category" belongs to the label.
         while start < end and start > 0 and _LABEL_NUMBER.search(tokens[start - 1]):
             if not re.fullmatch(_LABEL_DIGITS, tokens[start]):

@@ -23,13 +23,13 @@ from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, number_locale, pa
 
 TABLE_CELL = 0.9  # a value under a period header, with its unit stated
 _GENERIC = re.compile(
-    r"^\s*(?:total|sum|overall|group(?: total)?|company[- ]wide|all|gesamt|insgesamt|summe|"
-    r"合计|合計|总计|總計|小计|小計)\b\W*", re.I,
+    r"\W*(?:total|sum|overall|group(?: total)?|company[- ]wide|all|gesamt|insgesamt|summe|"
+    r"合计|合計|总计|總計|小计|小計)(?:\s+(?:ghg |greenhouse gas |co2e? |carbon )?emissions?)?\W*", re.I,
 )
 _BASIS_ONLY = re.compile(r"^\W*(?:market|location)[- ]based(?: method| approach)?\W*$", re.I)
 _QUALIFIER = re.compile(
-    r"^\W*(?:(?:women|woman|female|frauen|weiblich|女性|女)\W*$|\(.*\)\W*$|.{0,40}\b(?:group|gruppe|konzern)\W*$|"
-    r"of which|thereof|davon|total\b|gesamt)", re.I,
+    r"\W*(?:women|woman|female|frauen|weiblich|女性|女)\W*|\(.*\)\W*|(?:\w+\W+){0,3}(?:group|gruppe|konzern)\W*",
+    re.I,
 )
 _SCALE = re.compile(
     r"\(?\bin\s+(?P<w>thousands?|millions?|billions?|'000|000s?|mio\.?|mn)\b\)?|\((?P<p>'000|000s?)\)|"
@@ -41,6 +41,12 @@ _BOUNDARY = re.compile(
 )
 _FOOTNOTE_TAIL = re.compile(r"^(\d{1,3}(?:,\d{3})+)(\d{1,2})$")  # "3,976,6171": a glued footnote mark
 _TOTAL = re.compile(r"\b(?:total|gesamt|insgesamt|overall|合计|合計|总计|總計)\b", re.I)
+# A "time basis" column of KPI annexes ("Fiscal year", "Sept. 30th", "as at 31.12."): no label.
+_TIME_BASIS = re.compile(
+    r"\b(?:fiscal year|financial year|calendar year|reporting year|year[- ]end|"
+    r"(?:as (?:at|of) )?(?:sept?\.?|september|dec\.?|december|march|june)\s*\d{1,2}(?:st|nd|rd|th)?|"
+    r"\(?as (?:at|of) \d{1,2}\.\s?\d{1,2}\.?\)?)", re.I,
+)
 _LAST_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 _TARGETISH = re.compile(r"\b(?:target|goal|ziel|by 20[3-5]\d|目标|目標)\b", re.I)
 
@@ -77,9 +83,12 @@ def _value(text: str, locale: str) -> float | None:
 def is_qualifier(label: str) -> bool:
     """A row label that names no quantity of its own, only a part or variant of its section's:
     a total, a Scope 2 basis, a gender, the group ("Total", "market-based", "Women", "X Group")."""
-    s = clean_label(label)
-    s = re.sub(r"\((?:in\s+)?[^()]{0,25}\)\s*$", "", s).strip() or s  # a trailing "(MT CO2e)"
-    return bool(_GENERIC.match(s) or _BASIS_ONLY.match(s) or _QUALIFIER.match(s))
+    s = _TIME_BASIS.sub(" ", clean_label(label)).strip()
+    s = re.sub(r"\s*\((?:in\s+)?[^()]{0,25}\)\s*$", "", s).strip() or s  # a trailing "(MT CO2e)"
+    unit = normalize_unit(s.split()[-1]) if s.split() else None
+    if unit is not None and unit.unit not in ("count", "%") and len(s.split()) > 1:
+        s = " ".join(s.split()[:-1])  # "Total emissions tCO2-eq"
+    return bool(_GENERIC.fullmatch(s) or _BASIS_ONLY.fullmatch(s) or _QUALIFIER.fullmatch(s))
 
 
 def _kpi_for(row: TableRow, table: Table) -> tuple[Kpi | None, str, bool]:
