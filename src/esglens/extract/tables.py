@@ -24,7 +24,8 @@ from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, number_locale, pa
 TABLE_CELL = 0.9  # a value under a period header, with its unit stated
 _GENERIC = re.compile(
     r"\W*(?:total|sum|overall|group(?: total)?|company[- ]wide|all|gesamt|insgesamt|summe|"
-    r"合计|合計|总计|總計|小计|小計)(?:\s+(?:ghg |greenhouse gas |co2e? |carbon )?emissions?)?\W*", re.I,
+    r"合计|合計|总计|總計|小计|小計)(?:\s+(?:ghg |greenhouse gas |co2e? |carbon )?emissions?)?\W*",
+    re.I,
 )
 _BASIS_ONLY = re.compile(r"^\W*(?:market|location)[- ]based(?: method| approach)?\W*$", re.I)
 _QUALIFIER = re.compile(
@@ -33,11 +34,13 @@ _QUALIFIER = re.compile(
 )
 _SCALE = re.compile(
     r"\(?\bin\s+(?P<w>thousands?|millions?|billions?|'000|000s?|mio\.?|mn)\b\)?|\((?P<p>'000|000s?)\)|"
-    r"\b(?P<w2>thousands?|millions?|billions?)\s+of\b", re.I,
+    r"\b(?P<w2>thousands?|millions?|billions?)\s+of\b",
+    re.I,
 )
 _BOUNDARY = re.compile(
     r"\(([^()]*\b(?:company|system|group|gruppe|konzern|operations|sites?|global|worldwide|"
-    r"own|including|excluding|incl\.?|excl\.?)\b[^()]*)\)", re.I,
+    r"own|including|excluding|incl\.?|excl\.?)\b[^()]*)\)",
+    re.I,
 )
 _FOOTNOTE_TAIL = re.compile(r"^(\d{1,3}(?:,\d{3})+)(\d{1,2})$")  # "3,976,6171": a glued footnote mark
 _TOTAL = re.compile(r"\b(?:total|gesamt|insgesamt|overall|合计|合計|总计|總計)\b", re.I)
@@ -45,7 +48,8 @@ _TOTAL = re.compile(r"\b(?:total|gesamt|insgesamt|overall|合计|合計|总计|�
 _TIME_BASIS = re.compile(
     r"\b(?:fiscal year|financial year|calendar year|reporting year|year[- ]end|"
     r"(?:as (?:at|of) )?(?:sept?\.?|september|dec\.?|december|march|june)\s*\d{1,2}(?:st|nd|rd|th)?|"
-    r"\(?as (?:at|of) \d{1,2}\.\s?\d{1,2}\.?\)?)", re.I,
+    r"\(?as (?:at|of) \d{1,2}\.\s?\d{1,2}\.?\)?)",
+    re.I,
 )
 _LAST_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 _TARGETISH = re.compile(r"\b(?:target|goal|ziel|by 20[3-5]\d|目标|目標)\b", re.I)
@@ -143,7 +147,8 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
             continue
         if row.level == 1 and via_context and not row.label.strip().startswith("("):
             continue  # a part of the row above, never its total
-        unit_text = cells[(row.index, unit_col)].text if unit_col is not None and (row.index, unit_col) in cells else ""
+        unit_cell = cells.get((row.index, unit_col)) if unit_col is not None else None
+        unit_text = unit_cell.text if unit_cell is not None else ""
         unit = _unit(unit_text) or unit_in(_SCALE.sub(" ", label)) or _unit(row.section) or context_unit
         explicit = unit is not None
         # Scale words apart from the unit ("(metric tons) (in millions)"): the row's own, else the
@@ -153,8 +158,11 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
         boundary_m = _BOUNDARY.search(label)
         boundary = boundary_m.group(1).strip() if boundary_m else None
         basis = kpi.basis or _basis(kpi, f"{label} {row.section}")
-        quote = " ".join(filter(None, [label, unit_text])) + " " + " ".join(
-            cells[(row.index, c)].text for c in periods if (row.index, c) in cells)
+        quote = (
+            " ".join(filter(None, [label, unit_text]))
+            + " "
+            + " ".join(cells[(row.index, c)].text for c in periods if (row.index, c) in cells)
+        )
         for col, column in periods.items():
             cell = cells.get((row.index, col))
             if cell is None or cell.kind != "value" or column.period is None:
@@ -170,7 +178,8 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
             elif kpi.unit == "rate" and (unit is None or unit.unit in ("count", "rate")):
                 converted = (value, "rate")
             elif kpi.unit == "count" and (unit is None or unit.unit == "count"):
-                converted = (value * scale, "count") if re.fullmatch(r"[\d,.\s]+", cell.text.strip(SUPERSCRIPTS)) else None
+                plain_count = re.fullmatch(r"[\d,.\s]+", cell.text.strip(SUPERSCRIPTS))
+                converted = (value * scale, "count") if plain_count else None
             else:
                 converted = convert(kpi, unit, value)
                 if converted is not None:
@@ -227,7 +236,10 @@ def _caption_unit(title: str) -> UnitMatch | None:
 
 
 def _as_total(
-    row: TableRow, rows: list[TableRow], kpis: dict[int, tuple[Kpi | None, str, bool]], table: Table,
+    row: TableRow,
+    rows: list[TableRow],
+    kpis: dict[int, tuple[Kpi | None, str, bool]],
+    table: Table,
     locale: str,
 ) -> tuple[Kpi | None, str]:
     """The KPI of a row whose values are the sum of the top-level rows above it in its section.
@@ -241,7 +253,7 @@ def _as_total(
     above = [r for r in rows if r.index < row.index and r.level == 0 and r.section == row.section]
     if len(above) < 2:
         return None, row.label
-    values = {c.row: {} for c in table.cells}
+    values: dict[int, dict[int, float]] = {}
     for c in table.cells:
         if c.kind == "value":
             v = _value(c.text, locale)
@@ -263,9 +275,12 @@ def _as_total(
     return None, row.label
 
 
-def _total_kpi(parts: list[TableRow], kpis: dict[int, tuple[Kpi | None, str, bool]], table: Table) -> Kpi | None:
-    ids = [kpis[p.index][0].id if kpis[p.index][0] is not None else None for p in parts]
-    if all(ids):
+def _total_kpi(
+    parts: list[TableRow], kpis: dict[int, tuple[Kpi | None, str, bool]], table: Table
+) -> Kpi | None:
+    found = [kpis[p.index][0] for p in parts]
+    ids = [k.id for k in found if k is not None]
+    if len(ids) == len(found):
         for total, rule in sum_rules():
             if len(rule) == len(ids) and all(any(i in alts for i in ids) for alts in rule):
                 return kpi_by_id()[total]

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Cell, Column, Table, TableRow
-from .lines import Segment
+from ..model import Cell, CellKind, Column, Table, TableRow
 from ..periods import PERIOD_CELL, period_of
+from .lines import Segment
 
 _SUPERS = "⁰¹²³⁴⁵⁶⁷⁸⁹˒"
 # A value cell: "1,234.5", "(35,338)", "-12%", "<1", "0.38", "3,976,617¹", "817,082a", "99,5 %".
@@ -42,8 +42,9 @@ _CHANGE_HEAD = re.compile(
 _RESTATED = re.compile(r"restat|adjust|angepasst|revised|pro forma|rebased", re.I)
 _FOOTNOTE_ONLY = re.compile(r"^(?:\(\d{1,2}\)[,\s]*)+$|^[" + _SUPERS + r"\s,*]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CONNECTOR_END = re.compile(r"(?:\b(?:and|of|in|for|from|to|the|by|per|with|und|der|des|von)|[-–,/&+(])\s*$",
-                            re.I)
+_CONNECTOR_END = re.compile(
+    r"(?:\b(?:and|of|in|for|from|to|the|by|per|with|und|der|des|von)|[-–,/&+(])\s*$", re.I
+)
 _SUBROW = re.compile(r"^\s*(?:of which|thereof|davon|hiervon|including|incl\.|[-–•▪·]\s)", re.I)
 
 
@@ -127,8 +128,17 @@ def _phrases(segments: list[Segment]) -> list[_Phrase]:
             for w in parts:
                 start = text.index(w, pos)
                 pos = start + len(w)
-                words.append(_Phrase(seg.x0 + start * width, seg.x0 + pos * width, seg.top, seg.bottom,
-                                     w, seg.size, seg.bold))
+                words.append(
+                    _Phrase(
+                        seg.x0 + start * width,
+                        seg.x0 + pos * width,
+                        seg.top,
+                        seg.bottom,
+                        w,
+                        seg.size,
+                        seg.bold,
+                    )
+                )
         else:
             words.append(_Phrase(seg.x0, seg.x1, seg.top, seg.bottom, text, seg.size, seg.bold))
     return words
@@ -163,8 +173,9 @@ def _group_lines(words: list[_Phrase]) -> list[_Line]:
             if overlap <= 0:
                 continue
             # A sub/superscript belongs to the word it touches, not to the line it overlaps most.
-            touching = any(-1.0 < w.x0 - m.x1 < 0.6 * m.size or -1.0 < m.x0 - w.x1 < 0.3 * m.size
-                           for m in members)
+            touching = any(
+                -1.0 < w.x0 - m.x1 < 0.6 * m.size or -1.0 < m.x0 - w.x1 < 0.3 * m.size for m in members
+            )
             score = overlap + (100.0 if touching else 0.0)
             if score > best_score:
                 best, best_score = i, score
@@ -194,12 +205,23 @@ def _merge(words: list[_Phrase]) -> list[_Phrase]:
             # a number stands apart from its label by more than half an em in any table.
             limit = max(3.0, (0.5 if either_number else 1.0) * max(p.size, w.size))
             superscript = w.text[:1] in _SUPERS or (w.bottom - w.top) < 0.7 * (p.bottom - p.top)
-            if (gap < limit and not both_numbers) or (superscript and gap < limit and not p.text[-1:].isdigit()):
+            if (gap < limit and not both_numbers) or (
+                superscript and gap < limit and not p.text[-1:].isdigit()
+            ):
                 cjk = _CJK.match(w.text[:1]) and _CJK.search(p.text[-1:])
                 tight = gap < 0.2 * max(p.size, w.size) and not p.text.endswith(" ")
-                sep = "" if cjk or w.text[:1] in _SUPERS or (tight and (superscript or p_small(p, w))) else " "
-                out[-1] = _Phrase(p.x0, max(p.x1, w.x1), min(p.top, w.top), max(p.bottom, w.bottom),
-                                  p.text + sep + w.text, max(p.size, w.size), p.bold and w.bold)
+                sep = (
+                    "" if cjk or w.text[:1] in _SUPERS or (tight and (superscript or p_small(p, w))) else " "
+                )
+                out[-1] = _Phrase(
+                    p.x0,
+                    max(p.x1, w.x1),
+                    min(p.top, w.top),
+                    max(p.bottom, w.bottom),
+                    p.text + sep + w.text,
+                    max(p.size, w.size),
+                    p.bold and w.bold,
+                )
                 continue
         out.append(_Phrase(w.x0, w.x1, w.top, w.bottom, w.text, w.size, w.bold))
     for p in out:
@@ -238,9 +260,13 @@ def _header_groups(line: _Line) -> list[_Spec]:
         if not group:
             continue
         first, last = group[0], group[-1]
-        extras = [p for p in line.phrases if p.kind != "period" and first.x0 < p.x0 and _is_column_head(p.text)]
+        extras = [
+            p for p in line.phrases if p.kind != "period" and first.x0 < p.x0 and _is_column_head(p.text)
+        ]
         label_head = [p for p in line.phrases if p.x1 <= first.x0 and p.kind == "text"]
-        specs.append(_Spec(0, group, [e for e in extras if e.x0 > first.x0 or e.x1 <= last.x1], label_head=label_head))
+        specs.append(
+            _Spec(0, group, [e for e in extras if e.x0 > first.x0 or e.x1 <= last.x1], label_head=label_head)
+        )
     return specs
 
 
@@ -282,8 +308,13 @@ def _boundaries(spec: _Spec) -> tuple[list[tuple[float, float]], float]:
     return [slots[id(p)] for p in spec.columns], slots[id(heads[0])][0]
 
 
-def _assign(spec: _Spec, line: _Line, slots: list[tuple[float, float]], label_edge: float,
-            unit_slot: tuple[float, float] | None) -> _Record | None:
+def _assign(
+    spec: _Spec,
+    line: _Line,
+    slots: list[tuple[float, float]],
+    label_edge: float,
+    unit_slot: tuple[float, float] | None,
+) -> _Record | None:
     """Split one line into label phrases, unit phrase and per-column values (None: not in table)."""
     labels: list[_Phrase] = []
     values: dict[int, _Phrase] = {}
@@ -389,8 +420,13 @@ def _rows(records: list[_Record]) -> list[tuple[str, str, _Record, int, str]]:
         if kinds[i] != "value":
             continue
         above = neighbour(i, -1)
-        if (above is not None and kinds[above] == "label" and above not in used and close(above, i)
-                and (_continues(texts[i]) or _open(texts[above]))):
+        if (
+            above is not None
+            and kinds[above] == "label"
+            and above not in used
+            and close(above, i)
+            and (_continues(texts[i]) or _open(texts[above]))
+        ):
             texts[i] = _join(texts[above], texts[i])
             used.add(above)
         below, last = neighbour(i, 1), i
@@ -400,17 +436,32 @@ def _rows(records: list[_Record]) -> list[tuple[str, str, _Record, int, str]]:
                 break  # the line is the first half of the next row's two-line label
             gap_above = records[below].line.top - records[last].line.bottom
             gap_below = records[nxt].line.top - records[below].line.bottom if nxt is not None else 99.0
-            heading = records[below].labels and all(p.bold for p in records[below].labels) and not all(
-                p.bold for p in records[i].labels or records[i].line.phrases)
+            heading = (
+                records[below].labels
+                and all(p.bold for p in records[below].labels)
+                and not all(p.bold for p in records[i].labels or records[i].line.phrases)
+            )
             tighter = gap_above < gap_below - 0.5 and not heading
             if not (_continues(texts[below]) or _open(texts[i]) or tighter):
                 break
             texts[i] = _join(texts[i], texts[below])
-            if records[below].unit is not None:
+            extra = records[below].unit
+            if extra is not None:
                 unit = records[i].unit
-                records[i].unit = records[below].unit if unit is None else _Phrase(
-                    unit.x0, unit.x1, unit.top, records[below].unit.bottom,
-                    f"{unit.text}{records[below].unit.text}", unit.size, unit.bold, "text")
+                records[i].unit = (
+                    extra
+                    if unit is None
+                    else _Phrase(
+                        unit.x0,
+                        unit.x1,
+                        unit.top,
+                        extra.bottom,
+                        f"{unit.text}{extra.text}",
+                        unit.size,
+                        unit.bold,
+                        "text",
+                    )
+                )
             used.add(below)
             last, below = below, neighbour(below, 1)
     out = []
@@ -472,12 +523,16 @@ def _spanning_groups(records: list[_Record], kinds: list[str]) -> dict[int, str]
         first = [p for p in r.labels if p.x0 <= first_x + 6 and p.x1 <= second_x - 2]
         if not first:
             continue
-        if kinds[i] == "label" and all(p.bold or p.size > 1.1 * body for p in first) and not all(
-                p.bold for j in value_rows for p in records[j].labels):
+        if (
+            kinds[i] == "label"
+            and all(p.bold or p.size > 1.1 * body for p in first)
+            and not all(p.bold for j in value_rows for p in records[j].labels)
+        ):
             continue  # a section heading, not a row-group label
         r.labels = [p for p in r.labels if p not in first]
-        entries.append((i, " ".join(p.text for p in first), min(p.top for p in first),
-                        max(p.bottom for p in first)))
+        entries.append(
+            (i, " ".join(p.text for p in first), min(p.top for p in first), max(p.bottom for p in first))
+        )
         if kinds[i] == "label" and not r.labels:
             kinds[i] = "skip"
     heights = sorted(records[i].line.height for i in value_rows)
@@ -522,13 +577,14 @@ def _spanning_groups(records: list[_Record], kinds: list[str]) -> dict[int, str]
         start = back[(k, end)]
         for i in rows[start:end]:
             out[i] = blocks[k - 1][0]
-        prev = [(best[k - 1][i] + (start - i) * penalty, i) for i in range(start + 1)]
-        end = min(prev)[1]
+        end = min(range(start + 1), key=lambda i: best[k - 1][i] + (start - i) * penalty)
     return out
 
 
-_COMPOUND = re.compile(r"(?:based|related|term|time|scale|wide|free|neutral|specific|intensive|owned|"
-                       r"party|site|level|year|up|out|in|off|over|down)\b")
+_COMPOUND = re.compile(
+    r"(?:based|related|term|time|scale|wide|free|neutral|specific|intensive|owned|"
+    r"party|site|level|year|up|out|in|off|over|down)\b"
+)
 
 
 def _join(first: str, second: str) -> str:
@@ -658,19 +714,32 @@ def _build(spec: _Spec, lines: list[_Line], page_number: int, source: str) -> Ta
     if not rows:
         return None
     left = min([p.x0 for row in rows for p in row[2].labels] or [label_edge - 50])
-    columns = [Column(0, round(left, 2), round(label_edge, 2), "label", " ".join(p.text for p in spec.label_head))]
+    columns = [
+        Column(0, round(left, 2), round(label_edge, 2), "label", " ".join(p.text for p in spec.label_head))
+    ]
     offset = 1
     if unit_slot is not None:
-        columns.append(Column(1, round(unit_slot[0], 2), round(unit_slot[1], 2), "unit", unit_head.text if unit_head else ""))
+        columns.append(
+            Column(
+                1, round(unit_slot[0], 2), round(unit_slot[1], 2), "unit", unit_head.text if unit_head else ""
+            )
+        )
         offset = 2
     for n, (c, (x0, x1)) in enumerate(zip(spec.columns, slots, strict=True)):
-        columns.append(Column(n + offset, round(x0, 2), round(x1, 2), "period", c.text, c.period, restated[n]))
+        columns.append(
+            Column(n + offset, round(x0, 2), round(x1, 2), "period", c.text, c.period, restated[n])
+        )
     cells: list[Cell] = [
         Cell(c.text, _box(c), 0, n + offset, kind="header") for n, c in enumerate(spec.columns)
     ]
     table_rows: list[TableRow] = []
-    grid: list[tuple[str, ...]] = [tuple([columns[0].header] + ([columns[1].header] if offset == 2 else [])
-                                         + [c.text for c in spec.columns])]
+    grid: list[tuple[str, ...]] = [
+        tuple(
+            [columns[0].header]
+            + ([columns[1].header] if offset == 2 else [])
+            + [c.text for c in spec.columns]
+        )
+    ]
     for n, (label, section, r, level, parent) in enumerate(rows, start=1):
         box = _box_of([*r.labels, *r.values.values()] or r.line.phrases)
         table_rows.append(TableRow(n, label, box, level, section, parent))
@@ -681,19 +750,34 @@ def _build(spec: _Spec, lines: list[_Line], page_number: int, source: str) -> Ta
             row_text.append(unit_text)
             if r.unit is not None:
                 cells.append(Cell(unit_text, _box(r.unit), n, 1, kind="unit"))
-        for c in range(len(spec.columns)):
-            v = r.values.get(c)
+        for col in range(len(spec.columns)):
+            v = r.values.get(col)
             row_text.append(v.text if v else "")
             if v is not None:
-                cells.append(Cell(v.text, _box(v), n, c + offset, kind="value" if v.kind == "value" else "empty"))
+                kind: CellKind = "value" if v.kind == "value" else "empty"
+                cells.append(Cell(v.text, _box(v), n, col + offset, kind=kind))
         grid.append(tuple(row_text))
     all_boxes = [c.bbox for c in cells]
-    bbox = (min(b[0] for b in all_boxes), min(b[1] for b in all_boxes),
-            max(b[2] for b in all_boxes), max(b[3] for b in all_boxes))
+    bbox = (
+        min(b[0] for b in all_boxes),
+        min(b[1] for b in all_boxes),
+        max(b[2] for b in all_boxes),
+        max(b[3] for b in all_boxes),
+    )
     title = _title(lines, spec)
     unit = " ".join(p.text for p in spec.label_head if not _UNIT_HEAD.match(p.text.strip()))
-    return Table(page_number, _round(bbox), tuple(grid), 1, tuple(cells), tuple(columns), tuple(table_rows),
-                 title, unit, source)
+    return Table(
+        page_number,
+        _round(bbox),
+        tuple(grid),
+        1,
+        tuple(cells),
+        tuple(columns),
+        tuple(table_rows),
+        title,
+        unit,
+        source,
+    )
 
 
 def _box(p: _Phrase) -> tuple[float, float, float, float]:
@@ -701,8 +785,14 @@ def _box(p: _Phrase) -> tuple[float, float, float, float]:
 
 
 def _box_of(phrases: list[_Phrase]) -> tuple[float, float, float, float]:
-    return _round((min(p.x0 for p in phrases), min(p.top for p in phrases),
-                   max(p.x1 for p in phrases), max(p.bottom for p in phrases)))
+    return _round(
+        (
+            min(p.x0 for p in phrases),
+            min(p.top for p in phrases),
+            max(p.x1 for p in phrases),
+            max(p.bottom for p in phrases),
+        )
+    )
 
 
 def _round(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
