@@ -50,7 +50,8 @@ def _flatten(items: list[Any]) -> list[str]:
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    prefix = "" if pattern[:1] in "^\\%(" else r"(?<![\w])"
+    # Whole-word matching, except for Chinese, which has no word boundaries.
+    prefix = "" if pattern[:1] in "^\\%(" or "\u3400" <= pattern[:1] <= "\u9fff" else r"(?<![\w])"
     return re.compile(prefix + pattern, re.I)
 
 

@@ -133,7 +133,7 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
     unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
     cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
     context = table.unit + " " + table.title
-    context_unit = _unit(table.unit) or _caption_unit(table.title)
+    context_unit = _unit(table.unit) or _caption_unit(table.title) or _shared_unit(table, unit_col)
     context_scale = _scale(context)
     rows = list(table.table_rows)
     locale = number_locale([c.text for c in table.cells if c.kind == "value"], default=locale)
@@ -221,6 +221,20 @@ def _basis(kpi: Kpi, text: str) -> str | None:
     if location and not market:
         return "location"
     return None
+
+
+def _shared_unit(table: Table, unit_col: int | None) -> UnitMatch | None:
+    """The unit a table states on one row only (a total "（噸）"), for its rows that state none:
+    a table has one unit per dimension. None when its rows state different mass units."""
+    found = []
+    for row in table.table_rows:
+        cell = next((c for c in table.cells if c.row == row.index and c.col == unit_col), None)
+        unit = _unit(cell.text) if cell is not None else None
+        unit = unit or unit_in(_SCALE.sub(" ", clean_label(row.label)))
+        if unit is not None and unit.unit not in ("%", "count", "rate"):
+            found.append(unit)
+    kinds = {(u.unit, u.factor) for u in found}
+    return found[0] if len(kinds) == 1 else None
 
 
 def _caption_unit(title: str) -> UnitMatch | None:
