@@ -25,7 +25,7 @@ from .quantity import (
     parse_number,
     parse_quantity,
 )
-from .tables import iter_cell_metrics
+from .tables import iter_cell_metrics, page_notes
 
 # Confidence of values read from chart labels and tiles; primaries need at least MIN_PRIMARY.
 CHART_LABEL = 0.55
@@ -43,9 +43,10 @@ def iter_candidates(doc: Document) -> Iterator[Metric]:
             continue
         lines = _lines_outside_tables(page)
         yield from iter_table_metrics(lines, page.number, year, latest_first)
+        notes = page_notes(page) if any(t.cells for t in page.tables) else {}
         for table in page.tables:
             if table.cells:  # geometry tables: values read from cells
-                yield from iter_cell_metrics(table, locale)
+                yield from iter_cell_metrics(table, locale, year, notes)
                 continue
             # line-based tables: a second reading of rows the text may split
             rows = [" ".join(c for c in row if c) for row in table.rows]

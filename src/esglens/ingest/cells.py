@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Cell, CellKind, Column, Table, TableRow
+from .columns import build_column_tables
 from .lines import Segment
 from .rows import Record, assemble_rows, trim_prose
 from .words import SUPERS, Phrase, PhraseLine, box, box_of, group_phrase_lines, iter_phrases, round_box
@@ -187,7 +188,7 @@ def build_tables(segments: list[Segment], page_number: int, source: str = "text"
         table = _build(spec, lines, page_number, source)
         if table is not None:
             tables.append(table)
-    return tables
+    return tables + build_column_tables(lines, page_number, source, [t.bbox for t in tables])
 
 
 def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) -> Table | None:
@@ -206,8 +207,15 @@ def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) 
     records: list[Record] = []
     gap_rows = 0
     last_bottom = header.bottom
+    since_value = 0  # lines read since the last one with a value under a period column
     for line in lines[spec.header + 1 :]:
         if line.top >= spec.bottom:
+            break
+        since_value += 1
+        # A table's rows follow its header closely and keep coming; a chart axis or a year in a
+        # heading has no rows under it, and a table ends where its values stop.
+        has_rows = any(any(v.kind in ("value", "empty") for v in r.values.values()) for r in records)
+        if since_value > (8 if has_rows else 6):
             break
         r = _assign(spec, line, slots, label_edge, unit_slot)
         if r is None:
@@ -228,6 +236,8 @@ def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) 
                 continue
         records.append(r)
         last_bottom = line.bottom
+        if any(v.kind in ("value", "empty") for v in r.values.values()):
+            since_value = 0
     while records and not any(v.kind in ("value", "empty") for v in records[-1].values.values()):
         records.pop()  # text after the last row (footnotes, the next section) is not the table's
     cut = trim_prose(records)
