@@ -76,8 +76,23 @@ def _unit(text: str) -> UnitMatch | None:
     return unit
 
 
+_LEADING_NUMBER = re.compile(r"\s*[€$£¥]?\s?([<>~≈]?\s?[-–−+]?\(?\d[\d,.\u00a0\u202f']*\)?)(.*)$")
+
+
+def cell_unit(text: str) -> UnitMatch | None:
+    """The unit printed inside a value cell after its number ("146 kt CO₂e" -> kt CO2e)."""
+    m = _LEADING_NUMBER.match(text.strip(SUPERSCRIPTS))
+    rest = m.group(2).strip(" " + SUPERSCRIPTS) if m else ""
+    if not rest or rest == "%" or not re.search(r"[A-Za-z]", rest):
+        return None
+    return _unit(rest)
+
+
 def _value(text: str, locale: str) -> float | None:
     s = text.strip().rstrip(SUPERSCRIPTS + "*abcde").strip()
+    m = _LEADING_NUMBER.match(s)
+    if m and re.search(r"[A-Za-z]{2}", m.group(2)):
+        s = m.group(1)  # "2,296,953 GJ": the number before the unit
     s = re.sub(r"\s?\(\d{1,2}\)$", "", s)  # "38,341(2)": a footnote reference
     s = s.replace("%", "").replace(" ", "").strip()
     glued = _FOOTNOTE_TAIL.match(s)
@@ -277,6 +292,7 @@ def _reading(
     kpi: Kpi, text: str, unit: UnitMatch | None, scale: float, locale: str
 ) -> tuple[float, str] | None:
     """A cell's value in the KPI's canonical unit, or None when value and unit do not fit it."""
+    unit = cell_unit(text) or unit
     is_pct = "%" in text
     if (kpi.unit == "%") != (is_pct or (unit is not None and unit.unit == "%")):
         return None

@@ -124,7 +124,8 @@ def _assign(
             unit = p
             continue
         if p.cx < label_edge and p.kind != "value" or p.x1 <= label_edge:
-            labels.append(p)
+            if re.search(r"\w", p.text):  # leader dots and rules are no label
+                labels.append(p)
             continue
         if p.kind in ("value", "empty", "period"):
             for i, (left, right) in enumerate(slots):
@@ -141,13 +142,13 @@ def _assign(
     return Record(line, labels, values, unit)
 
 
-def _title(lines: list[PhraseLine], spec: _Spec) -> str:
+def _title(lines: list[PhraseLine], spec: _Spec, x0: float, x1: float) -> str:
     """Short lines just above the header inside the table's x-range: title, caption, unit line."""
     out: list[str] = []
     header = lines[spec.header]
     last_top = header.top
     for line in reversed(lines[max(0, spec.header - 6) : spec.header]):
-        parts = [p for p in line.phrases if p.x1 > spec.left and p.x0 < spec.right]
+        parts = [p for p in line.phrases if p.x1 > x0 and p.x0 < x1]
         if not parts:
             continue
         if last_top - line.bottom > 4 * line.height:
@@ -175,8 +176,10 @@ def build_tables(segments: list[Segment], page_number: int, source: str = "text"
             spec.header = i
             if n:
                 prev = groups[n - 1]
+                # The gutter follows the left table's last column: the right table's label
+                # column fills the space between them.
                 edge = max(p.x1 for p in prev.columns + prev.extras)
-                spec.left = prev.right = edge + 0.35 * (spec.columns[0].x0 - edge)
+                spec.left = prev.right = edge + min(20.0, 0.25 * (spec.columns[0].x0 - edge))
             specs.append(spec)
     for spec in specs:  # a later header over the same columns ends the table above it
         x0, x1 = spec.columns[0].x0, spec.columns[-1].x1
@@ -211,9 +214,11 @@ def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) 
     for line in lines[spec.header + 1 :]:
         if line.top >= spec.bottom:
             break
-        since_value += 1
         # A table's rows follow its header closely and keep coming; a chart axis or a year in a
-        # heading has no rows under it, and a table ends where its values stop.
+        # heading has no rows under it, and a table ends where its values stop. Notes beside the
+        # table (right of its last period column) do not count.
+        if any(p.x1 > spec.left and p.x0 < slots[-1][1] for p in line.phrases):
+            since_value += 1
         has_rows = any(any(v.kind in ("value", "empty") for v in r.values.values()) for r in records)
         if since_value > (8 if has_rows else 6):
             break
@@ -299,7 +304,8 @@ def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) 
         max(b[2] for b in all_boxes),
         max(b[3] for b in all_boxes),
     )
-    title = _title(lines, spec)
+    right = max([slots[-1][1]] + [e.x1 for e in spec.extras]) + 20
+    title = _title(lines, spec, max(spec.left, left - 5), min(spec.right, right))
     unit = " ".join(p.text for p in spec.label_head if not _UNIT_HEAD.match(p.text.strip()))
     return Table(
         page_number,

@@ -111,16 +111,25 @@ def assemble_rows(records: list[Record]) -> list[tuple[str, str, Record, int, st
     for i in idx:
         if kinds[i] != "value":
             continue
-        above = neighbour(i, -1)
-        if (
+        above, first = neighbour(i, -1), i
+        # Lines above that the label continues from: "Indirect energy-related" / "greenhouse gas" /
+        # "emissions (Scope 2) –" over the value line; their unit-column words join the unit.
+        while (
             above is not None
             and kinds[above] == "label"
             and above not in used
-            and close(above, i)
+            and close(above, first)
             and (_continues(texts[i]) or _open(texts[above]))
         ):
             texts[i] = _join(texts[above], texts[i])
+            extra = records[above].unit
+            if extra is not None:
+                unit = records[i].unit
+                records[i].unit = extra if unit is None else Phrase(
+                    extra.x0, extra.x1, extra.top, unit.bottom, f"{extra.text} {unit.text}", unit.size,
+                    unit.bold, "text")
             used.add(above)
+            first, above = above, neighbour(above, -1)
         below, last = neighbour(i, 1), i
         while below is not None and kinds[below] == "label" and below not in used and close(last, below):
             nxt = neighbour(below, 1)
