@@ -31,7 +31,10 @@ _GENERIC = re.compile(
 )
 _BASIS_ONLY = re.compile(r"^\W*(?:market|location)[- ]based(?: method| approach)?\W*$", re.I)
 _QUALIFIER = re.compile(
-    r"\W*(?:women|woman|female|frauen|weiblich|女性|女)\W*|\(.*\)\W*|(?:\w+\W+){0,3}(?:group|gruppe|konzern)\W*",
+    r"\W*(?:women|woman|female|frauen|weiblich|女性|女)\W*|\(.*\)\W*|(?:\w+\W+){0,3}(?:group|gruppe|konzern)\W*"
+    # a role under a "Positions held by women" section
+    r"|\W*(?:(?:senior |middle |top )?(?:managers?|management|leaders?|leadership|executives?)|"
+    r"führungskräfte|管理层|管理層|主管)\W*",
     re.I,
 )
 _SCALE = re.compile(
@@ -122,7 +125,7 @@ def _kpi_for(row: TableRow, table: Table) -> tuple[Kpi | None, str, bool]:
     own, parent = row.label, row.parent
     if parent and own.startswith(parent + " "):
         own = own[len(parent) + 1 :]  # the row's own words under a row-group label
-    contexts = [parent, row.section, table.title.split(" / ")[-1] if table.title else ""]
+    contexts = [parent, row.section, table.unit, table.title.split(" / ")[-1] if table.title else ""]
     if row.level == 1 and parent and own.strip().startswith("("):
         contexts[0] = _LAST_PAREN.sub("", parent)  # "(The X Company)" under "Energy use (the X system)"
     around = f"{row.section} {table.unit} {table.title}"
@@ -497,7 +500,7 @@ def _total_kpi(
             if len(rule) == len(ids) and all(any(i in alts for i in ids) for alts in rule):
                 return kpi_by_id()[total]
         return None
-    for context in (parts[0].section, table.title.split(" / ")[-1] if table.title else ""):
+    for context in (parts[0].section, table.unit, table.title.split(" / ")[-1] if table.title else ""):
         if context:
             kpi = match_kpi(f"total {context}")
             if kpi is not None:

@@ -44,10 +44,17 @@ def _is_prose(records: list[Record], cut: float) -> bool:
     """
     lefts = [" ".join(p.text for p in r.labels if p.x1 <= cut) for r in records]
     filled = [t for t in lefts if t]
-    if len(filled) < 3 or len(filled) < 0.6 * len(lefts):
+    if len(filled) < 3:
         return False
     long = sum(1 for t in filled if len(t.split()) >= 6 or len(CJK.findall(t)) >= 14)
-    return long >= 0.5 * len(filled)
+    if len(filled) >= 0.6 * len(lefts) and long >= 0.5 * len(filled):
+        return True
+    # Words left of the cut on lines where the table has no values, and words right of it on
+    # the value lines: a text column runs beside the table (its rows have labels of their own).
+    between = [t for t, r in zip(lefts, records, strict=True) if t and not r.values and len(t.split()) >= 4]
+    own = [r for r in records if r.values and any(p.x0 >= cut for p in r.labels)]
+    valued = [r for r in records if r.values]
+    return len(between) >= 3 and len(between) >= 0.25 * len(records) and len(own) >= 0.8 * len(valued)
 
 
 def trim_prose(records: list[Record]) -> float | None:
