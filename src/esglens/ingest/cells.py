@@ -120,7 +120,9 @@ def _assign(
     for p in line.phrases:
         if p.x1 <= spec.left or p.x0 >= spec.right:
             continue
-        if unit_slot and unit_slot[0] <= p.cx <= unit_slot[1] and p.kind == "text":
+        if unit_slot and unit_slot[0] <= p.cx <= unit_slot[1] and (
+            p.kind == "text" or (p.kind == "value" and re.search(r"[A-Za-z%]", p.text))
+        ):  # "1,000 gigajoule" in a unit column is a unit
             unit = p
             continue
         if p.cx < label_edge and p.kind != "value" or p.x1 <= label_edge:
