@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ..model import Metric, Page, Table, TableRow
+from ..model import Column, Metric, Page, Table, TableRow
 from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules, vetoed_by_context
 from .lines import unit_in
 from .periods import YEAR, year_of
@@ -165,9 +165,39 @@ def iter_cell_metrics(
     yield from _complete_basis(found)
 
 
+_CHANGE_COL = re.compile(r"\+/|change|veränderung|var\.|Δ|vs\.?|变化|變動", re.I)
+_SHARE_COL = re.compile(r"%|\bshare\b|anteil|percent|占比|佔比|比例", re.I)
+_PART_COL = re.compile(
+    r"\b(?:men|women|male|female|frauen|männer|non-?\s?hazardous|hazardous|direct|indirect|"
+    r"full-?time|part-?time|permanent|temporary|男|女)\b", re.I,
+)
+
+
+def _period_columns(table: Table, kpi_unit: str) -> dict[int, Column]:
+    """One column per period for a KPI: where a period has sub-columns ("Non-hazardous |
+    Hazardous | Total", "abs. | in %"), the total one, or the share one for a percentage."""
+    by_period: dict[str, list[Column]] = {}
+    for c in table.columns:
+        if c.kind == "period" and c.period is not None:
+            by_period.setdefault(c.period, []).append(c)
+    out = {}
+    for cols in by_period.values():
+        if len(cols) == 1:
+            out[cols[0].index] = cols[0]
+            continue
+        usable = [c for c in cols if not _CHANGE_COL.search(c.header)]
+        shares = [c for c in usable if _SHARE_COL.search(c.header)]
+        usable = shares if kpi_unit == "%" and shares else [c for c in usable if c not in shares] or usable
+        totals = [c for c in usable if _TOTAL.search(c.header)]
+        whole = [c for c in usable if not _PART_COL.search(c.header)]
+        chosen = (totals or whole or usable)[:1]
+        out.update({c.index: c for c in chosen})
+    return out
+
+
 def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterator[Metric]:
     """Row label x period column: one Metric per row and period."""
-    periods = {c.index: c for c in table.columns if c.kind == "period"}
+    all_periods = {c.index: c for c in table.columns if c.kind == "period"}
     unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
     cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
     context_unit = _unit(table.unit) or _caption_unit(table.title) or _shared_unit(table, unit_col)
@@ -192,10 +222,11 @@ def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterato
         scale = row_scale if row_scale != 1.0 else context_scale
         kpi, basis = _with_basis(kpi, f"{label} {row.section} {_cited_notes(label, notes)}")
         boundary_m = _BOUNDARY.search(label)
+        periods = _period_columns(table, kpi.unit)
         quote = (
             " ".join(filter(None, [label, unit_text]))
             + " "
-            + " ".join(cells[(row.index, c)].text for c in periods if (row.index, c) in cells)
+            + " ".join(cells[(row.index, c)].text for c in all_periods if (row.index, c) in cells)
         )
         for col, column in periods.items():
             cell = cells.get((row.index, col))
