@@ -201,8 +201,13 @@ def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterato
     all_periods = {c.index: c for c in table.columns if c.kind == "period"}
     unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
     cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
-    context_unit = _unit(table.unit) or _caption_unit(table.title) or _shared_unit(table, unit_col)
-    context_scale = _scale(table.unit + " " + table.title)
+    context_unit = (
+        _unit(table.unit)
+        or _caption_unit(table.title)
+        or _caption_unit(table.title + table.unit)  # "(In 1,000 metric tons of CO" + "2-equivalents)"
+        or _shared_unit(table, unit_col)
+    )
+    context_scale = _scale(table.unit + " " + table.title + table.unit)
     rows = list(table.table_rows)
     kpis = {r.index: _kpi_for(r, table) for r in rows}
     for row in rows:
