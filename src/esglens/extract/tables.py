@@ -94,7 +94,7 @@ def cell_unit(text: str) -> UnitMatch | None:
 def _value(text: str, locale: str) -> float | None:
     s = text.strip().rstrip(SUPERSCRIPTS + "*abcde").strip()
     m = _LEADING_NUMBER.match(s)
-    if m and re.search(r"[A-Za-z]{2}", m.group(2)):
+    if m and re.search(r"[^\W\d_]", m.group(2)):
         s = m.group(1)  # "2,296,953 GJ": the number before the unit
     s = re.sub(r"\s?\(\d{1,2}\)$", "", s)  # "38,341(2)": a footnote reference
     s = s.replace("%", "").replace(" ", "").strip()
