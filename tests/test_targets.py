@@ -77,10 +77,10 @@ def test_net_zero_for_a_subset_is_marked() -> None:
     s = ("Siemens is committed to owning only building assets that are Net Zero carbon in "
          "operation by 2030.")
     (t,) = list(iter_sentence_targets(s, 28))
-    assert (t.type, t.target_year, t.metric) == ("net_zero", 2030, "buildings")
+    assert (t.type, t.target_year, t.metric) == ("net_zero", 2030, "building_emissions")
     s = "We will target net zero²⁸ by 2050 for the operational GHG emissions of our suppliers."
     (t,) = list(iter_sentence_targets(s, 8))
-    assert (t.type, t.scope, t.metric) == ("net_zero", "3", "supply_chain")
+    assert (t.type, t.scope, t.metric) == ("net_zero", "3", "supply_chain_emissions")
 
 
 def test_net_zero_year_is_the_one_it_names() -> None:

@@ -1,0 +1,244 @@
+"""The grammar of a target statement: anchors, target-year and base-year phrases, and which goes
+with which.
+
+An anchor is what makes a target: a net-zero or neutrality pledge, RE100, carbon peaking, or a
+percentage that is a cut ("reduce ... by 42%", "42% reduction", "um 40 % reduzieren", "減少42%")
+or a renewable share ("100% renewable electricity", "zu 100 % aus erneuerbaren Quellen"). Each
+target-year phrase goes to its nearest anchor, so "bis 2030 … um 40 % reduzieren und bis 2045
+Netto-Null" pairs 2030 with the cut and 2045 with net zero, whether the year comes before the
+anchor (German, Chinese, "By 2030, reduce …") or after it ("net zero by 2050"). An anchor no
+phrase is nearest to shares its neighbour's along a list of one kind ("by 90% and … by 30% by
+2030"). Base years go the same way, shared along such a list but never across another kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .target_lexicon import Lexicon, lexicon
+
+_PAST_CUT = re.compile(r"\b(?:reduced|decreased|lowered|declined|fell|dropped|cut)\b[^%]{0,80}$", re.I)
+_FUTURE_CUT = re.compile(
+    r"\b(?:to|will|would|shall|should|must|be|been)\s+(?:have\s+)?(?:already\s+)?(?:been\s+|be\s+)?"
+    r"(?:reduced|decreased|lowered|cut)\b[^%]{0,80}$",
+    re.I,
+)
+_RUN = re.compile(r"^(?:\s*\d{1,3}(?:[.,]\d+)?\s*%)+")
+_CARRY = re.compile(r"(?:\b(?:by|of|um|to|auf)\s+(?:(?:at\s+least|mindestens|a\s+further)\s+)?"
+                    r"|[;,]\s*|\band\s+|\bund\s+|[；，、]\s*)$", re.I)
+_LIST_LABEL = re.compile(r"(?:\b(?:reduction\s+)?targets?|\bZiele?|目標|目标)\s*[:：]\s*$", re.I)
+# Between two reported values in a row: nothing, or a word like "reduction" / "increase".
+_VALUE_GAP = re.compile(r"[\s|,/()–-]*(?:(?:reduction|increase|decrease|decline|reduced|increased|"
+                        r"decreased|in|of|Reduktion|Anstieg|減少|减少|增加)[\s|,/()–-]*){0,2}", re.I)
+PLEDGES = ("net_zero", "carbon_neutral", "carbon_peak")
+# How far a year phrase may sit from the anchor it is nearest to (characters): after / before.
+REACH = {"pledge": (80, 40), "pct": (150, 80)}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A span that can make a target; ``value`` for percentages; kind "inert" for one that
+    cannot ("net zero fuel", "will not achieve climate neutrality") but still holds its year."""
+
+    kind: str  # net_zero, carbon_neutral, carbon_peak, re100, pct, inert
+    start: int
+    end: int
+    value: float | None = None
+
+    @property
+    def group(self) -> str:
+        return "pledge" if self.kind in PLEDGES or self.kind == "inert" else "pct"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A target-year phrase ("by 2030", "(2045)", "2030年"); weak ones are "in 2023".
+
+    ``closing`` marks a parenthesised year closing a table item ("Grünstrom (2025)"): it belongs
+    to the item before it, never to the one after.
+    """
+
+    year: int
+    start: int
+    end: int
+    weak: bool = False
+    closing: bool = False
+
+
+def _year(m: re.Match[str]) -> int:
+    for g in ("y", "y2", "y3", "y4"):
+        if m.groupdict().get(g):
+            return int(m.group(g))
+    return 2000 + int(m.group("yy"))
+
+
+def find_bases(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, year) of every base-year phrase."""
+    out = []
+    for pattern in lexicon().base:
+        out += [(m.start(), m.end(), int(m.group("b"))) for m in pattern.finditer(text)]
+    return sorted(set(out))
+
+
+def find_marks(text: str, bases: list[tuple[int, int, int]]) -> list[Mark]:
+    """Target-year phrases outside base-year phrases; in CJK text every "2030年" counts."""
+    lex = lexicon()
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < be and bs < e for bs, be, _ in bases)
+
+    marks = [Mark(_year(m), m.start(), m.end(), closing=bool(m.group("y2")))
+             for m in lex.deadline.finditer(text) if free(m.start(), m.end())]
+    marks += [Mark(int(m.group("y")), m.start(), m.end(), weak=True)
+              for m in lex.deadline_weak.finditer(text) if free(m.start(), m.end())]
+    if re.search(r"[\u3400-\u9fff]", text):
+        marks += [Mark(int(m.group(1)), m.start(1), m.end())
+                  for m in lex.zh_year.finditer(text) if free(m.start(1), m.end())]
+    kept: list[Mark] = []
+    for m in sorted(marks, key=lambda m: (m.start, m.weak, -m.end)):
+        if not any(o.start <= m.start < o.end for o in kept):
+            kept.append(m)
+    return kept
+
+
+def find_anchors(text: str) -> list[Anchor]:
+    """Anchors in text order; a percentage in a run of reported values is not one."""
+    lex = lexicon()
+    out: list[Anchor] = []
+    for kind, pattern in (("net_zero", lex.net_zero), ("carbon_neutral", lex.carbon_neutral),
+                          ("carbon_peak", lex.carbon_peak), ("re100", lex.re100)):
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            after = text[m.end() : m.end() + 60]
+            if kind == "net_zero" and (lex.name_after.match(after) or lex.name_before.search(before)):
+                continue
+            inert = kind in PLEDGES and (lex.pledge_adjective_after.match(after)
+                                         or lex.negation_before.search(before))
+            out.append(Anchor("inert" if inert else kind, m.start(), m.end()))
+    last_end = -1
+    for m in lex.pct.finditer(text):
+        gap = text[last_end : m.start()] if last_end >= 0 else None
+        last_end = m.end()
+        # "77% reduction 89% reduction" after a target cell: reported values, not targets
+        if gap is not None and _VALUE_GAP.fullmatch(gap):
+            continue
+        if lex.progress_label.search(text[max(0, m.start() - 16) : m.start()]):
+            continue
+        if lex.pct_not_target_after.match(text[m.end() : m.end() + 60]):
+            continue
+        out.append(Anchor("pct", m.start(), m.end(), float(m.group("v").replace(",", "."))))
+    out.sort(key=lambda a: a.start)
+    # a neutrality word inside a net-zero phrase ("net zero carbon neutral") counts once
+    return [a for i, a in enumerate(out) if not (i and out[i - 1].end > a.start)]
+
+
+def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None) -> str | None:
+    """"reduction", "renewable" or None for a percentage anchor, from the words around it."""
+    before, after = text[max(0, a.start - 160) : a.start], text[a.end : a.end + 160]
+    after = _RUN.sub("", after)  # a tile's "28% 22%" over its caption: the caption is the first's
+    if lex.hypothetical_before.search(before[-60:]):
+        return None
+    if lex.renewable_after.match(after) or lex.renewable_before.search(before):
+        return "renewable"
+    if lex.reduction_before.search(before) or lex.reduction_after.match(after):
+        if _PAST_CUT.search(before[-100:]) and not _FUTURE_CUT.search(before[-100:]):
+            return None  # "we reduced emissions by 20%": a result
+        return "reduction"
+    if prev in ("reduction", "renewable") and _CARRY.search(before):
+        return prev  # "… by 42% and Scope 3 by 25%", "15% by 2025; 50% by 2030"
+    if _LIST_LABEL.search(before):
+        return "reduction"  # "Targets: 15% by 2025" under an emissions heading
+    return None
+
+
+def anchor_kinds(lex: Lexicon, text: str, anchors: list[Anchor]) -> list[str | None]:
+    """What each anchor promises; a percentage can carry on the kind of the one before it."""
+    kinds: list[str | None] = []
+    for a in anchors:
+        prev = kinds[-1] if kinds else None
+        if a.kind == "pct":
+            kinds.append(pct_kind(lex, text, a, prev))
+        else:
+            kinds.append(None if a.kind == "inert" else a.kind)
+    return kinds
+
+
+def _gap(a: Anchor, s: int, e: int) -> int:
+    return max(0, s - a.end) if s >= a.end else max(0, a.start - e)
+
+
+def assign_years(anchors: list[Anchor], kinds: list[str | None], marks: list[Mark]) -> dict[int, Mark]:
+    """Anchor index -> its target-year phrase.
+
+    Each phrase goes to the nearest anchor within reach (a tie to the anchor before it); an
+    anchor takes its own phrase after it first, else before it. An anchor with none shares the
+    phrase of its neighbour in a list of one kind when no other year phrase sits between them;
+    a weak "in 2023" right after it is the last resort.
+    """
+    strong = [m for m in marks if not m.weak]
+    owner: dict[int, int] = {}
+    for mi, m in enumerate(strong):
+        best: tuple[int, bool, int] | None = None
+        for ai, a in enumerate(anchors):
+            after_reach, before_reach = REACH[a.group]
+            ahead = m.start >= a.end
+            d = _gap(a, m.start, m.end)
+            if d > (after_reach if ahead else before_reach) or (m.closing and not ahead):
+                continue
+            key = (d, not ahead, ai)
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            owner[mi] = best[2]
+    own: dict[int, Mark] = {}
+    for ai, a in enumerate(anchors):
+        mine = [m for mi, m in enumerate(strong) if owner.get(mi) == ai]
+        after = [m for m in mine if m.start >= a.end]
+        before = [m for m in mine if m.end <= a.start]
+        if after or before:
+            own[ai] = after[0] if after else before[-1]
+    out = dict(own)
+    for ai, a in enumerate(anchors):
+        if ai in out:
+            continue
+        for step in (1, -1):
+            j = ai + step
+            if not (0 <= j < len(anchors)) or kinds[j] != kinds[ai] or kinds[ai] is None:
+                continue
+            lo, hi = sorted((a.start, anchors[j].start))
+            if j in own and not any(lo < m.start < hi for m in marks) and hi - lo <= 160:
+                out[ai] = own[j]
+                break
+        else:
+            weak = [m for m in marks if m.weak and m.start >= a.end and _gap(a, m.start, m.end) <= 40]
+            if weak:
+                out[ai] = weak[0]
+    return out
+
+
+def assign_bases(bases: list[tuple[int, int, int]], anchors: list[Anchor],
+                 kinds: list[str | None]) -> dict[int, int]:
+    """Anchor index -> base year: each base phrase goes to its nearest anchor, and is shared
+    along a run of anchors of the same kind ("by 90% and … by 30% by 2030 compared to 2019").
+
+    A base year next to a reported result ("Compared to fiscal 2023, we reduced … by 20%")
+    stays with that result.
+    """
+    own: dict[int, int] = {}
+    for s, e, year in bases:
+        ranked = sorted((_gap(a, s, e), a.end > s, i) for i, a in enumerate(anchors))
+        if ranked and ranked[0][0] <= 150:
+            own.setdefault(ranked[0][2], year)
+    out = dict(own)
+    for i, kind in enumerate(kinds):
+        if i in out or kind is None:
+            continue
+        for step in (1, -1):
+            j = i + step
+            while 0 <= j < len(anchors) and kinds[j] == kind and j not in own:
+                j += step
+            if 0 <= j < len(anchors) and kinds[j] == kind and j in own:
+                out[i] = own[j]
+                break
+    return out

@@ -1,0 +1,209 @@
+"""Statements a target can be read from: sentences of prose, table cells and graphics, list items.
+
+Targets are printed as prose ("By 2030, reduce Scope 1 and 2 emissions by 70%"), as a tile (a big
+"55%" over "reduction target for Scope 1 and 2 emissions by 2030"), as a table cell wrapped over
+several lines ("75.7% reduction in" / "Scope 1 and 2 emissions" / "by 2030 (kgCO2e/MWh)") or as a
+list under a dated heading ("By 2035" then "100% renewable electricity for facilities"). Blocks
+stacked in one column with no sentence end between them are joined ("chains"), then split into
+sentences and list items; a short dated heading lends its year to the items below it, and a
+base year printed in a table header ("Base Year 2020") to the rows below it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Block, Page
+from .target_lexicon import lexicon
+
+_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+# "reduzieren1)", "Quellen3)": German footnote markers glued to a word; "levels(6)" in English.
+_GLUED_NOTE = re.compile(r"(?<=[a-zäöüß%])(?:\d{1,2}\)|\(\d{1,2}\))(?=[\s,.;:]|$)")
+_END = re.compile(r"[.!?。！？:：]\s*[\"”’)]?$")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-ZÄÖÜ0-9•])|(?<=[。！？；])")
+MAX_CHAIN = 8
+MAX_STATEMENT = 700
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence or list item: ``text`` normalised for matching, ``quote`` as printed.
+
+    ``context`` is the short line above (a heading or row label), ``list_year`` the year of a
+    dated list heading above it, ``table_base`` the one base year a table header above states;
+    ``layout`` is true for text from short stacked blocks (cells, tiles, list items).
+    """
+
+    text: str
+    quote: str
+    page: int
+    context: str = ""
+    list_year: int | None = None
+    table_base: int | None = None
+    layout: bool = False
+
+
+def normalise(text: str) -> str:
+    """Text for matching: footnote markers dropped, CO₂ -> CO2, CJK glyph spacing removed."""
+    text = _SUPERSCRIPT.sub(" ", text.translate(_SUBSCRIPT))
+    text = _GLUED_NOTE.sub("", text)
+    text = re.sub(r"[\u00a0\u2009\u202f\u2007]", " ", text).replace("\u2011", "-")
+    text = re.sub(r"\s+", " ", text).strip()
+    if _HAS_CJK.search(text):
+        text = _CJK_SPACE.sub("", text)
+    return text
+
+
+def _join(parts: list[str]) -> str:
+    """Join stacked lines, repairing words hyphenated at the line end ("com-" + "pared")."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if re.search(r"[a-zäöü]-$", out) and re.match(r"[a-zäöü]", part):
+            out = out[:-1] + part
+        else:
+            out = f"{out} {part}" if out else part
+    return out
+
+
+def _successor(block: Block, candidates: list[Block]) -> Block | None:
+    """The block continuing ``block`` below it in the same column, if any.
+
+    Left edges align (a wrapped cell, a paragraph split by the PDF) or, under a big number tile,
+    the text below starts within the number's width; the gap is at most about one line.
+    """
+    x0, top, x1, bottom = block.bbox
+    line = max(4.0, min(bottom - top, block.font_size * 1.6 if block.font_size else 12.0))
+    tile = bool(re.fullmatch(r"[\d.,%\s+~<>≥≤−–-]+", block.text)) and bool(re.search(r"\d", block.text))
+    best: Block | None = None
+    for c in candidates:
+        cx0, ctop, _, _ = c.bbox
+        if ctop < bottom - 2 or ctop - bottom > line * 1.2:
+            continue
+        aligned = abs(cx0 - x0) <= 6 or (tile and x0 - 10 <= cx0 <= x0 + (x1 - x0) * 0.5)
+        if aligned and (best is None or ctop < best.bbox[1]):
+            best = c
+    return best
+
+
+def iter_chains(page: Page) -> Iterator[list[Block]]:
+    """Runs of blocks stacked in one column with no sentence end between them, in reading order."""
+    blocks = [b for b in page.blocks if not b.furniture and b.text.strip()]
+    used: set[int] = set()
+    for i, b in enumerate(blocks):
+        if i in used:
+            continue
+        used.add(i)
+        chain = [b]
+        while len(chain) < MAX_CHAIN and not _END.search(chain[-1].text):
+            rest = [c for j, c in enumerate(blocks) if j not in used]
+            nxt = _successor(chain[-1], rest)
+            if nxt is None:
+                break
+            used.add(blocks.index(nxt))
+            chain.append(nxt)
+        yield chain
+
+
+def split_statements(text: str) -> list[str]:
+    """Sentences and list items: sentence ends, CJK full stops, bullet markers.
+
+    Semicolons stay inside: "Targets: 15% by 2025; 50% by 2030" is one list of one kind.
+    """
+    lex = lexicon()
+    pieces: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        candidate = text[start : m.start()].strip()
+        if candidate and not lex.abbreviations.search(candidate) and not re.search(
+            r"\b[A-Z]\.$", candidate
+        ):
+            pieces.append(candidate)
+            start = m.end()
+    pieces.append(text[start:].strip())
+    out: list[str] = []
+    for piece in pieces:
+        for item in re.split(rf"\s+(?=(?:{lex.bullets.pattern})\s*\S)|(?<=\S)(?=[\ue000-\uf8ff・])", piece):
+            item = re.sub(rf"^(?:{lex.bullets.pattern})\s*", "", item.strip()).strip()
+            if item:
+                out.append(item)
+    return out
+
+
+def _heading_year(text: str) -> int | None:
+    """The year a short list heading names ("By 2025", "2035 goals:"), None for other headings."""
+    lex = lexicon()
+    if len(text) > lex.list_heading_max_chars or lex.pct.search(text):
+        return None
+    if lex.net_zero.search(text) or lex.carbon_neutral.search(text):
+        return None
+    m = lex.deadline.search(text)
+    if m is None:
+        return None
+    return _year_of(m)
+
+
+def _year_of(m: re.Match[str]) -> int:
+    for g in ("y", "y2", "y3", "y4"):
+        if m.groupdict().get(g):
+            return int(m.group(g))
+    return 2000 + int(m.group("yy"))
+
+
+def _header_base(text: str) -> int | None:
+    """The base year a short table header states ("Base Year 2020", "% change against 2020 baseline")."""
+    if len(text) > 80:
+        return None
+    for pattern in lexicon().base:
+        m = pattern.search(text)
+        if m:
+            return int(m.group("b"))
+    return None
+
+
+def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Statement]:
+    """Every statement on ``page`` with the context a target needs (1-based page number).
+
+    A table header's base year counts only before the reporting year: "Baseline 2023" in a
+    2023 report heads the current-year column, not a baseline.
+    """
+    chains = list(iter_chains(page))
+    list_year: int | None = None
+    since = 0
+    bases: list[tuple[float, int]] = []  # (top, year) of table headers stating a base year
+    previous = ""
+    for chain in chains:
+        raw = _join([b.text for b in chain])
+        text = normalise(raw)
+        top = chain[0].bbox[1]
+        short = len(text) <= lexicon().list_heading_max_chars
+        if short and (year := _heading_year(text)) is not None:
+            list_year, since = year, 0
+            previous = text
+            continue
+        if short and re.search(r"(?:19|20)\d\d", text) and not lexicon().pct.search(text):
+            list_year = None  # another dated heading ("Progress made in 2022") ends the list
+        base = _header_base(text)
+        if base is not None and (report_year is None or base < report_year):
+            bases.append((top, base))
+        since += 1
+        if since > 8:
+            list_year = None
+        layout = len(chain) > 1 and all(len(b.text) < 160 for b in chain) or len(text) < 200
+        above = {y for t, y in bases if t < top}
+        table_base = next(iter(above)) if len(above) == 1 and layout else None
+        for raw_item in split_statements(raw):
+            item = normalise(raw_item)
+            if len(item) > MAX_STATEMENT or not re.search(r"\d", item):
+                continue
+            yield Statement(item, re.sub(r"\s+", " ", raw_item)[:400], page.number,
+                            context=previous if len(previous) <= 120 else "",
+                            list_year=list_year if len(item) <= 250 else None,
+                            table_base=table_base, layout=layout)
+        previous = text
