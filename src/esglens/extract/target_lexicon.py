@@ -49,6 +49,8 @@ class Lexicon:
     base: tuple[re.Pattern[str], ...]
     pct: re.Pattern[str]
     reduction_before: re.Pattern[str]
+    reduction_verb_object: re.Pattern[str]
+    reduction_object_end: re.Pattern[str]
     reduction_after: re.Pattern[str]
     renewable_after: re.Pattern[str]
     renewable_before: re.Pattern[str]
@@ -123,6 +125,8 @@ def lexicon() -> Lexicon:
         base=tuple(re.compile(p, re.I) for p in d["base"]),
         pct=pct,
         reduction_before=_rx(d["reduction_before"]),
+        reduction_verb_object=_rx(d["reduction_verb_object"]),
+        reduction_object_end=_rx(d["reduction_object_end"]),
         reduction_after=_rx(d["reduction_after"]),
         renewable_after=_rx(d["renewable_after"]),
         renewable_before=_rx(d["renewable_before"]),

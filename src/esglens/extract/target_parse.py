@@ -24,6 +24,15 @@ _FUTURE_CUT = re.compile(
     r"(?:reduced|decreased|lowered|cut)\b[^%]{0,80}$",
     re.I,
 )
+_ACHIEVED_BEFORE = re.compile(
+    r"\b(?:seen|saw|achieved|recorded|reported|delivered|reached|reali[sz]ed|posted|resulted\s+in|"
+    r"was|were|represent\w*|erreicht\w*|verzeichnet\w*)\b[^%]{0,30}$", re.I)
+# After a year phrase, a new sentence or item ("by 2035 We have seen …", "by 2027 and 100% …"):
+# the year closes what came before it.
+_CLOSES = re.compile(r"\s*(?:[.;:)]|(?:,\s*)?(?:and|und|as\s+well\s+as|sowie|while|as)\b"
+                     r"|\s(?:[A-Z][a-z]|[A-Z]\s))")
+# A year phrase opening its clause ("By 2030, reduce …", "到2025年，…") may lead forward past a comma.
+_OPENS = re.compile(r"(?:^|[.;:•·・，。；：]|\)\s)\W*$")
 _RUN = re.compile(r"^(?:\s*\d{1,3}(?:[.,]\d+)?\s*%)+")
 _CARRY = re.compile(r"(?:\b(?:by|of|um|to|auf)\s+(?:(?:at\s+least|mindestens|a\s+further)\s+)?"
                     r"|[;,]\s*|\band\s+|\bund\s+|[；，、]\s*)$", re.I)
@@ -141,9 +150,12 @@ def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None) -> str | None
         return None
     if lex.renewable_after.match(after) or lex.renewable_before.search(before):
         return "renewable"
-    if lex.reduction_before.search(before) or lex.reduction_after.match(after):
+    verb_object = lex.reduction_verb_object.search(before) and lex.reduction_object_end.match(after)
+    if lex.reduction_before.search(before) or lex.reduction_after.match(after) or verb_object:
         if _PAST_CUT.search(before[-100:]) and not _FUTURE_CUT.search(before[-100:]):
             return None  # "we reduced emissions by 20%": a result
+        if _ACHIEVED_BEFORE.search(before[-60:]):
+            return None  # "we have seen a 14% reduction", "this represents a 41% reduction"
         return "reduction"
     if prev in ("reduction", "renewable") and _CARRY.search(before):
         return prev  # "… by 42% and Scope 3 by 25%", "15% by 2025; 50% by 2030"
@@ -168,36 +180,39 @@ def _gap(a: Anchor, s: int, e: int) -> int:
     return max(0, s - a.end) if s >= a.end else max(0, a.start - e)
 
 
-def assign_years(anchors: list[Anchor], kinds: list[str | None], marks: list[Mark]) -> dict[int, Mark]:
+def assign_years(text: str, anchors: list[Anchor], kinds: list[str | None],
+                 marks: list[Mark]) -> dict[int, Mark]:
     """Anchor index -> its target-year phrase.
 
-    Each phrase goes to the nearest anchor within reach (a tie to the anchor before it); an
-    anchor takes its own phrase after it first, else before it. An anchor with none shares the
-    phrase of its neighbour in a list of one kind when no other year phrase sits between them;
-    a weak "in 2023" right after it is the last resort.
+    Pairs are taken closest first, one phrase per anchor and one anchor per phrase. A phrase
+    reaches forward to an anchor after it ("By 2030, reduce …", "bis 2030 … um 40 %") only when
+    it does not close what came before it ("by 2027 and 100% by 2030", "by 2035 We have seen");
+    a little further than backwards in English and German, a little nearer in Chinese, where
+    the time comes first ("2030年前实现碳达峰、2060年前实现碳中和"). An anchor left without
+    shares the phrase of its neighbour in a list of one kind when no other year phrase sits
+    between them ("by 90% and … by 30% by 2030"); a weak "in 2023" right after it comes last.
     """
+    cjk = bool(re.search(r"[\u3400-\u9fff]", text))
+    scale = 0.4 if cjk else 1.0  # a Chinese glyph carries what an English word does
     strong = [m for m in marks if not m.weak]
-    owner: dict[int, int] = {}
-    for mi, m in enumerate(strong):
-        best: tuple[int, bool, int] | None = None
-        for ai, a in enumerate(anchors):
-            after_reach, before_reach = REACH[a.group]
-            ahead = m.start >= a.end
-            d = _gap(a, m.start, m.end)
-            if d > (after_reach if ahead else before_reach) or (m.closing and not ahead):
-                continue
-            key = (d, not ahead, ai)
-            if best is None or key < best:
-                best = key
-        if best is not None:
-            owner[mi] = best[2]
-    own: dict[int, Mark] = {}
+    pairs: list[tuple[int, int, int]] = []
     for ai, a in enumerate(anchors):
-        mine = [m for mi, m in enumerate(strong) if owner.get(mi) == ai]
-        after = [m for m in mine if m.start >= a.end]
-        before = [m for m in mine if m.end <= a.start]
-        if after or before:
-            own[ai] = after[0] if after else before[-1]
+        after_reach, before_reach = (int(r * scale) for r in REACH[a.group])
+        for mi, m in enumerate(strong):
+            behind = m.start >= a.end  # the phrase follows the anchor
+            d = _gap(a, m.start, m.end)
+            if d > (after_reach if behind else before_reach):
+                continue
+            if not behind and (m.closing or _CLOSES.match(text, m.end) or (
+                    text.startswith(",", m.end) and not _OPENS.search(text, 0, m.start))):
+                continue  # "Net Zero supply chain by 2050, 20% …": the year is the pledge's
+            pairs.append((d + (10 if behind == cjk else 0), ai, mi))
+    own: dict[int, Mark] = {}
+    used: set[int] = set()
+    for _, ai, mi in sorted(pairs):
+        if ai not in own and mi not in used:
+            own[ai] = strong[mi]
+            used.add(mi)
     out = dict(own)
     for ai, a in enumerate(anchors):
         if ai in out:

@@ -167,6 +167,11 @@ def _header_base(text: str) -> int | None:
     return None
 
 
+def _is_list_item(item: str) -> bool:
+    """A short item that names a target, not a sentence reporting a dated result."""
+    return len(item) <= 160 and not re.search(r"\b(?:in|im|In|Im)\s+(?:19|20)\d\d\b|(?:19|20)\d\d\s*:", item)
+
+
 def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Statement]:
     """Every statement on ``page`` with the context a target needs (1-based page number).
 
@@ -193,8 +198,8 @@ def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Stat
         if base is not None and (report_year is None or base < report_year):
             bases.append((top, base))
         since += 1
-        if since > 8:
-            list_year = None
+        if since > 8 or len(text) > 200:
+            list_year = None  # the list ended: far below its heading, or prose again
         layout = len(chain) > 1 and all(len(b.text) < 160 for b in chain) or len(text) < 200
         above = {y for t, y in bases if t < top}
         table_base = next(iter(above)) if len(above) == 1 and layout else None
@@ -204,6 +209,6 @@ def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Stat
                 continue
             yield Statement(item, re.sub(r"\s+", " ", raw_item)[:400], page.number,
                             context=previous if len(previous) <= 120 else "",
-                            list_year=list_year if len(item) <= 250 else None,
+                            list_year=list_year if _is_list_item(item) else None,
                             table_base=table_base, layout=layout)
         previous = text

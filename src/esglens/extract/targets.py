@@ -24,6 +24,7 @@ from ..model import Document, Target
 from .periods import report_year
 from .target_lexicon import Lexicon, lexicon
 from .target_parse import (
+    PLEDGES,
     Anchor,
     anchor_kinds,
     assign_bases,
@@ -32,6 +33,7 @@ from .target_parse import (
     find_bases,
     find_marks,
 )
+from .target_tables import continued, iter_column_statements, unfinished
 from .target_text import Statement, iter_statements, normalise
 
 __all__ = ["dedupe_targets", "extract_targets", "is_third_party", "iter_sentence_targets",
@@ -63,10 +65,11 @@ def _digit_positions(text: str) -> set[int]:
 
 
 def _scope(text: str, a: Anchor | None = None, lo: int = 0, hi: int | None = None) -> str | None:
-    """The scope the text names, or when it names several the one closest to the anchor.
+    """The scope the text names, or when it names several the one nearest the anchor.
 
-    Closest means in the anchor's own part of the text (between its neighbours), before it
-    first ("reduce Scope 3 by 25%"), then after it ("25% reduction in Scope 3").
+    Nearest within the anchor's own part of the text (between its neighbours), before it on a
+    tie ("reduce Scope 3 by 25%"); a mention with a year between it and the anchor belongs to
+    another target ("Scopes 1, 2 and 3 by 2045 and a 50% reduction in Scope 1 and 2").
     """
     mentions = _scope_mentions(text)
     digits = [(p, s) for p, s in mentions if p in _digit_positions(text)]
@@ -74,9 +77,15 @@ def _scope(text: str, a: Anchor | None = None, lo: int = 0, hi: int | None = Non
     if len({s for _, s in mentions}) <= 1 or a is None:
         return mentions[0][1] if mentions else None
     hi = len(text) if hi is None else hi
-    before = [s for p, s in mentions if max(lo, a.start - 200) <= p < a.start]
-    after = [s for p, s in mentions if a.end <= p < min(hi, a.end + 120)]
-    return before[-1] if before else (after[0] if after else None)
+    best: tuple[int, str] | None = None
+    for p, scope in mentions:
+        if not max(lo, a.start - 200) <= p < min(hi, a.end + 120) or a.start <= p < a.end:
+            continue
+        between = text[p : a.start] if p < a.start else text[a.end : p]
+        d = len(between) + (1 if p > a.start else 0) + (60 if re.search(r"(?:19|20)\d\d", between) else 0)
+        if best is None or d < best[0]:
+            best = (d, scope)
+    return best[1] if best else None
 
 
 def _subset(lex: Lexicon, window: str) -> str | None:
@@ -127,7 +136,7 @@ def parse_statement(st: Statement) -> list[Target]:
         return []
     bases = find_bases(text)
     kinds = anchor_kinds(lex, text, anchors)
-    years = assign_years(anchors, kinds, find_marks(text, bases))
+    years = assign_years(text, anchors, kinds, find_marks(text, bases))
     base_of = assign_bases(bases, anchors, kinds)
     listed = st.list_year is not None and not lex.finite_verb.search(text)
     voiced = bool(lex.own.search(text) or lex.target_word.search(text))
@@ -137,6 +146,10 @@ def parse_statement(st: Statement) -> list[Target]:
         lo = anchors[i - 1].end if i else 0
         hi = anchors[i + 1].start if i + 1 < len(anchors) else len(text)
         near = text[max(lo, a.start - 160) : min(hi, a.end + 120)]
+        # what is cut: the words before it, back past reported values of the same thing
+        typed_lo = next((anchors[j].end for j in range(i - 1, -1, -1)
+                         if kinds[j] is not None and kinds[j] != kind), 0)
+        near = text[max(typed_lo, a.start - 160) : min(hi, a.end + 120)]
         context = st.context if st.layout else ""
         emissions = bool(lex.emissions.search(near)) or (i > 0 and kinds[i - 1] == kind and emitted)
         emissions = emissions or bool(lex.emissions.search(context))
@@ -144,9 +157,11 @@ def parse_statement(st: Statement) -> list[Target]:
         mark = years.get(i)
         if mark is not None and mark.weak and not voiced:
             mark = None  # "… net zero in 2050" said of no one
-        year = mark.year if mark else (st.list_year if listed else None)
+        year = mark.year if mark else (st.list_year if listed and a.start <= 60 else None)
         if year is None or kind is None:
             continue
+        if kind in PLEDGES and not voiced and not st.layout and len(text) > 60:
+            continue  # a pledge in a sentence that is neither the company's nor called a target
         if is_third_party_near(text, a.start, a.end, anchors[0].end, mark.end if mark else 0):
             continue
         if kind == "reduction" and (not emissions or lex.pollutants.search(f"{context} {near}")):
@@ -240,10 +255,15 @@ def extract_targets(doc: Document) -> tuple[Target, ...]:
     year = report_year(doc)
     latest = int(year) if year is not None else None
     found: list[Target] = []
+    carried, carried_page = "", 0
     for page in doc.pages:
-        if not _PAGE_HINT.search(page.text):
-            continue
-        for st in iter_statements(page, latest):
+        statements = list(iter_column_statements(page))
+        if (joined := continued(carried, carried_page, page)) is not None:
+            statements.append(joined)
+        carried, carried_page = unfinished(page), page.number
+        if _PAGE_HINT.search(page.text):
+            statements += iter_statements(page, latest)
+        for st in statements:
             for t in parse_statement(st):
                 if t.target_year is None or not 2000 < t.target_year <= 2100:
                     continue
