@@ -27,6 +27,7 @@ _HAS_CJK = re.compile(rf"[{_CJK}]")
 _GLUED_NOTE = re.compile(r"(?<=[a-zäöüß%])(?:\d{1,2}\)|\(\d{1,2}\))(?=[\s,.;:]|$)")
 _END = re.compile(r"[.!?。！？:：]\s*[\"”’)]?$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-ZÄÖÜ0-9•])|(?<=[。！？；])")
+_NUMBER_ONLY = re.compile(r"[\d.,%\s+~<>≥≤−–-]*\d[\d.,%\s+~<>≥≤−–-]*")
 MAX_CHAIN = 8
 MAX_STATEMENT = 700
 
@@ -80,11 +81,12 @@ def _successor(block: Block, candidates: list[Block]) -> Block | None:
     """
     x0, top, x1, bottom = block.bbox
     line = max(4.0, min(bottom - top, block.font_size * 1.6 if block.font_size else 12.0))
-    tile = bool(re.fullmatch(r"[\d.,%\s+~<>≥≤−–-]+", block.text)) and bool(re.search(r"\d", block.text))
+    tile = bool(_NUMBER_ONLY.fullmatch(block.text))
+    reach = max(line * 1.2, block.font_size * 1.5) if tile else line * 1.2
     best: Block | None = None
     for c in candidates:
         cx0, ctop, _, _ = c.bbox
-        if ctop < bottom - 2 or ctop - bottom > line * 1.2:
+        if ctop < bottom - 2 or ctop - bottom > reach:
             continue
         aligned = abs(cx0 - x0) <= 6 or (tile and x0 - 10 <= cx0 <= x0 + (x1 - x0) * 0.5)
         if aligned and (best is None or ctop < best.bbox[1]):
@@ -203,7 +205,12 @@ def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Stat
         layout = len(chain) > 1 and all(len(b.text) < 160 for b in chain) or len(text) < 200
         above = {y for t, y in bases if t < top}
         table_base = next(iter(above)) if len(above) == 1 and layout else None
+        pending = ""
         for raw_item in split_statements(raw):
+            if _NUMBER_ONLY.fullmatch(raw_item):
+                pending = f"{pending} {raw_item}"  # a tile's number, read with its caption
+                continue
+            raw_item, pending = f"{pending} {raw_item}".strip(), ""
             item = normalise(raw_item)
             if len(item) > MAX_STATEMENT or not re.search(r"\d", item):
                 continue

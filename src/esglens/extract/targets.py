@@ -116,12 +116,20 @@ def is_third_party_near(text: str, start: int, end: int, lead: int | None = None
     owns every anchor in it that its own words do not give to the company.
     """
     lex = lexicon()
-    window = text[max(0, start - 120) : max(end + 40, until)]
+    lo = max(0, start - 120)
+    window = text[lo : max(end + 40, until)]
     if lex.supports_other.search(window):
         return True
-    if lex.own.search(window):
+    own = [m.start() for m in lex.own.finditer(window)]
+    other = [m.start() for m in lex.other_owner.finditer(window)]
+    if own and other:
+        # both speak: the one nearer before the anchor owns it ("Our 2023 progress The EU aims …")
+        before = start - lo
+        own_b, other_b = [p for p in own if p < before], [p for p in other if p < before]
+        return bool(other_b) and (not own_b or other_b[-1] > own_b[-1])
+    if own:
         return False
-    if lex.other_owner.search(window):
+    if other:
         return True
     opening = text[: (lead if lead is not None else end) + 40]
     return bool(lex.other_owner.search(opening)) and not lex.own.search(opening)
