@@ -71,19 +71,23 @@ def iter_column_text(page: Page) -> Iterator[tuple[Table, str]]:
             yield table, text
 
 
+def column_statements(page_number: int, columns: list[str]) -> Iterator[Statement]:
+    """One statement per target column text (see ``iter_column_text``)."""
+    for text in columns:
+        yield Statement(normalise(text), re.sub(r"\s+", " ", text)[:400], page_number, layout=True)
+
+
 def iter_column_statements(page: Page) -> Iterator[Statement]:
     """One statement per target column on ``page``."""
-    for _, text in iter_column_text(page):
-        yield Statement(normalise(text), re.sub(r"\s+", " ", text)[:400], page.number, layout=True)
+    return column_statements(page.number, [t for _, t in iter_column_text(page)])
 
 
-def unfinished(page: Page) -> str:
-    """The end of the page's last target column when it stops mid-target (no year after its
+def unfinished(columns: list[str]) -> str:
+    """The end of a page's last target column when it stops mid-target (no year after its
     last percentage), to be read with the start of the next page's column."""
-    texts = [t for _, t in iter_column_text(page)]
-    if not texts:
+    if not columns:
         return ""
-    last = texts[-1]
+    last = columns[-1]
     m = list(re.finditer(r"\d{1,3}(?:[.,]\d+)?\s*%", last))
     if m and not re.search(r"(?:19|20)\d\d", last[m[-1].end() :]):
         start = max(0, m[-1].start() - 40)
@@ -91,11 +95,10 @@ def unfinished(page: Page) -> str:
     return ""
 
 
-def continued(carried: str, page_number: int, page: Page) -> Statement | None:
+def continued(carried: str, page_number: int, columns: list[str]) -> Statement | None:
     """The statement joining ``carried`` (from page ``page_number``) to the start of the next
-    page's target column, cited on the page where it starts."""
-    first = next(iter_column_text(page), None)
-    if not carried or first is None:
+    page's first target column, cited on the page where it starts."""
+    if not carried or not columns:
         return None
-    text = f"{carried} {first[1][:120]}"
+    text = f"{carried} {columns[0][:120]}"
     return Statement(normalise(text), re.sub(r"\s+", " ", text)[:400], page_number, layout=True)

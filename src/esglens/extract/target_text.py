@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from ..model import Block, Page
 from .target_lexicon import lexicon
@@ -28,6 +29,11 @@ _GLUED_NOTE = re.compile(r"(?<=[a-zäöüß%])(?:\d{1,2}\)|\(\d{1,2}\))(?=[\s,.;
 _END = re.compile(r"[.!?。！？:：]\s*[\"”’)]?$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-ZÄÖÜ0-9•])|(?<=[。！？；])")
 _NUMBER_ONLY = re.compile(r"[\d.,%\s+~<>≥≤−–-]*\d[\d.,%\s+~<>≥≤−–-]*")
+# Cheap tests before the full grammar: something a target is made of, and a year. Matched on
+# lower-cased text without re.I, which is several times faster over a whole report.
+_CANDIDATE_LOWER = re.compile(r"[%％]|per ?cent|prozent|net[- ]?zero|netto[- ]?null|neutral|negative|"
+                              r"positive|re ?100|淨零|净零|中和|達峰|达峰|負碳|负碳")
+_YEARISH = re.compile(r"(?:19|20)\d\d|[Ff][Yy]\s*'?\d\d")
 MAX_CHAIN = 8
 MAX_STATEMENT = 700
 
@@ -48,6 +54,11 @@ class Statement:
     list_year: int | None = None
     table_base: int | None = None
     layout: bool = False
+
+
+def is_candidate(text: str) -> bool:
+    """True when ``text`` holds something a target is made of (a percentage, net zero, …)."""
+    return _CANDIDATE_LOWER.search(text.lower()) is not None
 
 
 def normalise(text: str) -> str:
@@ -104,13 +115,24 @@ def iter_chains(page: Page) -> Iterator[list[Block]]:
         used.add(i)
         chain = [b]
         while len(chain) < MAX_CHAIN and not _END.search(chain[-1].text):
-            rest = [c for j, c in enumerate(blocks) if j not in used]
-            nxt = _successor(chain[-1], rest)
+            # the continuation is among the next blocks in reading order
+            ahead = [j for j in range(i + 1, min(len(blocks), i + 16)) if j not in used]
+            nxt = _successor(chain[-1], [blocks[j] for j in ahead])
             if nxt is None:
                 break
-            used.add(blocks.index(nxt))
+            used.add(next(j for j in ahead if blocks[j] is nxt))
             chain.append(nxt)
         yield chain
+
+
+@cache
+def _bullet_split() -> re.Pattern[str]:
+    return re.compile(rf"\s+(?=(?:{lexicon().bullets.pattern})\s*\S)|(?<=\S)(?=[\ue000-\uf8ff・])")
+
+
+@cache
+def _bullet_lead() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{lexicon().bullets.pattern})\s*")
 
 
 def split_statements(text: str) -> list[str]:
@@ -131,8 +153,8 @@ def split_statements(text: str) -> list[str]:
     pieces.append(text[start:].strip())
     out: list[str] = []
     for piece in pieces:
-        for item in re.split(rf"\s+(?=(?:{lex.bullets.pattern})\s*\S)|(?<=\S)(?=[\ue000-\uf8ff・])", piece):
-            item = re.sub(rf"^(?:{lex.bullets.pattern})\s*", "", item.strip()).strip()
+        for item in _bullet_split().split(piece):
+            item = _bullet_lead().sub("", item.strip()).strip()
             if item:
                 out.append(item)
     return out
@@ -180,21 +202,30 @@ def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Stat
     A table header's base year counts only before the reporting year: "Baseline 2023" in a
     2023 report heads the current-year column, not a baseline.
     """
+    if not is_candidate(page.text):
+        return
     chains = list(iter_chains(page))
     list_year: int | None = None
     since = 0
     bases: list[tuple[float, int]] = []  # (top, year) of table headers stating a base year
-    previous = ""
+    previous = ""  # the chain above, as printed (a heading or row label gives context)
+    lex = lexicon()
     for chain in chains:
         raw = _join([b.text for b in chain])
+        candidate, yearish = is_candidate(raw), _YEARISH.search(raw)
+        if not (candidate and (list_year or yearish)) and (len(raw) > 150 or not yearish):
+            # neither a target nor a dated heading in it (the common case)
+            since, previous = since + 1, raw if len(raw) <= 120 else ""
+            if len(raw) > 200:
+                list_year = None
+            continue
         text = normalise(raw)
         top = chain[0].bbox[1]
-        short = len(text) <= lexicon().list_heading_max_chars
+        short = len(text) <= lex.list_heading_max_chars
         if short and (year := _heading_year(text)) is not None:
-            list_year, since = year, 0
-            previous = text
+            list_year, since, previous = year, 0, raw
             continue
-        if short and re.search(r"(?:19|20)\d\d", text) and not lexicon().pct.search(text):
+        if short and re.search(r"(?:19|20)\d\d", text) and not lex.pct.search(text):
             list_year = None  # another dated heading ("Progress made in 2022") ends the list
         base = _header_base(text)
         if base is not None and (report_year is None or base < report_year):
@@ -202,20 +233,25 @@ def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Stat
         since += 1
         if since > 8 or len(text) > 200:
             list_year = None  # the list ended: far below its heading, or prose again
+        if not candidate:
+            previous = raw
+            continue
         layout = len(chain) > 1 and all(len(b.text) < 160 for b in chain) or len(text) < 200
         above = {y for t, y in bases if t < top}
         table_base = next(iter(above)) if len(above) == 1 and layout else None
+        context = normalise(previous) if len(previous) <= 120 else ""
         pending = ""
         for raw_item in split_statements(raw):
             if _NUMBER_ONLY.fullmatch(raw_item):
                 pending = f"{pending} {raw_item}"  # a tile's number, read with its caption
                 continue
             raw_item, pending = f"{pending} {raw_item}".strip(), ""
+            if not is_candidate(raw_item):
+                continue
             item = normalise(raw_item)
             if len(item) > MAX_STATEMENT or not re.search(r"\d", item):
                 continue
             yield Statement(item, re.sub(r"\s+", " ", raw_item)[:400], page.number,
-                            context=previous if len(previous) <= 120 else "",
-                            list_year=list_year if _is_list_item(item) else None,
+                            context=context, list_year=list_year if _is_list_item(item) else None,
                             table_base=table_base, layout=layout)
-        previous = text
+        previous = raw

@@ -33,7 +33,7 @@ from .target_parse import (
     find_bases,
     find_marks,
 )
-from .target_tables import continued, iter_column_statements, unfinished
+from .target_tables import column_statements, continued, iter_column_text, unfinished
 from .target_text import Statement, iter_statements, normalise
 
 __all__ = ["dedupe_targets", "extract_targets", "is_third_party", "iter_sentence_targets",
@@ -46,7 +46,7 @@ _SCOPE_DIGITS = re.compile(
     r"(?:(?:scopes?|範疇|范畴|范围|範圍)[\s\-]*)?[123一二三](?![\d.,]\d))*)",
     re.I,
 )
-_PAGE_HINT = re.compile(r"20[2-9]\d|FY\s*'?[2-9]\d", re.I)  # a page that can hold a target year
+_PAGE_HINT = re.compile(r"20[2-9]\d|[Ff][Yy]\s*'?[2-9]\d")  # a page that can hold a target year
 
 
 def _scope_mentions(text: str) -> list[tuple[int, str]]:
@@ -265,10 +265,11 @@ def extract_targets(doc: Document) -> tuple[Target, ...]:
     found: list[Target] = []
     carried, carried_page = "", 0
     for page in doc.pages:
-        statements = list(iter_column_statements(page))
-        if (joined := continued(carried, carried_page, page)) is not None:
+        columns = [text for _, text in iter_column_text(page)]
+        statements = list(column_statements(page.number, columns))
+        if (joined := continued(carried, carried_page, columns)) is not None:
             statements.append(joined)
-        carried, carried_page = unfinished(page), page.number
+        carried, carried_page = unfinished(columns), page.number
         if _PAGE_HINT.search(page.text):
             statements += iter_statements(page, latest)
         for st in statements:
