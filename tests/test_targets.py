@@ -77,6 +77,17 @@ def _facts(sentence: str, context: str = "") -> set[tuple[object, ...]]:
          {("absolute_reduction", 2030, 2015, 25.0, None)}),
         ("We have reduced Scope 1 and 2 emissions by 35% since 2019 and are on track to meet our "
          "50% reduction target by 2030.", {("absolute_reduction", 2030, None, 50.0, "1+2")}),
+        # halving, a tile's minus sign, a pledge named with its year, a dated list of targets
+        ("We will halve our Scope 1 and 2 emissions by 2030 compared with 2019.",
+         {("absolute_reduction", 2030, 2019, 50.0, "1+2")}),
+        ("–42 % CO2 emissions (Scope 1 and 2) by 2030", {("absolute_reduction", 2030, None, 42.0, "1+2")}),
+        ("Net Zero 2040", {("net_zero", 2040, None, None, None)}),
+        ("Our 2030 targets: reduce Scope 1 and 2 emissions by 50% and Scope 3 emissions by 30%.",
+         {("absolute_reduction", 2030, None, 50.0, "1+2"), ("absolute_reduction", 2030, None, 30.0, "3")}),
+        ("In 2023, 45% of our electricity came from renewable sources (target: 100% by 2030).",
+         {("renewable_share", 2030, None, 100.0, None)}),
+        ("The group aims to pursue a path to achieve net-zero before 2050 (long-term, scopes 1, 2, "
+         "and 3).", {("net_zero", 2050, None, None, "1+2+3")}),
     ],
 )
 def test_english_targets(sentence: str, expected: set[tuple[object, ...]]) -> None:
@@ -96,6 +107,8 @@ def test_english_targets(sentence: str, expected: set[tuple[object, ...]]) -> No
         ("Wir haben uns das Ziel gesetzt, bis 2040 klimaneutral zu sein.",
          {("carbon_neutral", 2040, None, None, None)}),
         ("Klimaneutralität bis 2045", {("carbon_neutral", 2045, None, None, None)}),
+        ("Wir wollen bis 2030 unsere Emissionen halbieren.",
+         {("absolute_reduction", 2030, None, 50.0, None)}),
     ],
 )
 def test_german_targets(sentence: str, expected: set[tuple[object, ...]]) -> None:
@@ -169,6 +182,10 @@ def test_spaced_glyphs_and_a_financed_portfolio() -> None:
         "Measures will contribute to a reduction in the NOx and mercury emissions by 40% by 2030.",
         "We are targeting a 100% electric fleet by 2030.",
         "We aim to reduce emissions significantly.",
+        "Carbon neutral since 2020.",
+        "Aligned with the IEA Net Zero 2050 scenario, demand falls 30% by 2030.",
+        "2023 -37.4% 2025 target",
+        "737 kt CO2e –60% by 2030",
     ],
 )
 def test_not_the_companys_targets(sentence: str) -> None:

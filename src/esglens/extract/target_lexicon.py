@@ -36,6 +36,7 @@ class Lexicon:
     carbon_neutral: re.Pattern[str]
     carbon_peak: re.Pattern[str]
     re100: re.Pattern[str]
+    halve: re.Pattern[str]
     name_after: re.Pattern[str]
     name_before: re.Pattern[str]
     pledge_adjective_after: re.Pattern[str]
@@ -112,6 +113,7 @@ def lexicon() -> Lexicon:
         carbon_neutral=_rx(d["carbon_neutral"]),
         carbon_peak=_rx(d["carbon_peak"]),
         re100=re.compile(d["re100"]),
+        halve=_rx(d["halve"]),
         name_after=re.compile(d["net_zero_name_after"]),
         name_before=re.compile(d["net_zero_name_before"]),
         pledge_adjective_after=_rx(d["pledge_adjective_after"]),

@@ -33,6 +33,8 @@ _CLOSES = re.compile(r"\s*(?:[.;:)]|(?:,\s*)?(?:and|und|as\s+well\s+as|sowie|whi
                      r"|\s(?:[A-Z][a-z]|[A-Z]\s))")
 # A year phrase opening its clause ("By 2030, reduce …", "到2025年，…") may lead forward past a comma.
 _OPENS = re.compile(r"(?:^|[.;:•·・，。；：]|\)\s)\W*$")
+_JOINS = re.compile(r"\b(?:and|und|as\s+well\s+as|sowie|plus)\b|[,;&、，；和及與与]|以及", re.I)
+_RESULT = re.compile(r"\b(?:was|were|came|reached|achieved|sourced|recorded|stood|amounted)\b", re.I)
 _RUN = re.compile(r"^(?:\s*\d{1,3}(?:[.,]\d+)?\s*%)+")
 _CARRY = re.compile(r"(?:\b(?:by|of|um|to|auf)\s+(?:(?:at\s+least|mindestens|a\s+further)\s+)?"
                     r"|[;,]\s*|\band\s+|\bund\s+|[；，、]\s*)$", re.I)
@@ -57,7 +59,7 @@ class Anchor:
 
     @property
     def group(self) -> str:
-        return "pledge" if self.kind in PLEDGES or self.kind == "inert" else "pct"
+        return "pledge" if self.kind in PLEDGES or self.kind == "inert" else "pct"  # pct, halve, re100
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ class Mark:
     """A target-year phrase ("by 2030", "(2045)", "2030年"); weak ones are "in 2023".
 
     ``closing`` marks a parenthesised year closing a table item ("Grünstrom (2025)"): it belongs
-    to the item before it, never to the one after.
+    to the item before it, never to the one after; ``heads`` a year naming the targets after it
+    ("Our 2030 targets: reduce …", "Ziele 2030: …"), which reaches past its colon.
     """
 
     year: int
@@ -73,6 +76,7 @@ class Mark:
     end: int
     weak: bool = False
     closing: bool = False
+    heads: bool = False
 
 
 def _year(m: re.Match[str]) -> int:
@@ -97,8 +101,14 @@ def find_marks(text: str, bases: list[tuple[int, int, int]]) -> list[Mark]:
     def free(s: int, e: int) -> bool:
         return not any(s < be and bs < e for bs, be, _ in bases)
 
-    marks = [Mark(_year(m), m.start(), m.end(), closing=bool(m.group("y2")))
+    marks = [Mark(_year(m), m.start(), m.end(), closing=bool(m.group("y2")),
+                  heads=bool(m.group("y3") or m.group("y4")))
              for m in lex.deadline.finditer(text) if free(m.start(), m.end())]
+    # "Net Zero 2040", "Carbon neutral 2030": a pledge's name that carries its year
+    for a in re.finditer(rf"(?:{lex.net_zero.pattern}|{lex.carbon_neutral.pattern})\s*[-–:]?\s*"
+                         r"(?P<y>20\d\d)\b(?![\d/.,]\d)", text, re.I):
+        if free(a.start("y"), a.end("y")):
+            marks.append(Mark(int(a.group("y")), a.start("y"), a.end("y")))
     marks += [Mark(int(m.group("y")), m.start(), m.end(), weak=True)
               for m in lex.deadline_weak.finditer(text) if free(m.start(), m.end())]
     if re.search(r"[\u3400-\u9fff]", text):
@@ -137,6 +147,8 @@ def find_anchors(text: str) -> list[Anchor]:
         if lex.pct_not_target_after.match(text[m.end() : m.end() + 60]):
             continue
         out.append(Anchor("pct", m.start(), m.end(), float(m.group("v").replace(",", "."))))
+    # "halve our emissions", "halbieren", "減半": a 50% cut
+    out += [Anchor("halve", m.start(), m.end(), 50.0) for m in lex.halve.finditer(text)]
     out.sort(key=lambda a: a.start)
     # a neutrality word inside a net-zero phrase ("net zero carbon neutral") counts once
     return [a for i, a in enumerate(out) if not (i and out[i - 1].end > a.start)]
@@ -150,6 +162,8 @@ def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None) -> str | None
         return None
     if lex.renewable_after.match(after) or lex.renewable_before.search(before):
         return "renewable"
+    if a.kind == "halve" or re.search(r"(?:^|[:;•(]\s*)[-–−]$", before):
+        return "reduction"  # "halve emissions by 2030", "–42 % CO2 emissions by 2030" (a tile)
     verb_object = lex.reduction_verb_object.search(before) and lex.reduction_object_end.match(after)
     if lex.reduction_before.search(before) or lex.reduction_after.match(after) or verb_object:
         if _PAST_CUT.search(before[-100:]) and not _FUTURE_CUT.search(before[-100:]):
@@ -160,7 +174,7 @@ def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None) -> str | None
     if prev in ("reduction", "renewable") and _CARRY.search(before):
         return prev  # "… by 42% and Scope 3 by 25%", "15% by 2025; 50% by 2030"
     if _LIST_LABEL.search(before):
-        return "reduction"  # "Targets: 15% by 2025" under an emissions heading
+        return prev or "reduction"  # "Targets: 15% by 2025" under an emissions heading
     return None
 
 
@@ -169,7 +183,7 @@ def anchor_kinds(lex: Lexicon, text: str, anchors: list[Anchor]) -> list[str | N
     kinds: list[str | None] = []
     for a in anchors:
         prev = kinds[-1] if kinds else None
-        if a.kind == "pct":
+        if a.kind in ("pct", "halve"):
             kinds.append(pct_kind(lex, text, a, prev))
         else:
             kinds.append(None if a.kind == "inert" else a.kind)
@@ -203,10 +217,12 @@ def assign_years(text: str, anchors: list[Anchor], kinds: list[str | None],
             d = _gap(a, m.start, m.end)
             if d > (after_reach if behind else before_reach):
                 continue
-            if not behind and (m.closing or _CLOSES.match(text, m.end) or (
+            closes = _CLOSES.match(text, m.end) and not (m.heads and text.startswith(":", m.end))
+            if not behind and (m.closing or closes or (
                     text.startswith(",", m.end) and not _OPENS.search(text, 0, m.start))):
                 continue  # "Net Zero supply chain by 2050, 20% …": the year is the pledge's
-            pairs.append((d + (10 if behind == cjk else 0), ai, mi))
+            # a year naming what follows ("2025 target -30%") leads forward, like Chinese
+            pairs.append((d + (10 if behind == (cjk or m.heads) else 0), ai, mi))
     own: dict[int, Mark] = {}
     used: set[int] = set()
     for _, ai, mi in sorted(pairs):
@@ -221,8 +237,8 @@ def assign_years(text: str, anchors: list[Anchor], kinds: list[str | None],
             j = ai + step
             if not (0 <= j < len(anchors)) or kinds[j] != kinds[ai] or kinds[ai] is None:
                 continue
-            lo, hi = sorted((a.start, anchors[j].start))
-            if j in own and not any(lo < m.start < hi for m in marks) and hi - lo <= 160:
+            lo, hi = sorted((a.end, anchors[j].start if j > ai else anchors[j].end))
+            if j in own and _shares(text, lo, hi, marks) and not _dated_before(a, marks):
                 out[ai] = own[j]
                 break
         else:
@@ -230,6 +246,19 @@ def assign_years(text: str, anchors: list[Anchor], kinds: list[str | None],
             if weak:
                 out[ai] = weak[0]
     return out
+
+
+def _shares(text: str, lo: int, hi: int, marks: list[Mark]) -> bool:
+    """True when the text between two anchors joins them into one list ("… by 90% and … by 30%
+    by 2030"): short, a conjunction, no year phrase and no reported result in it."""
+    between = text[lo:hi]
+    return (len(between) <= 100 and not any(lo <= m.start < hi for m in marks)
+            and bool(_JOINS.search(between)) and not _RESULT.search(between))
+
+
+def _dated_before(a: Anchor, marks: list[Mark]) -> bool:
+    """True when a weak "in 2023" sits right before the anchor: it is that year's figure."""
+    return any(m.weak and m.end <= a.start and a.start - m.end <= 60 for m in marks)
 
 
 def assign_bases(bases: list[tuple[int, int, int]], anchors: list[Anchor],

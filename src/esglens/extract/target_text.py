@@ -32,7 +32,7 @@ _NUMBER_ONLY = re.compile(r"[\d.,%\s+~<>≥≤−–-]*\d[\d.,%\s+~<>≥≤−�
 # Cheap tests before the full grammar: something a target is made of, and a year. Matched on
 # lower-cased text without re.I, which is several times faster over a whole report.
 _CANDIDATE_LOWER = re.compile(r"[%％]|per ?cent|prozent|net[- ]?zero|netto[- ]?null|neutral|negative|"
-                              r"positive|re ?100|淨零|净零|中和|達峰|达峰|負碳|负碳")
+                              r"positive|re ?100|halv|halbier|淨零|净零|中和|達峰|达峰|負碳|负碳|減半|减半")
 _YEARISH = re.compile(r"(?:19|20)\d\d|[Ff][Yy]\s*'?\d\d")
 MAX_CHAIN = 8
 MAX_STATEMENT = 700

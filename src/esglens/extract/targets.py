@@ -42,7 +42,7 @@ __all__ = ["dedupe_targets", "extract_targets", "is_third_party", "iter_sentence
 _NUMERALS = {"一": "1", "二": "2", "三": "3"}
 _SCOPE_DIGITS = re.compile(
     r"(?:scopes?|範疇|范畴|范围|範圍)[\s\-]*([123一二三])(?![\d.,]\d)"
-    r"((?:[\s\-]*(?:,|&|\+|/|and|und|or|、|和|及|與|与|以及)?[\s\-]*"
+    r"((?:(?:[\s\-]*(?:,|&|\+|/|\band\b|\bund\b|\bor\b|、|和|及|與|与|以及))*[\s\-]*"
     r"(?:(?:scopes?|範疇|范畴|范围|範圍)[\s\-]*)?[123一二三](?![\d.,]\d))*)",
     re.I,
 )
@@ -69,11 +69,14 @@ def _scope(text: str, a: Anchor | None = None, lo: int = 0, hi: int | None = Non
 
     Nearest within the anchor's own part of the text (between its neighbours), before it on a
     tie ("reduce Scope 3 by 25%"); a mention with a year between it and the anchor belongs to
-    another target ("Scopes 1, 2 and 3 by 2045 and a 50% reduction in Scope 1 and 2").
+    another target ("Scopes 1, 2 and 3 by 2045 and a 50% reduction in Scope 1 and 2"), one
+    after a conjunction to the next item ("Scope 1 and 2 emissions by 50% and Scope 3 …").
     """
     mentions = _scope_mentions(text)
-    digits = [(p, s) for p, s in mentions if p in _digit_positions(text)]
-    mentions = digits or mentions  # "Scope 2 emissions from its operations": the digits say it
+    digits = _digit_positions(text)
+    # "Scope 2 emissions from its Queensland operations": a phrase right after digits repeats them
+    mentions = [(p, s) for p, s in mentions
+                if p in digits or not any(0 < p - d <= 40 for d in digits)]
     if len({s for _, s in mentions}) <= 1 or a is None:
         return mentions[0][1] if mentions else None
     hi = len(text) if hi is None else hi
@@ -83,6 +86,8 @@ def _scope(text: str, a: Anchor | None = None, lo: int = 0, hi: int | None = Non
             continue
         between = text[p : a.start] if p < a.start else text[a.end : p]
         d = len(between) + (1 if p > a.start else 0) + (60 if re.search(r"(?:19|20)\d\d", between) else 0)
+        if p > a.start and re.search(r"\band\b|\bund\b|[,;、，；]", between):
+            d += 60  # "by 50% and Scope 3 …": the scope after the conjunction is the next item's
         if best is None or d < best[0]:
             best = (d, scope)
     return best[1] if best else None
@@ -251,11 +256,10 @@ def dedupe_targets(targets: list[Target]) -> list[Target]:
     return sorted(kept, key=lambda t: (t.type, t.target_year or 0, t.page))
 
 
-def _citation_score(t: Target) -> tuple[bool, bool, bool, float, int]:
-    """How well a target is cited: with its base year and scope, in the company's own voice
-    ("we", "our", "wir"), from a dated statement, then the earliest page."""
-    own = bool(lexicon().own.search(normalise(t.quote)))
-    return (t.base_year is not None, t.scope is not None, own, t.confidence, -t.page)
+def _citation_score(t: Target) -> tuple[bool, bool, float, int]:
+    """How well a target is cited: with its base year and scope, from a dated statement, then
+    the earliest page (where a report first states a commitment, usually its summary)."""
+    return (t.base_year is not None, t.scope is not None, t.confidence, -t.page)
 
 
 def extract_targets(doc: Document) -> tuple[Target, ...]:
