@@ -287,6 +287,18 @@ def test_dated_list_heading_and_table_base_year() -> None:
     }
 
 
+def test_target_table_with_base_and_target_year_columns() -> None:
+    page = _page(
+        _block("Target Base year Target year Status", 50, 100, 500, 108),
+        _block("Reduce absolute Scope 1 and 2 emissions 30% 2019 2030 12%", 50, 115, 500, 123),
+        _block("Renewable electricity 100% 2025 64%", 50, 130, 500, 138),
+    )
+    assert _targets(page) == {
+        ("absolute_reduction", 2030, 2019, 30.0, 3),
+        ("renewable_share", 2025, None, 100.0, 3),
+    }
+
+
 def test_target_column_beside_data_rows() -> None:
     rows = [("Scope 1 emissions", "t", "100", "90"), ("Scope 2 emissions", "t", "80", "70"),
             ("Scope 3 emissions", "t", "50", "40")]

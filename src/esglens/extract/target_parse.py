@@ -94,8 +94,9 @@ def find_bases(text: str) -> list[tuple[int, int, int]]:
     return sorted(set(out))
 
 
-def find_marks(text: str, bases: list[tuple[int, int, int]]) -> list[Mark]:
-    """Target-year phrases outside base-year phrases; in CJK text every "2030年" counts."""
+def find_marks(text: str, bases: list[tuple[int, int, int]], bare: bool = False) -> list[Mark]:
+    """Target-year phrases outside base-year phrases; in CJK text every "2030年" counts, and
+    with ``bare`` (a row under a "Target year" header) every bare year from 2020 on."""
     lex = lexicon()
 
     def free(s: int, e: int) -> bool:
@@ -114,6 +115,10 @@ def find_marks(text: str, bases: list[tuple[int, int, int]]) -> list[Mark]:
     if re.search(r"[\u3400-\u9fff]", text):
         marks += [Mark(int(m.group(1)), m.start(1), m.end())
                   for m in lex.zh_year.finditer(text) if free(m.start(1), m.end())]
+    if bare:
+        marks += [Mark(int(m.group(1)), m.start(1), m.end(1), closing=True)
+                  for m in re.finditer(r"(?<![\d.,/])(20[2-9]\d)(?![\d.,/])", text)
+                  if free(m.start(1), m.end(1))]
     kept: list[Mark] = []
     for m in sorted(marks, key=lambda m: (m.start, m.weak, -m.end)):
         if not any(o.start <= m.start < o.end for o in kept):
@@ -154,9 +159,16 @@ def find_anchors(text: str) -> list[Anchor]:
     return [a for i, a in enumerate(out) if not (i and out[i - 1].end > a.start)]
 
 
-def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None) -> str | None:
-    """"reduction", "renewable" or None for a percentage anchor, from the words around it."""
+def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None, row: bool = False) -> str | None:
+    """"reduction", "renewable" or None for a percentage anchor, from the words around it.
+
+    ``row``: the statement is a row of a target table, whose label names what the share is of
+    ("Renewable electricity 100% 2025").
+    """
     before, after = text[max(0, a.start - 160) : a.start], text[a.end : a.end + 160]
+    if row and a.start <= 60 and re.search(r"renewable|erneuerbar|Grünstrom|Ökostrom|再生能源|綠電|绿电",
+                                           before, re.I):
+        return "renewable"
     after = _RUN.sub("", after)  # a tile's "28% 22%" over its caption: the caption is the first's
     if lex.hypothetical_before.search(before[-60:]):
         return None
@@ -178,13 +190,13 @@ def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None) -> str | None
     return None
 
 
-def anchor_kinds(lex: Lexicon, text: str, anchors: list[Anchor]) -> list[str | None]:
+def anchor_kinds(lex: Lexicon, text: str, anchors: list[Anchor], row: bool = False) -> list[str | None]:
     """What each anchor promises; a percentage can carry on the kind of the one before it."""
     kinds: list[str | None] = []
-    for a in anchors:
+    for i, a in enumerate(anchors):
         prev = kinds[-1] if kinds else None
         if a.kind in ("pct", "halve"):
-            kinds.append(pct_kind(lex, text, a, prev))
+            kinds.append(pct_kind(lex, text, a, prev, row and i == 0))
         else:
             kinds.append(None if a.kind == "inert" else a.kind)
     return kinds

@@ -34,6 +34,11 @@ _NUMBER_ONLY = re.compile(r"[\d.,%\s+~<>≥≤−–-]*\d[\d.,%\s+~<>≥≤−�
 _CANDIDATE_LOWER = re.compile(r"[%％]|per ?cent|prozent|net[- ]?zero|netto[- ]?null|neutral|negative|"
                               r"positive|re ?100|halv|halbier|淨零|净零|中和|達峰|达峰|負碳|负碳|減半|减半")
 _YEARISH = re.compile(r"(?:19|20)\d\d|[Ff][Yy]\s*'?\d\d")
+# A table column of target years: its rows print a bare "2030".
+_TARGET_YEAR_HEADER = re.compile(
+    r"\btarget\s+(?:year|date)\b|\bZiel(?:jahr|termin)|目標年|目标年|達成年|达成年", re.I)
+# A table row ends in its values: two numbers at the end of the line.
+_ROW_END = re.compile(r"\d[\d.,]*\s*%?\s+[-–]?\d[\d.,]*\s*%?\s*$")
 MAX_CHAIN = 8
 MAX_STATEMENT = 700
 
@@ -44,7 +49,10 @@ class Statement:
 
     ``context`` is the short line above (a heading or row label), ``list_year`` the year of a
     dated list heading above it, ``table_base`` the one base year a table header above states;
-    ``layout`` is true for text from short stacked blocks (cells, tiles, list items).
+    ``layout`` is true for text from short stacked blocks (cells, tiles, list items);
+    ``bare_years`` when a "Target year" column heads the table it sits in, so a bare "2030"
+    in the row is its target year (and with ``bare_base``, a "Base year" column beside it, the
+    row's earlier bare year its base year).
     """
 
     text: str
@@ -54,6 +62,8 @@ class Statement:
     list_year: int | None = None
     table_base: int | None = None
     layout: bool = False
+    bare_years: bool = False
+    bare_base: bool = False
 
 
 def is_candidate(text: str) -> bool:
@@ -105,6 +115,15 @@ def _successor(block: Block, candidates: list[Block]) -> Block | None:
     return best
 
 
+def _continues(block: Block) -> bool:
+    """True when the text below may carry on this block: no sentence end, not a table row that
+    ends in its values ("… 30% 2019 2030 12%"), not a column header ("Target year")."""
+    text = block.text
+    if _END.search(text) or _TARGET_YEAR_HEADER.search(text):
+        return False
+    return bool(_NUMBER_ONLY.fullmatch(text)) or not _ROW_END.search(text)
+
+
 def iter_chains(page: Page) -> Iterator[list[Block]]:
     """Runs of blocks stacked in one column with no sentence end between them, in reading order."""
     blocks = [b for b in page.blocks if not b.furniture and b.text.strip()]
@@ -114,7 +133,7 @@ def iter_chains(page: Page) -> Iterator[list[Block]]:
             continue
         used.add(i)
         chain = [b]
-        while len(chain) < MAX_CHAIN and not _END.search(chain[-1].text):
+        while len(chain) < MAX_CHAIN and _continues(chain[-1]):
             # the continuation is among the next blocks in reading order
             ahead = [j for j in range(i + 1, min(len(blocks), i + 16)) if j not in used]
             nxt = _successor(chain[-1], [blocks[j] for j in ahead])
@@ -209,9 +228,15 @@ def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Stat
     since = 0
     bases: list[tuple[float, int]] = []  # (top, year) of table headers stating a base year
     previous = ""  # the chain above, as printed (a heading or row label gives context)
+    year_column: float | None = None  # top of a "Target year" column header
+    base_column = False  # ... with a "Base year" column beside it
     lex = lexicon()
     for chain in chains:
         raw = _join([b.text for b in chain])
+        if len(raw) <= 80 and _TARGET_YEAR_HEADER.search(raw):
+            year_column = chain[0].bbox[1] if year_column is None else year_column
+            base_column = base_column or bool(re.search(r"\bbase(?:line)?\s+year|Basisjahr|基準年|基准年",
+                                                        raw, re.I))
         candidate, yearish = is_candidate(raw), _YEARISH.search(raw)
         if not (candidate and (list_year or yearish)) and (len(raw) > 150 or not yearish):
             # neither a target nor a dated heading in it (the common case)
@@ -253,5 +278,7 @@ def iter_statements(page: Page, report_year: int | None = None) -> Iterator[Stat
                 continue
             yield Statement(item, re.sub(r"\s+", " ", raw_item)[:400], page.number,
                             context=context, list_year=list_year if _is_list_item(item) else None,
-                            table_base=table_base, layout=layout)
+                            table_base=table_base, layout=layout,
+                            bare_years=layout and year_column is not None and top >= year_column,
+                            bare_base=base_column)
         previous = raw

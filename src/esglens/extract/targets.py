@@ -46,6 +46,7 @@ _SCOPE_DIGITS = re.compile(
     r"(?:(?:scopes?|範疇|范畴|范围|範圍)[\s\-]*)?[123一二三](?![\d.,]\d))*)",
     re.I,
 )
+_BARE_YEAR = re.compile(r"(?<![\d.,/])(?:19|20)\d\d(?![\d.,/])")
 _PAGE_HINT = re.compile(r"20[2-9]\d|[Ff][Yy]\s*'?[2-9]\d")  # a page that can hold a target year
 
 
@@ -148,8 +149,13 @@ def parse_statement(st: Statement) -> list[Target]:
     if not anchors:
         return []
     bases = find_bases(text)
-    kinds = anchor_kinds(lex, text, anchors)
-    years = assign_years(text, anchors, kinds, find_marks(text, bases))
+    if st.bare_years and st.bare_base:
+        # "… 30% 2019 2030 12%" under "Base year Target year": the earlier year is the base
+        bare = [(m.start(), m.end(), int(m.group())) for m in _BARE_YEAR.finditer(text)]
+        if len(bare) >= 2:
+            bases.append(min(bare, key=lambda b: b[2]))
+    kinds = anchor_kinds(lex, text, anchors, row=st.bare_years)
+    years = assign_years(text, anchors, kinds, find_marks(text, bases, st.bare_years))
     base_of = assign_bases(bases, anchors, kinds)
     listed = st.list_year is not None and not lex.finite_verb.search(text)
     voiced = bool(lex.own.search(text) or lex.target_word.search(text))
