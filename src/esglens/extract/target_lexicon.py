@@ -59,7 +59,21 @@ class Lexicon:
     emissions: re.Pattern[str]
     pollutants: re.Pattern[str]
     intensity: re.Pattern[str]
-    scope_word: re.Pattern[str]
+    scope_digits: re.Pattern[str]
+    past_cut: re.Pattern[str]
+    future_cut: re.Pattern[str]
+    achieved_before: re.Pattern[str]
+    closes_after_year: re.Pattern[str]
+    joins: re.Pattern[str]
+    result_between: re.Pattern[str]
+    carry_before: re.Pattern[str]
+    list_label: re.Pattern[str]
+    value_gap: re.Pattern[str]
+    row_renewable: re.Pattern[str]
+    candidate: re.Pattern[str]
+    target_year_header: re.Pattern[str]
+    base_year_header: re.Pattern[str]
+    target_column_header: re.Pattern[str]
     scope_phrases: tuple[tuple[str, re.Pattern[str]], ...]
     subsets: tuple[tuple[str, re.Pattern[str]], ...]
     whole_company: re.Pattern[str]
@@ -136,7 +150,21 @@ def lexicon() -> Lexicon:
         emissions=_rx(d["emissions"]),
         pollutants=re.compile(d["pollutants"]),
         intensity=_rx(d["intensity"]),
-        scope_word=_rx(d["scope_word"]),
+        scope_digits=_rx(d["scope_digits"]),
+        past_cut=_rx(d["past_cut"]),
+        future_cut=_rx(d["future_cut"]),
+        achieved_before=_rx(d["achieved_before"]),
+        closes_after_year=_rx(d["closes_after_year"], 0),
+        joins=_rx(d["joins"]),
+        result_between=_rx(d["result_between"]),
+        carry_before=_rx(d["carry_before"]),
+        list_label=_rx(d["list_label"]),
+        value_gap=_rx(d["value_gap"]),
+        row_renewable=_rx(d["row_renewable"]),
+        candidate=_rx(d["candidate"], 0),
+        target_year_header=_rx(d["target_year_header"]),
+        base_year_header=_rx(d["base_year_header"]),
+        target_column_header=_rx(d["target_column_header"]),
         scope_phrases=tuple((k, _rx(v)) for k, v in d["scope_phrases"].items()),
         subsets=tuple((k, _rx(v)) for k, v in d["subsets"].items()),
         whole_company=_rx(d["whole_company"]),

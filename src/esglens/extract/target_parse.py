@@ -18,30 +18,9 @@ from dataclasses import dataclass
 
 from .target_lexicon import Lexicon, lexicon
 
-_PAST_CUT = re.compile(r"\b(?:reduced|decreased|lowered|declined|fell|dropped|cut)\b[^%]{0,80}$", re.I)
-_FUTURE_CUT = re.compile(
-    r"\b(?:to|will|would|shall|should|must|be|been)\s+(?:have\s+)?(?:already\s+)?(?:been\s+|be\s+)?"
-    r"(?:reduced|decreased|lowered|cut)\b[^%]{0,80}$",
-    re.I,
-)
-_ACHIEVED_BEFORE = re.compile(
-    r"\b(?:seen|saw|achieved|recorded|reported|delivered|reached|reali[sz]ed|posted|resulted\s+in|"
-    r"was|were|represent\w*|erreicht\w*|verzeichnet\w*)\b[^%]{0,30}$", re.I)
-# After a year phrase, a new sentence or item ("by 2035 We have seen …", "by 2027 and 100% …"):
-# the year closes what came before it.
-_CLOSES = re.compile(r"\s*(?:[.;:)]|(?:,\s*)?(?:and|und|as\s+well\s+as|sowie|while|as)\b"
-                     r"|\s(?:[A-Z][a-z]|[A-Z]\s))")
 # A year phrase opening its clause ("By 2030, reduce …", "到2025年，…") may lead forward past a comma.
 _OPENS = re.compile(r"(?:^|[.;:•·・，。；：]|\)\s)\W*$")
-_JOINS = re.compile(r"\b(?:and|und|as\s+well\s+as|sowie|plus)\b|[,;&、，；和及與与]|以及", re.I)
-_RESULT = re.compile(r"\b(?:was|were|came|reached|achieved|sourced|recorded|stood|amounted)\b", re.I)
 _RUN = re.compile(r"^(?:\s*\d{1,3}(?:[.,]\d+)?\s*%)+")
-_CARRY = re.compile(r"(?:\b(?:by|of|um|to|auf)\s+(?:(?:at\s+least|mindestens|a\s+further)\s+)?"
-                    r"|[;,]\s*|\band\s+|\bund\s+|[；，、]\s*)$", re.I)
-_LIST_LABEL = re.compile(r"(?:\b(?:reduction\s+)?targets?|\bZiele?|目標|目标)\s*[:：]\s*$", re.I)
-# Between two reported values in a row: nothing, or a word like "reduction" / "increase".
-_VALUE_GAP = re.compile(r"[\s|,/()–-]*(?:(?:reduction|increase|decrease|decline|reduced|increased|"
-                        r"decreased|in|of|Reduktion|Anstieg|減少|减少|增加)[\s|,/()–-]*){0,2}", re.I)
 PLEDGES = ("net_zero", "carbon_neutral", "carbon_peak")
 # How far a year phrase may sit from the anchor it is nearest to (characters): after / before.
 REACH = {"pledge": (80, 40), "pct": (150, 80)}
@@ -145,7 +124,7 @@ def find_anchors(text: str) -> list[Anchor]:
         gap = text[last_end : m.start()] if last_end >= 0 else None
         last_end = m.end()
         # "77% reduction 89% reduction" after a target cell: reported values, not targets
-        if gap is not None and _VALUE_GAP.fullmatch(gap):
+        if gap is not None and lex.value_gap.fullmatch(gap):
             continue
         if lex.progress_label.search(text[max(0, m.start() - 16) : m.start()]):
             continue
@@ -166,8 +145,7 @@ def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None, row: bool = F
     ("Renewable electricity 100% 2025").
     """
     before, after = text[max(0, a.start - 160) : a.start], text[a.end : a.end + 160]
-    if row and a.start <= 60 and re.search(r"renewable|erneuerbar|Grünstrom|Ökostrom|再生能源|綠電|绿电",
-                                           before, re.I):
+    if row and a.start <= 60 and lex.row_renewable.search(before):
         return "renewable"
     after = _RUN.sub("", after)  # a tile's "28% 22%" over its caption: the caption is the first's
     if lex.hypothetical_before.search(before[-60:]):
@@ -178,14 +156,14 @@ def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None, row: bool = F
         return "reduction"  # "halve emissions by 2030", "–42 % CO2 emissions by 2030" (a tile)
     verb_object = lex.reduction_verb_object.search(before) and lex.reduction_object_end.match(after)
     if lex.reduction_before.search(before) or lex.reduction_after.match(after) or verb_object:
-        if _PAST_CUT.search(before[-100:]) and not _FUTURE_CUT.search(before[-100:]):
+        if lex.past_cut.search(before[-100:]) and not lex.future_cut.search(before[-100:]):
             return None  # "we reduced emissions by 20%": a result
-        if _ACHIEVED_BEFORE.search(before[-60:]):
+        if lex.achieved_before.search(before[-60:]):
             return None  # "we have seen a 14% reduction", "this represents a 41% reduction"
         return "reduction"
-    if prev in ("reduction", "renewable") and _CARRY.search(before):
+    if prev in ("reduction", "renewable") and lex.carry_before.search(before):
         return prev  # "… by 42% and Scope 3 by 25%", "15% by 2025; 50% by 2030"
-    if _LIST_LABEL.search(before):
+    if lex.list_label.search(before):
         return prev or "reduction"  # "Targets: 15% by 2025" under an emissions heading
     return None
 
@@ -218,6 +196,7 @@ def assign_years(text: str, anchors: list[Anchor], kinds: list[str | None],
     shares the phrase of its neighbour in a list of one kind when no other year phrase sits
     between them ("by 90% and … by 30% by 2030"); a weak "in 2023" right after it comes last.
     """
+    lex = lexicon()
     cjk = bool(re.search(r"[\u3400-\u9fff]", text))
     scale = 0.4 if cjk else 1.0  # a Chinese glyph carries what an English word does
     strong = [m for m in marks if not m.weak]
@@ -229,7 +208,8 @@ def assign_years(text: str, anchors: list[Anchor], kinds: list[str | None],
             d = _gap(a, m.start, m.end)
             if d > (after_reach if behind else before_reach):
                 continue
-            closes = _CLOSES.match(text, m.end) and not (m.heads and text.startswith(":", m.end))
+            closes = lex.closes_after_year.match(text, m.end) and not (
+                m.heads and text.startswith(":", m.end))
             if not behind and (m.closing or closes or (
                     text.startswith(",", m.end) and not _OPENS.search(text, 0, m.start))):
                 continue  # "Net Zero supply chain by 2050, 20% …": the year is the pledge's
@@ -263,9 +243,9 @@ def assign_years(text: str, anchors: list[Anchor], kinds: list[str | None],
 def _shares(text: str, lo: int, hi: int, marks: list[Mark]) -> bool:
     """True when the text between two anchors joins them into one list ("… by 90% and … by 30%
     by 2030"): short, a conjunction, no year phrase and no reported result in it."""
-    between = text[lo:hi]
+    between, lex = text[lo:hi], lexicon()
     return (len(between) <= 100 and not any(lo <= m.start < hi for m in marks)
-            and bool(_JOINS.search(between)) and not _RESULT.search(between))
+            and bool(lex.joins.search(between)) and not lex.result_between.search(between))
 
 
 def _dated_before(a: Anchor, marks: list[Mark]) -> bool:

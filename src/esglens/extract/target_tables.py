@@ -14,23 +14,19 @@ import re
 from collections.abc import Iterator
 
 from ..model import Block, Page, Table
+from .target_lexicon import lexicon
 from .target_text import Statement, normalise
-
-_TARGET_HEADER = re.compile(
-    r"(?:\b(?:targets?|goals?|ambitions?|objectives?|Ziele?|Zielwerte?)|目標|目标)\s*(?:\(\w+\))?$",
-    re.I,
-)
 
 
 def _has_target_column(table: Table, header: list[Block]) -> bool:
-    if any(_TARGET_HEADER.search(c.header.strip()) for c in table.columns):
+    if any(lexicon().target_column_header.search(c.header.strip()) for c in table.columns):
         return True
-    return any(_TARGET_HEADER.search(b.text.strip()) for b in header)
+    return any(lexicon().target_column_header.search(b.text.strip()) for b in header)
 
 
 def _column_cells(table: Table) -> str:
     """The text of the table's own target-headed column, read top to bottom ("" if none)."""
-    cols = {c.index for c in table.columns if _TARGET_HEADER.search(c.header.strip())}
+    cols = {c.index for c in table.columns if lexicon().target_column_header.search(c.header.strip())}
     cells = sorted((c for c in table.cells if c.col in cols and c.kind != "header"),
                    key=lambda c: (c.row, c.bbox[1]))
     return " ".join(c.text for c in cells if c.text.strip())

@@ -40,12 +40,6 @@ __all__ = ["dedupe_targets", "extract_targets", "is_third_party", "iter_sentence
            "parse_statement"]
 
 _NUMERALS = {"一": "1", "二": "2", "三": "3"}
-_SCOPE_DIGITS = re.compile(
-    r"(?:scopes?|範疇|范畴|范围|範圍)[\s\-]*([123一二三])(?![\d.,]\d)"
-    r"((?:(?:[\s\-]*(?:,|&|\+|/|\band\b|\bund\b|\bor\b|、|和|及|與|与|以及))*[\s\-]*"
-    r"(?:(?:scopes?|範疇|范畴|范围|範圍)[\s\-]*)?[123一二三](?![\d.,]\d))*)",
-    re.I,
-)
 _BARE_YEAR = re.compile(r"(?<![\d.,/])(?:19|20)\d\d(?![\d.,/])")
 _PAGE_HINT = re.compile(r"20[2-9]\d|[Ff][Yy]\s*'?[2-9]\d")  # a page that can hold a target year
 
@@ -53,7 +47,7 @@ _PAGE_HINT = re.compile(r"20[2-9]\d|[Ff][Yy]\s*'?[2-9]\d")  # a page that can ho
 def _scope_mentions(text: str) -> list[tuple[int, str]]:
     """(position, scope) of every scope the text names: digits, or a GHG Protocol phrase."""
     out = []
-    for m in _SCOPE_DIGITS.finditer(text):
+    for m in lexicon().scope_digits.finditer(text):
         digits = re.findall(r"[123一二三]", m.group(0))
         out.append((m.start(), "+".join(sorted({_NUMERALS.get(d, d) for d in digits}))))
     for name, pattern in lexicon().scope_phrases:
@@ -62,7 +56,7 @@ def _scope_mentions(text: str) -> list[tuple[int, str]]:
 
 
 def _digit_positions(text: str) -> set[int]:
-    return {m.start() for m in _SCOPE_DIGITS.finditer(text)}
+    return {m.start() for m in lexicon().scope_digits.finditer(text)}
 
 
 def _scope(text: str, a: Anchor | None = None, lo: int = 0, hi: int | None = None) -> str | None:
