@@ -81,8 +81,6 @@ class Lexicon:
     other_owner: re.Pattern[str]
     supports_other: re.Pattern[str]
     own: re.Pattern[str]
-    achieved: re.Pattern[str]
-    future: re.Pattern[str]
     progress_label: re.Pattern[str]
     list_heading_max_chars: int
     bullets: re.Pattern[str]
@@ -172,8 +170,6 @@ def lexicon() -> Lexicon:
         other_owner=_rx(d["other_owner"], 0),
         supports_other=_rx(d["supports_other"]),
         own=_rx(d["own"], 0),
-        achieved=_rx(d["achieved"]),
-        future=_rx(d["future"]),
         progress_label=_rx(d["progress_label"]),
         list_heading_max_chars=int(d["list_heading_max_chars"]),
         bullets=re.compile(d["bullets"]),
