@@ -20,6 +20,7 @@ from .target_lexicon import Lexicon, lexicon
 
 # A year phrase opening its clause ("By 2030, reduce …", "到2025年，…") may lead forward past a comma.
 _OPENS = re.compile(r"(?:^|[.;:•·・，。；：]|\)\s)\W*$")
+_DATED_AFTER = re.compile(r"\s*(?:(?:by|bis|until|before)\s+(?:FY\s*)?20\d\d|\(20\d\d\))", re.I)
 _RUN = re.compile(r"^(?:\s*\d{1,3}(?:[.,]\d+)?\s*%)+")
 PLEDGES = ("net_zero", "carbon_neutral", "carbon_peak")
 # How far a year phrase may sit from the anchor it is nearest to (characters): after / before.
@@ -154,6 +155,8 @@ def pct_kind(lex: Lexicon, text: str, a: Anchor, prev: str | None, row: bool = F
         return "renewable"
     if a.kind == "halve" or re.search(r"(?:^|[:;•(]\s*)[-–−]$", before):
         return "reduction"  # "halve emissions by 2030", "–42 % CO2 emissions by 2030" (a tile)
+    if re.search(r"[-–−]\s?$", before) and _DATED_AFTER.match(after):
+        return "reduction"  # an objective column: "1,023 - 39% By 2030"
     verb_object = lex.reduction_verb_object.search(before) and lex.reduction_object_end.match(after)
     if lex.reduction_before.search(before) or lex.reduction_after.match(after) or verb_object:
         if lex.past_cut.search(before[-100:]) and not lex.future_cut.search(before[-100:]):
