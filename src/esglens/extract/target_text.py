@@ -112,9 +112,10 @@ def _continues(block: Block) -> bool:
     """True when the text below may carry on this block: no sentence end, not a table row that
     ends in its values ("… 30% 2019 2030 12%"), not a column header ("Target year")."""
     text = block.text
-    if _END.search(text) or lexicon().target_year_header.search(text):
+    tail = text[-40:]  # the end-anchored tests only need the line's end (and stay fast)
+    if _END.search(tail) or (len(text) <= 80 and lexicon().target_year_header.search(text)):
         return False
-    return bool(_NUMBER_ONLY.fullmatch(text)) or not _ROW_END.search(text)
+    return bool(_NUMBER_ONLY.fullmatch(text)) or not _ROW_END.search(tail)
 
 
 def iter_chains(page: Page) -> Iterator[list[Block]]:
