@@ -108,6 +108,7 @@ def is_qualifier(label: str) -> bool:
     """A row label that names no quantity of its own, only a part or variant of its section's:
     a total, a Scope 2 basis, a gender, the group ("Total", "market-based", "Women", "X Group")."""
     s = _TIME_BASIS.sub(" ", clean_label(label)).strip()
+    s = re.sub(r"(?<=[a-z])\d{1,2}\b", "", s)  # "Female2": a footnote mark set on the baseline
     s = re.sub(r"\s*\((?:in\s+)?[^()]{0,25}\)\s*$", "", s).strip() or s  # a trailing "(MT CO2e)"
     unit = normalize_unit(s.split()[-1]) if s.split() else None
     if unit is not None and unit.unit not in ("count", "%") and len(s.split()) > 1:
@@ -304,7 +305,11 @@ def _column_metrics(table: Table, locale: str, year: str | None, notes: dict[str
         if period is None:
             continue
         name = YEAR.sub(" ", head)
-        kpi = match_kpi(name) if not is_qualifier(name) else match_kpi(f"{table.title} {name}")
+        if is_qualifier(name):  # "Female²": the population it is a share of is in the title
+            plain_name = re.sub(r"(?<=[a-z])\d{1,2}\b", "", clean_label(name))
+            kpi = match_kpi(f"{table.title} {plain_name}") or match_kpi(plain_name)
+        else:
+            kpi = match_kpi(name)
         if kpi is None or _TARGETISH.search(head) or vetoed_by_context(kpi, table.title):
             continue
         unit = _unit(name) or unit_in(_SCALE.sub(" ", name)) or context_unit or _sibling_unit(table, kpi)
@@ -531,6 +536,8 @@ def _shared_unit(table: Table, unit_col: int | None) -> UnitMatch | None:
 def _caption_unit(title: str) -> UnitMatch | None:
     """A unit stated in the table's title lines ("(in 1,000 metric tons of CO2e)", "in t")."""
     for part in reversed(title.split(" / ")):
+        if len(part) > 90 or len(part.split()) > 14 or re.search(r"\w\.\s+[A-Z]", part):
+            continue  # a sentence above the table, not its caption
         unit = _unit(part) if len(part) < 60 else None
         if unit is None:
             m = re.search(r"\(([^()]{1,50})\)|\bin\s+([^,;()]{1,40})$", part)
