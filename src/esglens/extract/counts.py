@@ -1,12 +1,12 @@
 """Counts stated in sentences: the headcount (GRI 2-7) and work-related deaths (GRI 403-9).
 
 A count has no unit to tell its KPI, so each reader follows the few ways reports phrase it:
-"we employed about 137,000 people", "a workforce of 4,250", "the Manz Group employed a total of
-1,435 permanent employees", "Empire and its subsidiaries ... employ approximately 130,000
-people", "~2.1 million associates" (a key-figure tile); "There were no fatal work-related
-accidents", "zwei tödliche Unfälle", "未发生死亡事故". Parts of the workforce (contractors, new
-hires, people trained) are not the headcount, and deaths of contractors, customers or the public
-are not the company's workers' (both standards report those apart). Words: ``data/prose.yaml``.
+"we employed about 137,000 people", "a workforce of 4,250", "the Group employed a total of 1,435
+permanent employees", "X and its subsidiaries ... employ approximately 130,000 people", "~2.1
+million associates" (a key-figure tile); "There were no fatal work-related accidents", "zwei
+tödliche Unfälle", "未发生死亡事故". Parts of the workforce (contractors, new hires, people trained)
+are not the headcount, and deaths of contractors, customers or the public are not the company's
+workers' (both standards report those apart). Words: ``data/prose.yaml``.
 """
 
 from __future__ import annotations

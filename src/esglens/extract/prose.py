@@ -66,6 +66,10 @@ _BASE_YEAR = re.compile(
 )
 # A label and its value on one line, no verb: a key-figure row ("在职员工的数量合计 1,444").
 _LABEL_LINE = re.compile(r"[^\d]{2,60}?[:：]?\s*\d[\d,.]*\s*(?:人|名|employees|people)?")
+# A clause on method after a value ("based on the operational control approach") is no label.
+_METHOD = re.compile(r"\b(?:based on|according to|calculated|in accordance with|using|following)\b", re.I)
+# Sentences the catalog's page stems miss but a count reader needs ("employ approximately 4,100 people").
+_COUNT_HINT = re.compile(r"\bemploy|\bpeople\b|\bstaff\b|\bassociates\b|\bfatal|tödlich|员工|員工", re.I)
 _BULLET = re.compile(r"^\s*[•▪■●◦‣-]\s")
 _NUMBER_AT = re.compile(NUMBER)
 _CJK_DIGIT = re.compile(r"(?<=[\u3400-\u9fff])(?=[\d(（])|(?<=[\d%])(?=[\u3400-\u9fff，。；：、])")
@@ -92,7 +96,7 @@ def iter_prose_metrics(page: Page, year: str | None, locale: str | None = None) 
         if tile is not None and year is not None:
             yield _tile_metric(tile, text, page.number, year)
             continue
-        if not has_keyword(text) and not has_keyword(heading):
+        if not (has_keyword(text) or has_keyword(heading) or _COUNT_HINT.search(text)):
             continue
         previous = current_lead
         for sentence in split_sentences(text):
@@ -137,7 +141,7 @@ def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]
         next_start = found[n + 1].start if n + 1 < len(found) else None
         if role(spaced, f.start, f.end, clause_start, next_start) != "value":
             continue
-        kpi, labelled = _kpi_for(spaced, f, clause_start, next_start, context)
+        kpi, labelled = _kpi_for(spaced, f, clause_start, next_start, context, tuple(found[:n]))
         if kpi is None:
             continue
         after = spaced[f.end : f.end + 40]
@@ -213,7 +217,12 @@ def _period(sentence: str, f: Found, context: _Context, history_risk: bool) -> t
 
 
 def _kpi_for(
-    sentence: str, f: Found, clause_start: int, next_start: int | None, context: _Context
+    sentence: str,
+    f: Found,
+    clause_start: int,
+    next_start: int | None,
+    context: _Context,
+    others: tuple[Found, ...] = (),
 ) -> tuple[Kpi | None, int]:
     """The KPI a quantity's sentence names for it, by the label before or after the value, and
     where the text that labelled it ends (a label after the value is not the next value's)."""
@@ -222,7 +231,7 @@ def _kpi_for(
     after = sentence[f.end : next_start if next_start is not None else len(sentence)]
     # Excludes read only the rest of the value's clause: "16.2 Mt CO2-e in FY2021, about 2 per
     # cent higher" is not a per-unit figure.
-    veto = re.split(r"(?<=\w)[,;]", sentence[f.end : f.end + 40], maxsplit=1)[0]
+    veto = _METHOD.split(re.split(r"[,;](?=\s)", sentence[f.end : f.end + 40], maxsplit=1)[0], maxsplit=1)[0]
     own_after = re.split(r"[,;()]|\s(?:and|while|whereas|which)\s", after, maxsplit=1)[0]
     # "Male (56 %) Female (44 %)": a value in brackets annotates the label before it.
     bracketed = f.quantity.raw.rstrip().endswith(")") or sentence[f.end :].lstrip().startswith(")")
@@ -238,13 +247,25 @@ def _kpi_for(
         if kpi is None:  # the value names its own subject, and that is no KPI
             return None, f.end + len(own_after)
         end = f.end + len(own_after)
-    kpi = kpi or _last_kpi(_near(sentence[: f.start]), veto, unit)
+    kpi = kpi or _last_kpi(_near(_masked(sentence, f.start, others)), veto, unit)
     if kpi is None and pattern("anaphora").search(label) and context.previous:
         kpi = _match(label + " " + context.previous, veto, unit)
     if kpi is not None and context.heading and vetoed_by_context(kpi, context.heading):
         other = _match(context.heading + " " + label, veto, unit)
         kpi = other if other is not None and not vetoed_by_context(other, context.heading) else None
     return kpi, end
+
+
+def _masked(sentence: str, end: int, others: tuple[Found, ...]) -> str:
+    """``sentence[:end]`` with the earlier values blanked: "consumption decreased by 9.3 % to"
+    names energy consumption, and the "%" of another value is no exclude of it."""
+    out, start = [], 0
+    for o in others:
+        if o.end <= end:
+            out.append(sentence[start : o.start] + " # ")
+            start = o.end
+    out.append(sentence[start:end])
+    return "".join(out)
 
 
 def _near(label: str, width: int = LABEL_WIDTH) -> str:

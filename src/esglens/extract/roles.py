@@ -70,7 +70,7 @@ def role(sentence: str, start: int, end: int, clause_start: int = 0, next_start:
     ``clause_start`` is where the text that labels it begins (after the previous quantity);
     ``next_start`` where the next quantity starts. A bracket "(2022: ...)" or "(previous year:
     ...)" holds a prior figure; "up from", "than", "from X to Y" a comparison; "a decrease of",
-    "1.4 percentage points" a change; "of which", "for the Hannover location" a part; "the
+    "1.4 percentage points" a change; "of which", "for the Springfield location" a part; "the
     sector average" a benchmark.
     """
     before = sentence[clause_start:start]
