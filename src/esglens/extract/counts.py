@@ -38,6 +38,14 @@ _NOT_HEADCOUNT = re.compile(
 )
 
 
+# Cheap test before the full patterns: a headcount sentence names its staff.
+_STAFF_HINT = re.compile(
+    r"employ|people|staff|colleague|team member|associates|persons|workforce|headcount|Mitarbeit|"
+    r"Beschäftigt|员工|員工|职工|職工",
+    re.I,
+)
+
+
 @cache
 def _headcount_patterns() -> tuple[re.Pattern[str], ...]:
     staff = r"(?:" + _alternation(words()["staff"]) + r")"
@@ -75,7 +83,7 @@ def _count_value(text: str) -> float | None:
 
 def iter_headcounts(sentence: str) -> Iterator[Found]:
     """The company's total headcount stated in ``sentence``, as a count at its number."""
-    if len(sentence) > 300 or _NOT_HEADCOUNT.search(sentence):
+    if len(sentence) > 300 or not _STAFF_HINT.search(sentence) or _NOT_HEADCOUNT.search(sentence):
         return
     for p in _headcount_patterns():
         m = p.search(sentence)

@@ -51,7 +51,7 @@ _MARK_AFTER_STOP = re.compile(r"([.!?])([" + SUPERSCRIPTS + r"]+)(?=\s)")
 _TARGET_WORDS = re.compile(
     r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|plan to|by (?:FY|fiscal )?20[3-5]\d|"
     r"reduc\w+ by|forecast|expected|avoid\w*|offset\w*|equivalent to|baseline|Ziel\w*|wants?|strive\w*|"
-    r"intends?|aspire\w*|seeks? to|in the long term|anstreb\w*)\b",
+    r"intends?|aspire\w*|seeks? to|in the long term|anstreb\w*|soll|sollen)\b",
     re.I,
 )
 _SHARE_OF = re.compile(
@@ -70,6 +70,10 @@ _LABEL_LINE = re.compile(r"[^\d]{2,60}?[:：]?\s*\d[\d,.]*\s*(?:人|名|employee
 _METHOD = re.compile(r"\b(?:based on|according to|calculated|in accordance with|using|following)\b", re.I)
 # Sentences the catalog's page stems miss but a count reader needs ("employ approximately 4,100 people").
 _COUNT_HINT = re.compile(r"\bemploy|\bpeople\b|\bstaff\b|\bassociates\b|\bfatal|tödlich|员工|員工", re.I)
+_FATAL_HINT = re.compile(r"fatal|death|tödlich|todesf|死亡|工亡", re.I)
+_AMBIGUOUS = re.compile(r"\d[.,]\d{3}(?![\d.,])")
+# A sentence worth reading for values: a catalog stem, or words the stems miss ("green electricity").
+_VALUE_HINT = re.compile(r"electricity|strom|Anteil|share|proportion|percentage|电|電", re.I)
 _BULLET = re.compile(r"^\s*[•▪■●◦‣-]\s")
 _NUMBER_AT = re.compile(NUMBER)
 _CJK_DIGIT = re.compile(r"(?<=[\u3400-\u9fff])(?=[\d(（])|(?<=[\d%])(?=[\u3400-\u9fff，。；：、])")
@@ -81,8 +85,8 @@ def iter_prose_metrics(page: Page, year: str | None, locale: str | None = None) 
     ``locale`` is the document's number style (``quantity.number_locale``: "eu" reads
     "219.900 t" as 219,900 t); without it the page's own numbers decide.
     """
-    if locale is None:
-        locale = number_locale([page.text])
+    if locale is None:  # the page's own number style, read only when a number is ambiguous
+        locale = "eu" if _AMBIGUOUS.search(page.text) and number_locale([page.text]) == "eu" else "en"
     lead = ""  # a lead-in sentence ending in ":" sets year and unit for the list under it
     for heading, paragraph in iter_paragraphs(page):
         text = _MARK_AFTER_STOP.sub(r"\2\1", paragraph)
@@ -90,7 +94,7 @@ def iter_prose_metrics(page: Page, year: str | None, locale: str | None = None) 
         current_lead = lead if bullet else ""
         if not bullet or text.rstrip().endswith(":"):
             lead = split_sentences(text)[-1] if text.rstrip().endswith(":") else ""
-        if not _DIGIT.search(text) and not pattern("fatal_nouns").search(text):
+        if not _DIGIT.search(text) and not (_FATAL_HINT.search(text) and pattern("fatal_nouns").search(text)):
             continue
         tile = headcount_tile(text) if len(text) < 60 else None
         if tile is not None and year is not None:
@@ -114,7 +118,13 @@ def _sentence(
         yield from _emit(found, sentence, page, context, "employees", "headcount")
     for found in iter_fatalities(sentence):
         yield from _emit(found, sentence, page, context, "fatalities", "count")
-    if len(sentence) <= 600 and not _TARGET_WORDS.search(sentence) and not is_hypothetical(sentence):
+    if (
+        len(sentence) <= 600
+        and _DIGIT.search(sentence)
+        and (has_keyword(sentence) or _VALUE_HINT.search(sentence) or lead)
+        and not _TARGET_WORDS.search(sentence)
+        and not is_hypothetical(sentence)
+    ):
         yield from _kpi_values(sentence, page, context)
 
 
@@ -200,6 +210,8 @@ def _period(sentence: str, f: Found, context: _Context, history_risk: bool) -> t
     dated = value_year(sentence, f.start, f.end, years)
     future = is_future(sentence)
     if dated is not None:
+        if year is not None and dated > year and not history_risk:
+            return None  # a later year than the report's: a target ("28% 2030", "bis 2026")
         if future:
             return (dated, PROSE_FORECAST) if dated == year else None
         return dated, PROSE_YEAR

@@ -64,6 +64,26 @@ _FROM = re.compile(r"(?<![\w])(?:from|von|由)\s*(?:\w+\s+){0,2}$", re.I)
 _TO = re.compile(r"(?<![\w])(?:to|auf|至|到)(?![\w])", re.I)
 
 
+@cache
+def _grammar() -> dict[str, re.Pattern[str]]:
+    """The role patterns, compiled once from the word lists."""
+    approx = r"(?:(?:a further|another|about|around|approximately|some|nearly|almost|over|more than|rund|"
+    approx += r"etwa|ca\.|weitere|knapp)\s+)?"
+    return {
+        "prior_after": re.compile(
+            r"\s*(?:in|im|for|des|the)?\s*(?:the\s+)?(?:" + _alternation(words()["prior"]) + ")", re.I
+        ),
+        "change_before": re.compile(
+            r"(?:" + _alternation(words()["change"]) + r")[^.;]{0,30}?(?<![\w])(?:by|of|um)\s*"
+            + approx
+            + "$",
+            re.I,
+        ),
+        "change_cjk": re.compile(r"(?:" + "|".join(words()["change_cjk"]) + r")$"),
+        "change_after": re.compile(r"\W{0,2}\s*(?:" + _alternation(words()["change_after"]) + ")", re.I),
+    }
+
+
 def role(sentence: str, start: int, end: int, clause_start: int = 0, next_start: int | None = None) -> Role:
     """The role of the quantity at ``sentence[start:end]`` among its neighbours.
 
@@ -73,6 +93,7 @@ def role(sentence: str, start: int, end: int, clause_start: int = 0, next_start:
     "1.4 percentage points" a change; "of which", "for the Springfield location" a part; "the
     sector average" a benchmark.
     """
+    grammar = _grammar()
     before = sentence[clause_start:start]
     near = re.split(r"[;,]", before)[-1] if before else ""
     after = sentence[end : next_start if next_start is not None else len(sentence)]
@@ -80,19 +101,13 @@ def role(sentence: str, start: int, end: int, clause_start: int = 0, next_start:
     bracket = _OPEN_BRACKET.search(sentence[max(0, start - 60) : start])
     if bracket and (pattern("prior").search(bracket.group(1)) or re.search(r"\d{2,4}\s*:", bracket.group(1))):
         return "prior"
-    if pattern("prior").search(near) or re.match(r"\s*(?:in|im|for|des|the)?\s*(?:the\s+)?(?:" + _alternation(
-        words()["prior"]
-    ) + ")", after, re.I):
+    if pattern("prior").search(near) or grammar["prior_after"].match(after):
         return "prior"
     if _suffix("comparison").search(before) or (_FROM.search(before) and _TO.search(own or after[:40])):
         return "comparison"
-    if re.search(r"(?:" + _alternation(words()["change"]) + r")[^.;]{0,30}?(?<![\w])(?:by|of|um)\s*"
-                 r"(?:(?:a further|another|about|around|approximately|some|nearly|almost|over|more than|"
-                 r"rund|etwa|ca\.|weitere|knapp)\s+)?$", before, re.I):
+    if grammar["change_before"].search(before) or grammar["change_cjk"].search(before):
         return "change"
-    if re.search(r"(?:" + "|".join(words()["change_cjk"]) + r")$", before):
-        return "change"
-    if re.match(r"\W{0,2}\s*(?:" + _alternation(words()["change_after"]) + ")", after, re.I):
+    if grammar["change_after"].match(after):
         return "change"
     if _suffix("part_before").search(before):
         return "part"
