@@ -228,6 +228,34 @@ def test_sentence_metrics(sentence: str, metric: str, expected: list[tuple[float
     assert _found(_sentence_metrics(sentence, 3, "2023"), metric) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "locale", "metric", "value"),
+    [
+        ("报告期内，公司温室气体排放总量为12,345吨二氧化碳当量。", "en", "ghg_total", 12_345.0),
+        (
+            "2022年，公司范围一排放量为1.2万吨二氧化碳当量，范围二排放量为3,456吨。",
+            "en",
+            "ghg_scope1",
+            12_000.0,
+        ),
+        ("2022年度範疇一溫室氣體排放量為1,844公噸二氧化碳當量。", "en", "ghg_scope1", 1_844.0),
+        ("本年度综合能耗为5,678兆瓦时。", "en", "energy_consumption", 5_678.0),
+        ("2022年女性员工占比为35.6%。", "en", "women_share", 35.6),
+        ("Der Frauenanteil lag 2022 bei 31,0 %.", "eu", "women_share", 31.0),
+        (
+            "Der Anteil von Frauen in Führungspositionen stieg im Berichtsjahr auf 24,5 Prozent.",
+            "eu",
+            "women_management_share",
+            24.5,
+        ),
+        ("Die Wasserentnahme belief sich 2022 auf 123.456 Kubikmeter.", "eu", "water_withdrawal", 123_456.0),
+    ],
+)
+def test_chinese_and_german_sentences(sentence: str, locale: str, metric: str, value: float) -> None:
+    metrics = iter_prose_metrics(_page(_block(sentence, 100)), "2022", locale)
+    assert [(v, period) for v, period, _ in _found(metrics, metric)] == [(value, "2022")]
+
+
 def test_anaphoric_share_takes_the_sentence_before() -> None:
     text = (
         "Zur Reduktion der Emissionen hat vor allem die Umstellung auf Strom aus erneuerbaren Energiequellen "

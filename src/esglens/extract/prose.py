@@ -76,7 +76,9 @@ _AMBIGUOUS = re.compile(r"\d[.,]\d{3}(?![\d.,])")
 _VALUE_HINT = re.compile(r"electricity|strom|Anteil|share|proportion|percentage|电|電", re.I)
 _BULLET = re.compile(r"^\s*[•▪■●◦‣-]\s")
 _NUMBER_AT = re.compile(NUMBER)
-_CJK_DIGIT = re.compile(r"(?<=[\u3400-\u9fff])(?=[\d(（])|(?<=[\d%])(?=[\u3400-\u9fff，。；：、])")
+# Chinese text has no spaces: put them around numbers and before full-width punctuation so the
+# unit after a number reads as a word ("为12,345吨二氧化碳当量。" -> "为 12,345 吨二氧化碳当量 。").
+_CJK_DIGIT = re.compile(r"(?<=[\u3400-\u9fff])(?=[\d(（])|(?<=[\d%])(?=[\u3400-\u9fff])|(?=[，。；：、（）])")
 
 
 def iter_prose_metrics(page: Page, year: str | None, locale: str | None = None) -> Iterator[Metric]:
