@@ -222,6 +222,11 @@ def test_value_year(sentence: str, value: str, expected: str | None) -> None:
             "renewable_energy_share",
             [(24.0, "2023", 0.6)],
         ),
+        (
+            "The proportion of women in the workforce is 36.2%, up from 36.1% in 2022.",
+            "women_share",
+            [(36.2, "2023", 0.52)],  # 2022 is the comparison's year, not the sentence's
+        ),
     ],
 )
 def test_sentence_metrics(sentence: str, metric: str, expected: list[tuple[float, str, float]]) -> None:

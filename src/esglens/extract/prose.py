@@ -33,6 +33,7 @@ from .roles import (
     names_report_year,
     pattern,
     role,
+    tied_position,
     value_year,
     value_years,
 )
@@ -138,6 +139,7 @@ class _Context:
     ) -> None:
         self.year, self.heading, self.previous = year, heading, previous
         self.before, self.locale, self.lead = before, locale, lead
+        self.claimed: set[int] = set()  # positions of years tied to prior or comparison values
 
 
 def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]:
@@ -147,11 +149,17 @@ def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]
     found = [_relocale(f, spaced, context.locale) for f in found]
     found = _fix_grouping_typos(found, spaced, context.locale)
     out: list[Metric] = []
+    ends = [0] + [f.end for f in found]
+    starts = [f.start for f in found[1:]] + [None]
+    roles = [role(spaced, f.start, f.end, ends[n], starts[n]) for n, f in enumerate(found)]
+    # "36.2%, up from 36.1% in 2022": the year tied to a comparison is not the sentence's year.
+    claimed = {tied_position(spaced, f.end) for f, r in zip(found, roles, strict=True) if r != "value"}
+    context.claimed = {c for c in claimed if c is not None}
     labelled = 0  # where the text labelling the last value ended
     for n, f in enumerate(found):
         clause_start = max(found[n - 1].end if n else 0, labelled)
         next_start = found[n + 1].start if n + 1 < len(found) else None
-        if role(spaced, f.start, f.end, clause_start, next_start) != "value":
+        if roles[n] != "value" or role(spaced, f.start, f.end, clause_start, next_start) != "value":
             continue
         kpi, labelled = _kpi_for(spaced, f, clause_start, next_start, context, tuple(found[:n]))
         if kpi is None:
@@ -208,7 +216,7 @@ def _period(sentence: str, f: Found, context: _Context, history_risk: bool) -> t
     ``history_risk``: an undated value is kept only in a present-tense statement (headcounts).
     """
     year = context.year
-    years = value_years(sentence)
+    years = [(pos, y) for pos, y in value_years(sentence) if pos not in context.claimed]
     dated = value_year(sentence, f.start, f.end, years)
     future = is_future(sentence)
     if dated is not None:

@@ -80,7 +80,7 @@ def _grammar() -> dict[str, re.Pattern[str]]:
             re.I,
         ),
         "change_cjk": re.compile(r"(?:" + "|".join(words()["change_cjk"]) + r")$"),
-        "change_after": re.compile(r"\W{0,2}\s*(?:" + _alternation(words()["change_after"]) + ")", re.I),
+        "change_after": re.compile(r"[)]?\s*(?:" + _alternation(words()["change_after"]) + ")", re.I),
     }
 
 
@@ -151,15 +151,26 @@ def reference_year(sentence: str, match: re.Match[str]) -> bool:
     return bool(bracket and not bracket.group(1).strip())  # "(2022: 32.7Mt)", "(2021)"
 
 
-def tied_year(sentence: str, end: int) -> str | None:
-    """The year named right after a value ending at ``end`` ("23.3 Mt CO2e in 2023"), if any."""
+def _tied(sentence: str, end: int) -> re.Match[str] | None:
     lead = _TIED.match(sentence, end)
     if lead is None:
         return None
     m = YEAR.match(sentence, lead.end())
     if m is None or _REF_AFTER.match(sentence, m.end()):  # "5,000 t (2022: 4,000 t)": a prior bracket
         return None
-    return year_of(m)
+    return m
+
+
+def tied_year(sentence: str, end: int) -> str | None:
+    """The year named right after a value ending at ``end`` ("23.3 Mt CO2e in 2023"), if any."""
+    m = _tied(sentence, end)
+    return year_of(m) if m else None
+
+
+def tied_position(sentence: str, end: int) -> int | None:
+    """Where the year tied to a value ending at ``end`` starts (it is that value's, no other's)."""
+    m = _tied(sentence, end)
+    return m.start() if m else None
 
 
 def value_years(sentence: str) -> list[tuple[int, str]]:
