@@ -261,6 +261,11 @@ def test_chinese_and_german_sentences(sentence: str, locale: str, metric: str, v
     assert [(v, period) for v, period, _ in _found(metrics, metric)] == [(value, "2022")]
 
 
+def test_scope_numbers_are_not_values() -> None:
+    page = _page(_block("Benzin (in 1.000 Liter) 4.947 4.518 4.686 Scope 1 + 2 (in Tonnen)", 100))
+    assert not [m for m in iter_prose_metrics(page, "2022", "eu") if m.metric.startswith("ghg")]
+
+
 def test_anaphoric_share_takes_the_sentence_before() -> None:
     text = (
         "Zur Reduktion der Emissionen hat vor allem die Umstellung auf Strom aus erneuerbaren Energiequellen "

@@ -72,6 +72,9 @@ _METHOD = re.compile(r"\b(?:based on|according to|calculated|in accordance with|
 # Sentences the catalog's page stems miss but a count reader needs ("employ approximately 4,100 people").
 _COUNT_HINT = re.compile(r"\bemploy|\bpeople\b|\bstaff\b|\bassociates\b|\bfatal|tödlich|员工|員工", re.I)
 _FATAL_HINT = re.compile(r"fatal|death|tödlich|todesf|死亡|工亡", re.I)
+_SCOPE_NUMBER = re.compile(
+    r"(?:scopes?|categor(?:y|ies)|kategorie\w*)[\s\d+&,/–-]*(?:and|und|&)?[\s-]*$", re.I
+)
 _AMBIGUOUS = re.compile(r"\d[.,]\d{3}(?![\d.,])")
 # A sentence worth reading for values: a catalog stem, or words the stems miss ("green electricity").
 _VALUE_HINT = re.compile(r"electricity|strom|Anteil|share|proportion|percentage|电|電", re.I)
@@ -157,6 +160,9 @@ def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]
     context.claimed = {c for c in claimed if c is not None}
     labelled = 0  # where the text labelling the last value ended
     for n, f in enumerate(found):
+        scope_number = _SCOPE_NUMBER.search(spaced[max(0, f.start - 24) : f.start])
+        if scope_number and re.match(r"[1-3]\b", f.quantity.raw):
+            continue  # "Scope 1 + 2 (in Tonnen)": the number names a scope, it is no value
         clause_start = max(found[n - 1].end if n else 0, labelled)
         next_start = found[n + 1].start if n + 1 < len(found) else None
         if roles[n] != "value" or role(spaced, f.start, f.end, clause_start, next_start) != "value":
