@@ -158,12 +158,13 @@ def _table_passages(page: Page) -> Iterator[Passage]:
 
 
 def segment_page(page: Page) -> tuple[Passage, ...]:
-    """Passages of one page: prose under headings (<= MAX_WORDS words each), then table rows."""
-    out: list[Passage] = []
-    heading = ""
-    buffer: list[str] = []
+    """Passages of one page: prose under headings (<= MAX_WORDS words each), then table rows.
 
-    def flush() -> None:
+    Paragraphs come from ``iter_paragraphs``, so a sentence broken over blocks stays whole.
+    """
+    out: list[Passage] = []
+
+    def flush(heading: str, buffer: list[str]) -> None:
         words = 0
         chunk: list[str] = []
         for sentence in split_sentences(" ".join(buffer)):
@@ -175,20 +176,15 @@ def segment_page(page: Page) -> tuple[Passage, ...]:
             words += n
         if chunk:
             out.append(Passage(page=page.number, text=" ".join(chunk), heading=heading))
-        buffer.clear()
 
-    table_boxes = [t.bbox for t in page.tables]
-    for block in page.blocks:
-        if block.furniture:
-            continue
-        if any(_inside(block.bbox, box) for box in table_boxes):
-            continue
-        if block.kind == "heading":
-            flush()
-            heading = block.text
-            continue
-        buffer.append(block.text)
-    flush()
+    heading = ""
+    buffer: list[str] = []
+    for under, text in iter_paragraphs(page, skip_tables=True):
+        if under != heading:
+            flush(heading, buffer)
+            heading, buffer = under, []
+        buffer.append(text)
+    flush(heading, buffer)
     out.extend(_table_passages(page))
     return tuple(out)
 
