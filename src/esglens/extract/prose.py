@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Metric, Page
 from ..segment import iter_paragraphs, split_sentences
 from .catalog import Kpi, clean_label, has_keyword, kpi_by_id, load_catalog, vetoed_by_context
 from .counts import headcount_tile, iter_fatalities, iter_headcounts
-from .periods import YEAR, year_of
-from .quantity import NUMBER, SUPERSCRIPTS, Found, Quantity, iter_quantities, normalize_unit, number_locale
-from .quantity import parse_number as _parse_number
+from .numbers import BULLET, page_locale, sentence_quantities
+from .periods import year_of
+from .quantity import SUPERSCRIPTS, Found
 from .roles import (
     is_future,
     is_hypothetical,
@@ -72,17 +72,8 @@ _METHOD = re.compile(r"\b(?:based on|according to|calculated|in accordance with|
 # Sentences the catalog's page stems miss but a count reader needs ("employ approximately 4,100 people").
 _COUNT_HINT = re.compile(r"\bemploy|\bpeople\b|\bstaff\b|\bassociates\b|\bfatal|tödlich|员工|員工", re.I)
 _FATAL_HINT = re.compile(r"fatal|death|tödlich|todesf|死亡|工亡", re.I)
-_SCOPE_NUMBER = re.compile(
-    r"(?:scopes?|categor(?:y|ies)|kategorie\w*)[\s\d+&,/–-]*(?:and|und|&)?[\s-]*$", re.I
-)
-_AMBIGUOUS = re.compile(r"\d[.,]\d{3}(?![\d.,])")
 # A sentence worth reading for values: a catalog stem, or words the stems miss ("green electricity").
 _VALUE_HINT = re.compile(r"electricity|strom|Anteil|share|proportion|percentage|电|電", re.I)
-_BULLET = re.compile(r"^\s*[•▪■●◦‣-]\s")
-_NUMBER_AT = re.compile(NUMBER)
-# Chinese text has no spaces: put them around numbers and before full-width punctuation so the
-# unit after a number reads as a word ("为12,345吨二氧化碳当量。" -> "为 12,345 吨二氧化碳当量 。").
-_CJK_DIGIT = re.compile(r"(?<=[\u3400-\u9fff])(?=[\d(（])|(?<=[\d%])(?=[\u3400-\u9fff])|(?=[，。；：、（）])")
 
 
 def iter_prose_metrics(page: Page, year: str | None, locale: str | None = None) -> Iterator[Metric]:
@@ -91,12 +82,12 @@ def iter_prose_metrics(page: Page, year: str | None, locale: str | None = None) 
     ``locale`` is the document's number style (``quantity.number_locale``: "eu" reads
     "219.900 t" as 219,900 t); without it the page's own numbers decide.
     """
-    if locale is None:  # the page's own number style, read only when a number is ambiguous
-        locale = "eu" if _AMBIGUOUS.search(page.text) and number_locale([page.text]) == "eu" else "en"
+    if locale is None:
+        locale = page_locale(page.text)
     lead = ""  # a lead-in sentence ending in ":" sets year and unit for the list under it
     for heading, paragraph in iter_paragraphs(page):
         text = _MARK_AFTER_STOP.sub(r"\2\1", paragraph)
-        bullet = bool(_BULLET.match(text))
+        bullet = bool(BULLET.match(text))
         current_lead = lead if bullet else ""
         if not bullet or text.rstrip().endswith(":"):
             lead = split_sentences(text)[-1] if text.rstrip().endswith(":") else ""
@@ -134,23 +125,22 @@ def _sentence(
         yield from _kpi_values(sentence, page, context)
 
 
+@dataclass
 class _Context:
     """What a sentence is read with: report year, heading, the sentence before, number style."""
 
-    def __init__(
-        self, year: str | None, heading: str, previous: str, before: set[str], locale: str, lead: str
-    ) -> None:
-        self.year, self.heading, self.previous = year, heading, previous
-        self.before, self.locale, self.lead = before, locale, lead
-        self.claimed: set[int] = set()  # positions of years tied to prior or comparison values
+    year: str | None
+    heading: str
+    previous: str
+    before: set[str]  # the value years of the sentence before
+    locale: str
+    lead: str
+    claimed: set[int] = field(default_factory=set)  # positions of years tied to other values
 
 
 def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]:
     """Values of catalog KPIs stated in ``sentence`` with a unit that fits them."""
-    spaced = _CJK_DIGIT.sub(" ", sentence) if re.search(r"[\u3400-\u9fff]", sentence) else sentence
-    found = list(iter_quantities(spaced)) or _lead_unit_values(spaced, context.lead)
-    found = [_relocale(f, spaced, context.locale) for f in found]
-    found = _fix_grouping_typos(found, spaced, context.locale)
+    spaced, found = sentence_quantities(sentence, context.locale, context.lead)
     out: list[Metric] = []
     ends = [0] + [f.end for f in found]
     starts = [f.start for f in found[1:]] + [None]
@@ -160,9 +150,6 @@ def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]
     context.claimed = {c for c in claimed if c is not None}
     labelled = 0  # where the text labelling the last value ended
     for n, f in enumerate(found):
-        scope_number = _SCOPE_NUMBER.search(spaced[max(0, f.start - 24) : f.start])
-        if scope_number and re.match(r"[1-3]\b", f.quantity.raw):
-            continue  # "Scope 1 + 2 (in Tonnen)": the number names a scope, it is no value
         clause_start = max(found[n - 1].end if n else 0, labelled)
         next_start = found[n + 1].start if n + 1 < len(found) else None
         if roles[n] != "value" or role(spaced, f.start, f.end, clause_start, next_start) != "value":
@@ -321,68 +308,6 @@ def _last_kpi(prefix: str, after: str, unit: str) -> Kpi | None:
     """The KPI named last in ``prefix`` (the sentence before a quantity), if any."""
     parts = re.split(r"[;:]|\bwhile\b|\bwhereas\b", prefix)
     return _match(parts[-1], after, unit) if parts else None
-
-
-def _relocale(f: Found, text: str, locale: str) -> Found:
-    """``f`` read in the document's number style ("219.900 t" is 219,900 t in a German report)."""
-    if locale == "en":
-        return f
-    m = _NUMBER_AT.match(text, f.start)
-    if m is None:
-        return f
-    plain, local = _parse_number(m.group(0)), _parse_number(m.group(0), locale)
-    if plain in (None, 0) or local is None or local == plain:
-        return f
-    q = f.quantity
-    return replace(f, quantity=replace(q, value=float(f"{q.value * local / plain:.15g}")))
-
-
-def _fix_grouping_typos(found: list[Found], text: str, locale: str) -> list[Found]:
-    """A "31.913 tonnes" beside "31,758 tonnes" in a comma-grouping report is 31,913 tonnes.
-
-    In a report that groups thousands with commas (``number_locale`` "en"), a value printed with
-    a point and exactly three decimals, next to a value of the same unit grouped with a comma, is
-    read as grouped when that brings the two within a factor of two (a typo, not a 1,000-fold
-    change between two years).
-    """
-    if locale != "en" or len(found) < 2:
-        return found
-    numbers = [_NUMBER_AT.match(text, f.start) for f in found]
-    out = list(found)
-    for n, (f, m) in enumerate(zip(found, numbers, strict=True)):
-        if m is None or not re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", m.group("num")):
-            continue
-        grouped = float(m.group("num").replace(".", ""))
-        factor = grouped / float(m.group("num"))
-        for g, other in zip(found, numbers, strict=True):
-            if other is None or g is f or g.quantity.unit != f.quantity.unit or "," not in other.group("num"):
-                continue
-            ratio = f.quantity.value * factor / g.quantity.value if g.quantity.value else 0.0
-            if 0.5 <= ratio <= 2.0:
-                q = f.quantity
-                out[n] = replace(f, quantity=replace(q, value=float(f"{q.value * factor:.15g}")))
-                break
-    return out
-
-
-def _lead_unit_values(sentence: str, lead: str) -> list[Found]:
-    """Bare numbers of a list item read in the unit its lead-in names ("In 2020 (in '000 Metric
-    Tonnes):" / "• Scope 1 CO2e emissions were 15,751")."""
-    m = re.search(r"\((?:in\s+)?([^()]{1,40})\)\s*:?\s*$", lead)
-    if not m or not _BULLET.match(sentence):
-        return []
-    unit = normalize_unit(m.group(1).replace("‘", "'").replace("’", "'"))
-    if unit is None or unit.unit in ("%", "count", "rate"):
-        return []
-    out = []
-    for num in _NUMBER_AT.finditer(sentence):
-        rest = sentence[num.end() :].strip(" .;")
-        value = _parse_number(num.group(0))
-        if value is None or YEAR.fullmatch(num.group(0)) or (rest and not rest.startswith("(")):
-            continue
-        q = Quantity(float(f"{value * unit.factor:.15g}"), unit.unit, None, num.group(0))
-        out.append(Found(num.start(), num.end(), q))
-    return out
 
 
 def _tile_metric(found: Found, text: str, page: int, year: str) -> Metric:
