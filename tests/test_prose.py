@@ -261,6 +261,15 @@ def test_chinese_and_german_sentences(sentence: str, locale: str, metric: str, v
     assert [(v, period) for v, period, _ in _found(metrics, metric)] == [(value, "2022")]
 
 
+def test_table_rows_and_unit_scales_read_as_text_are_left_to_tables() -> None:
+    row = "Material Recycling rate (w/o construction) Fiscal year 82% 81% 0.5% GRI 306-4"
+    assert _found(_sentence_metrics(row, 3, "2024"), "waste_diverted_share") == []
+    header = "Fleet emissions (part 1,000 metric tons of Scope 1 emissions) Fiscal year 196 210"
+    assert _found(_sentence_metrics(header, 3, "2024"), "ghg_scope1") == []
+    bracket = "The recycling rate was 54.2 % (2023: 53.1 %)."
+    assert _found(_sentence_metrics(bracket, 3, "2024"), "waste_diverted_share") == [(54.2, "2024", 0.52)]
+
+
 def test_scope_numbers_are_not_values() -> None:
     page = _page(_block("Benzin (in 1.000 Liter) 4.947 4.518 4.686 Scope 1 + 2 (in Tonnen)", 100))
     assert not [m for m in iter_prose_metrics(page, "2022", "eu") if m.metric.startswith("ghg")]

@@ -73,7 +73,9 @@ _CLOSED = re.compile(r"[.!?:;。！？：；][\"'”’)\]" + _SUPERSCRIPTS + r"
 _DANGLING = re.compile(
     r"(?:\b(?:is|are|was|were|be|been|of|at|to|by|from|totall?ed|amounted|reached|stood|"
     r"approximately|about|around|roughly|nearly|some|with|and|or|than|the|a|an|in|for|on|"
-    r"beträgt|betrug|betragen|betrugen|lag|lagen|bei|von|auf|rund|etwa|insgesamt|um|und|oder)"
+    r"beträgt|betrug|betragen|betrugen|lag|lagen|bei|von|auf|rund|etwa|insgesamt|um|und|oder|"
+    r"fiscal|financial|calendar|year|FY|GJ|Jahr|Geschäftsjahr|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Januar|Februar|März|Juni|Juli|Oktober|Dezember)"
     r"|[为是达約约])$",
     re.I,
 )

@@ -39,7 +39,29 @@ def sentence_quantities(sentence: str, locale: str = "en", lead: str = "") -> tu
     found = list(iter_quantities(spaced)) or lead_unit_values(spaced, lead)
     found = [_relocale(f, spaced, locale) for f in found]
     found = [f for f in _fix_grouping_typos(found, spaced, locale) if not _is_scope_number(spaced, f)]
-    return spaced, found
+    found = [f for f in found if not _is_unit_scale(spaced, f)]
+    return spaced, [f for n, f in enumerate(found) if not _in_row(spaced, found, n)]
+
+
+def _is_unit_scale(text: str, f: Found) -> bool:
+    """True for "(in 1,000 metric tons)": a scale written as a number heads a column, no value."""
+    if not re.fullmatch(r"1[,. ]?000", f.quantity.raw.split()[0] if f.quantity.raw else ""):
+        return False
+    return bool(re.search(r"(?:\(|\bin|\bpart)\s*$", text[max(0, f.start - 8) : f.start], re.I))
+
+
+def _in_row(text: str, found: list[Found], n: int) -> bool:
+    """True when a value sits next to another with nothing but space between: a table row read
+    as text ("82% 81% 0.5%"), whose columns prose cannot tell apart (the table reader can)."""
+    f = found[n]
+    if re.search(r"(?<![\w.,])\d[\d,.]*\s+\d[\d,.]*\s+$", text[max(0, f.start - 30) : f.start]):
+        return True  # "... emissions 552 454 21.7%": the last column of a row of numbers
+    before = found[n - 1] if n else None
+    after = found[n + 1] if n + 1 < len(found) else None
+    return bool(
+        (before is not None and re.fullmatch(r"[\s|]*", text[before.end : f.start]))
+        or (after is not None and re.fullmatch(r"[\s|]*", text[f.end : after.start]))
+    )
 
 
 def _is_scope_number(text: str, f: Found) -> bool:

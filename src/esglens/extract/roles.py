@@ -168,14 +168,14 @@ def tied_year(sentence: str, end: int) -> str | None:
 
 
 def tied_position(sentence: str, end: int) -> int | None:
-    """Where the year tied to a value ending at ``end`` starts (it is that value's, no other's)."""
+    """Where the year tied to a value ending at ``end`` ends (it is that value's, no other's)."""
     m = _tied(sentence, end)
-    return m.start() if m else None
+    return m.end() if m else None
 
 
 def value_years(sentence: str) -> list[tuple[int, str]]:
-    """(position, year) of the years in ``sentence`` that can be a value's period."""
-    return [(m.start(), year_of(m)) for m in YEAR.finditer(sentence) if not reference_year(sentence, m)]
+    """(end position, year) of the years in ``sentence`` that can be a value's period."""
+    return [(m.end(), year_of(m)) for m in YEAR.finditer(sentence) if not reference_year(sentence, m)]
 
 
 def value_year(sentence: str, start: int, end: int, years: list[tuple[int, str]]) -> str | None:
