@@ -38,13 +38,15 @@ from .roles import (
     value_years,
 )
 
-# Confidence by how a value was found (tables > chart labels > prose; explicit year > assumed).
+# Confidence by how a value was found: tables (~0.9) > prose, so a table's value wins; within
+# prose, a year in the sentence or named in words > the year of the sentence before > a forecast
+# for the reporting year > an undated statement of fact ("currently employs 4,100 people") > a
+# headcount tile. All are at least metrics.MIN_PRIMARY (0.5): alone, they can be primary.
 PROSE_YEAR = 0.6
 PROSE_PREVIOUS_YEAR = 0.55
 PROSE_FORECAST = 0.55
 PROSE_UNDATED = 0.52
 TILE = 0.5
-PROSE_ASSUMED_YEAR = 0.45
 # How far before a value (characters) its label may start.
 LABEL_WIDTH = 150
 _DIGIT = re.compile(r"\d")
