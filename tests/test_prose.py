@@ -270,6 +270,26 @@ def test_table_rows_and_unit_scales_read_as_text_are_left_to_tables() -> None:
     assert _found(_sentence_metrics(bracket, 3, "2024"), "waste_diverted_share") == [(54.2, "2024", 0.52)]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "metric", "expected"),
+    [
+        ("Our LTIFR was 0.38 in 2023.", "ltifr", [(0.38, "2023", 0.6)]),
+        (
+            "We reduced our Total Recordable Incident Rate (TRIR) by about 65% since 2019 to 0.48 in 2023.",
+            "injury_frequency_rate",
+            [(0.48, "2023", 0.6)],
+        ),
+        ("Our LTIFR target is 0.2 by 2025.", "ltifr", []),
+        ("In 2023 we recycled 85% of our waste.", "waste_diverted_share", [(85.0, "2023", 0.6)]),
+        ("In 2023, 79% of our hazardous waste was recycled.", "waste_diverted_share", []),
+    ],
+)
+def test_injury_rates_and_recycling_shares(
+    sentence: str, metric: str, expected: list[tuple[float, str, float]]
+) -> None:
+    assert _found(_sentence_metrics(sentence, 3, "2023"), metric) == expected
+
+
 def test_scope_numbers_are_not_values() -> None:
     page = _page(_block("Benzin (in 1.000 Liter) 4.947 4.518 4.686 Scope 1 + 2 (in Tonnen)", 100))
     assert not [m for m in iter_prose_metrics(page, "2022", "eu") if m.metric.startswith("ghg")]

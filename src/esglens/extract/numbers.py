@@ -43,6 +43,28 @@ def sentence_quantities(sentence: str, locale: str = "en", lead: str = "") -> tu
     return spaced, [f for n, f in enumerate(found) if not _in_row(spaced, found, n)]
 
 
+# A bare number after a rate's verb: "our LTIFR was 0.38", "TRIR ... to 0.48 in 2022" (injury
+# rates are printed without a unit; GRI 403-9 gives the hours basis in a note).
+_BARE_RATE = re.compile(
+    r"(?<![\w.,])(?:was|were|of|at|to|stood at|amounted to|reached|is|:|=)\s+"
+    r"(?:approximately |about |around )?(?P<n>\d{1,2}(?:[.,]\d{1,3})?)(?![\d.,]*\d)"
+    r"(?!\s*(?:%|percent|per ?cent|x\b|times|[A-Za-z]{2,}\s*(?:of|per)\b))",
+    re.I,
+)
+
+
+def bare_rates(text: str, found: list[Found]) -> list[Found]:
+    """Unitless numbers a rate KPI can take ("LTIFR was 0.38"), outside the quantities found."""
+    out = []
+    for m in _BARE_RATE.finditer(text):
+        if any(f.start <= m.start("n") < f.end for f in found) or YEAR.fullmatch(m.group("n")):
+            continue
+        value = _parse_number(m.group("n"))
+        if value is not None:
+            out.append(Found(m.start("n"), m.end("n"), Quantity(value, "rate", None, m.group("n"))))
+    return out
+
+
 def _is_unit_scale(text: str, f: Found) -> bool:
     """True for "(in 1,000 metric tons)": a scale written as a number heads a column, no value."""
     if not re.fullmatch(r"1[,. ]?000", f.quantity.raw.split()[0] if f.quantity.raw else ""):

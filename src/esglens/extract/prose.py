@@ -23,7 +23,7 @@ from ..model import Metric, Page
 from ..segment import iter_paragraphs, split_sentences
 from .catalog import Kpi, clean_label, has_keyword, kpi_by_id, load_catalog, vetoed_by_context
 from .counts import headcount_tile, iter_fatalities, iter_headcounts
-from .numbers import BULLET, page_locale, sentence_quantities
+from .numbers import BULLET, bare_rates, page_locale, sentence_quantities
 from .periods import year_of
 from .quantity import SUPERSCRIPTS, Found
 from .roles import (
@@ -50,6 +50,9 @@ TILE = 0.5
 # How far before a value (characters) its label may start.
 LABEL_WIDTH = 150
 _DIGIT = re.compile(r"\d")
+# Injury rates are read from bare numbers (GRI 403-9); other rates need their unit.
+_INJURY_RATES = ("ltifr", "injury_frequency_rate")
+_RATE_HINT = re.compile(r"\b(?:ltifr?|ltir|trifr?|trir|lost[- ]time|recordable)\b", re.I)
 _MARK_AFTER_STOP = re.compile(r"([.!?])([" + SUPERSCRIPTS + r"]+)(?=\s)")
 _TARGET_WORDS = re.compile(
     r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|plan to|by (?:FY|fiscal )?20[3-5]\d|"
@@ -143,6 +146,8 @@ class _Context:
 def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]:
     """Values of catalog KPIs stated in ``sentence`` with a unit that fits them."""
     spaced, found = sentence_quantities(sentence, context.locale, context.lead)
+    if _RATE_HINT.search(spaced):
+        found = sorted(found + bare_rates(spaced, found), key=lambda f: f.start)
     out: list[Metric] = []
     ends = [0] + [f.end for f in found]
     starts = [f.start for f in found[1:]] + [None]
@@ -157,7 +162,7 @@ def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]
         if roles[n] != "value" or role(spaced, f.start, f.end, clause_start, next_start) != "value":
             continue
         kpi, labelled = _kpi_for(spaced, f, clause_start, next_start, context, tuple(found[:n]))
-        if kpi is None:
+        if kpi is None or (f.quantity.unit == "rate" and kpi.id not in _INJURY_RATES):
             continue
         after = spaced[f.end : f.end + 40]
         if re.match(r"\s*(?:of|in) (?:reductions?|savings?|abatement)", after) or _BY_YEAR.match(after):
