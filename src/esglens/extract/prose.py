@@ -102,7 +102,8 @@ def iter_prose_metrics(page: Page, year: str | None, locale: str | None = None) 
         if tile is not None and year is not None:
             yield _tile_metric(tile, text, page.number, year)
             continue
-        if not (has_keyword(text) or has_keyword(heading) or _COUNT_HINT.search(text)):
+        hinted = _COUNT_HINT.search(text) or _VALUE_HINT.search(text)
+        if not (hinted or has_keyword(text) or has_keyword(heading)):
             continue
         previous = current_lead
         for sentence in split_sentences(text):
@@ -146,8 +147,8 @@ class _Context:
 def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]:
     """Values of catalog KPIs stated in ``sentence`` with a unit that fits them."""
     spaced, found = sentence_quantities(sentence, context.locale, context.lead)
-    if _RATE_HINT.search(spaced):
-        found = sorted(found + bare_rates(spaced, found), key=lambda f: f.start)
+    bare = bare_rates(spaced, found) if _RATE_HINT.search(spaced) else []
+    found = sorted(found + bare, key=lambda f: f.start)
     out: list[Metric] = []
     ends = [0] + [f.end for f in found]
     starts = [f.start for f in found[1:]] + [None]
@@ -162,7 +163,7 @@ def _kpi_values(sentence: str, page: int, context: _Context) -> Iterator[Metric]
         if roles[n] != "value" or role(spaced, f.start, f.end, clause_start, next_start) != "value":
             continue
         kpi, labelled = _kpi_for(spaced, f, clause_start, next_start, context, tuple(found[:n]))
-        if kpi is None or (f.quantity.unit == "rate" and kpi.id not in _INJURY_RATES):
+        if kpi is None or (f in bare and kpi.id not in _INJURY_RATES):
             continue
         after = spaced[f.end : f.end + 40]
         if re.match(r"\s*(?:of|in) (?:reductions?|savings?|abatement)", after) or _BY_YEAR.match(after):
