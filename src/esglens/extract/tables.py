@@ -536,7 +536,7 @@ def _shared_unit(table: Table, unit_col: int | None) -> UnitMatch | None:
 def _caption_unit(title: str) -> UnitMatch | None:
     """A unit stated in the table's title lines ("(in 1,000 metric tons of CO2e)", "in t")."""
     for part in reversed(title.split(" / ")):
-        if len(part) > 90 or len(part.split()) > 14 or re.search(r"\w\.\s+[A-Z]", part):
+        if len(part) > 120 or len(part.split()) > 20 or re.search(r"[a-z]\.\s+[A-Z]", part):
             continue  # a sentence above the table, not its caption
         unit = _unit(part) if len(part) < 60 else None
         if unit is None:
