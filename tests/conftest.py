@@ -8,10 +8,14 @@ rows are lists of cells laid out in columns. ``SHARED`` is ../shared when presen
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from esglens.model import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = ROOT.parent / "shared"
@@ -33,6 +37,20 @@ def shared_report(name: str) -> Path:
     if REPORTS is None or not (REPORTS / name).exists():
         pytest.skip(f"../shared/reports/{name} not available")
     return REPORTS / name
+
+
+@cache
+def _read_shared(name: str) -> Document:
+    import esglens
+
+    return esglens.read(REPORTS / name) if REPORTS else esglens.read(name)
+
+
+def shared_document(name: str) -> Document:
+    """A report of ../shared read once per test session (real-report checks share one reading),
+    skipping the test when ../shared is absent."""
+    shared_report(name)
+    return _read_shared(name)
 
 
 def write_pdf(path: Path, pages: Sequence[Sequence[Any]], title: str = "") -> Path:
