@@ -1,0 +1,39 @@
+"""A terminal progress bar for a batch (rich): done / failed / remaining, pages/s and ETA.
+
+Kept out of ``cli.py`` so the command stays thin; the library itself never prints — ``batch``
+only calls the callback this returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .batch import BatchProgress
+from .store import require
+
+__all__ = ["progress_bar"]
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[BatchProgress], None]]:
+    """A callback for ``batch(progress=…)`` drawing a live bar on stderr while the block runs."""
+    require("rich")
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns: list[Any] = [
+        TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("done {task.fields[done]} · failed {task.fields[failed]} · left {task.fields[left]}"),
+        TextColumn("{task.fields[rate]} pages/s"), TextColumn("ETA"), TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task("batch", total=None, done=0, failed=0, left="?", rate="-")
+
+        def show(p: BatchProgress) -> None:
+            rate = f"{p.pages / p.elapsed:.1f}" if p.elapsed > 0 and p.pages else "-"
+            bar.update(task, total=p.total, completed=p.done + p.failed + p.skipped, done=p.done,
+                       failed=p.failed, left=p.remaining, rate=rate)
+
+        yield show
