@@ -281,7 +281,7 @@ def _corpus(args: argparse.Namespace) -> int:
                            overrides=args.overrides, progress=progress, ocr_mode=args.ocr_mode,
                            ocr_lang=args.ocr_lang, max_pages=args.max_pages)
         for path, error in result.failures:
-            print(f"failed: {path}: {error}")
+            print(f"failed: {path}: {error.removeprefix(f'{path}: ')}")
         rate = f", {result.pages / result.seconds:.1f} pages/s" if result.seconds and result.pages else ""
         print(f"{result.done} done, {result.failed} failed, {result.skipped} skipped (already in the store), "
               f"{result.duplicates} duplicates — {result.total} reports in {result.store} "

@@ -99,7 +99,8 @@ def _spawn(target: str) -> _Worker:
     task_r, task_w = os.pipe()
     result_r, result_w = os.pipe()
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, closed when it is retired
-    code = (f"from esglens.corpus.pool import _worker_main; "
+    # the driver's import path, so a task function importable here is importable there
+    code = (f"import sys; sys.path[:] = {sys.path!r}; from esglens.corpus.pool import _worker_main; "
             f"_worker_main({task_r}, {result_w}, {target!r}, {os.getpid()})")
     proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=stderr, pass_fds=(task_r, result_w), start_new_session=False)
