@@ -8,7 +8,7 @@ import time
 
 
 def misbehave(task: str) -> str:
-    """"crash" kills its worker, "hang" overruns any short deadline, anything else is echoed."""
+    """ "crash" kills its worker, "hang" overruns any short deadline, anything else is echoed."""
     if task == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
     if task == "exit":

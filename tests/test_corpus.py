@@ -25,8 +25,12 @@ from esglens.model import Analysis, Citation, Claim, Metric, Overview, Section, 
 from .conftest import write_report  # noqa: E402
 from .corpus_tasks import misbehave  # noqa: E402
 
-COMPANIES = [("Acme", 2022, 12000, "AG"), ("ACME", 2023, 11000, "AG"), ("Borealis Mining", 2023, 54000, "plc"),
-             ("Cobalt Rail", 2023, 3000, "SE")]
+COMPANIES = [
+    ("Acme", 2022, 12000, "AG"),
+    ("ACME", 2023, 11000, "AG"),
+    ("Borealis Mining", 2023, 54000, "plc"),
+    ("Cobalt Rail", 2023, 3000, "SE"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +39,13 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("reports")
     (root / "sub").mkdir()
     for company, year, scope1, legal in COMPANIES:
-        write_report(root / "sub" / f"{company.lower().replace(' ', '-')}-{year}.pdf", company, year, scope1,
-                     legal=legal)
+        write_report(
+            root / "sub" / f"{company.lower().replace(' ', '-')}-{year}.pdf",
+            company,
+            year,
+            scope1,
+            legal=legal,
+        )
     shutil.copy(root / "sub" / "cobalt rail-2023.pdf".replace(" ", "-"), root / "copy-of-cobalt.pdf")
     good = (root / "sub" / "acme-2022.pdf").read_bytes()
     (root / "truncated.pdf").write_bytes(good[: len(good) // 3])
@@ -55,21 +64,49 @@ def store(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _analysis(sha: str = "ab" * 32) -> Analysis:
     quote = "Scope 1 emissions 1,234 tCO2e"
     overview = Overview((Section("ESG_overview", (Sentence("Acme cut emissions.", (Citation(2, quote),)),)),))
-    return Analysis(path="/r/acme.pdf", sha256=sha, title="Acme report", company="Acme AG", period="2024",
-                    page_count=5, metrics=(Metric("ghg_scope1", "Scope 1", 1234.0, "tCO2e", "2024", 2, quote),
-                                           Metric("ghg_scope1", "Scope 1", 1200.0, "tCO2e", "2024", 3, quote,
-                                                  primary=False, reason="lower confidence")),
-                    targets=(Target("net_zero", 4, "Net zero by 2040.", target_year=2040),),
-                    claims=(Claim("We are green.", "vague", 1),), overview=overview, timings={"read": 0.1})
+    return Analysis(
+        path="/r/acme.pdf",
+        sha256=sha,
+        title="Acme report",
+        company="Acme AG",
+        period="2024",
+        page_count=5,
+        metrics=(
+            Metric("ghg_scope1", "Scope 1", 1234.0, "tCO2e", "2024", 2, quote),
+            Metric(
+                "ghg_scope1",
+                "Scope 1",
+                1200.0,
+                "tCO2e",
+                "2024",
+                3,
+                quote,
+                primary=False,
+                reason="lower confidence",
+            ),
+        ),
+        targets=(Target("net_zero", 4, "Net zero by 2040.", target_year=2040),),
+        claims=(Claim("We are green.", "vague", 1),),
+        overview=overview,
+        timings={"read": 0.1},
+    )
 
 
 # ---------------------------------------------------------------------------- identity
 
 
-@pytest.mark.parametrize("a, b", [("Siemens AG", "Siemens"), ("SIEMENS", "Siemens Aktiengesellschaft"),
-                                  ("KION GROUP AG", "Kion"), ("The Coca-Cola Company", "Coca-Cola"),
-                                  ("Hannover Rück SE", "Hannover Rueck"), ("Orange S.A.", "Orange"),
-                                  ("四方科技集团股份有限公司", "四方科技")])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Siemens AG", "Siemens"),
+        ("SIEMENS", "Siemens Aktiengesellschaft"),
+        ("KION GROUP AG", "Kion"),
+        ("The Coca-Cola Company", "Coca-Cola"),
+        ("Hannover Rück SE", "Hannover Rueck"),
+        ("Orange S.A.", "Orange"),
+        ("四方科技集团股份有限公司", "四方科技"),
+    ],
+)
 def test_company_names_fold_to_one_key(a, b):
     assert company_key(a) == company_key(b) != ""
 
@@ -86,7 +123,12 @@ def test_overrides_file_yaml_and_json(tmp_path):
     j = tmp_path / "o.json"
     j.write_text(json.dumps({"ABCDEF0123": {"year": "FY2020"}}))
     assert load_overrides(j) == {"abcdef0123": Override(None, 2020)}
-    for bad in ("nothex:\n  company: X\n", "abcdef0123:\n  name: X\n", "abcdef0123:\n  year: soon\n", "- a\n"):
+    for bad in (
+        "nothex:\n  company: X\n",
+        "abcdef0123:\n  name: X\n",
+        "abcdef0123:\n  year: soon\n",
+        "- a\n",
+    ):
         y.write_text(bad)
         with pytest.raises(ConfigError, match="overrides file"):
             load_overrides(y)
@@ -101,13 +143,22 @@ def test_store_round_trips_an_analysis_and_its_fact_rows(tmp_path):
         s.complete(a, seconds=1.5, peak_rss_mb=100.0)
         s.complete(a)  # written twice: still one copy of each fact
         assert s.analysis(a.sha256) == a
-        counts = {t: s.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("reports", "metrics", "targets", "claims", "sentences")}
+        counts = {
+            t: s.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("reports", "metrics", "targets", "claims", "sentences")
+        }
         assert counts == {"reports": 1, "metrics": 2, "targets": 1, "claims": 1, "sentences": 1}
         row = s.report(a.sha256)
-        assert row and (row["status"], row["company"], row["year"], row["pages"]) == ("done", "Acme AG", 2024, 5)
+        assert row and (row["status"], row["company"], row["year"], row["pages"]) == (
+            "done",
+            "Acme AG",
+            2024,
+            5,
+        )
         s.fail(a.sha256, "/r/acme.pdf", "broken")
-        assert s.analysis(a.sha256) is None and s.con.execute("SELECT count(*) FROM metrics").fetchone()[0] == 0
+        assert (
+            s.analysis(a.sha256) is None and s.con.execute("SELECT count(*) FROM metrics").fetchone()[0] == 0
+        )
 
 
 def test_queue_enqueue_claim_complete_recover(tmp_path):
@@ -220,7 +271,9 @@ def test_batch_rerun_skips_done_and_reads_lists(store, folder, tmp_path):
 
 def test_batch_time_limit_is_recorded(folder, tmp_path):
     result = batch([folder / "sub" / "acme-2022.pdf"], tmp_path / "t.duckdb", jobs=1, timeout=1e-6)
-    assert result.failed == 1 and ("took over" in result.failures[0][1] or "timed out" in result.failures[0][1])
+    assert result.failed == 1 and (
+        "took over" in result.failures[0][1] or "timed out" in result.failures[0][1]
+    )
 
 
 def test_batch_overrides_apply_at_batch_and_query_time(store, tmp_path):
@@ -278,7 +331,9 @@ def test_exports_load_in_pandas_one_row_per_fact(store, tmp_path, table, fmt):
     frame = {"csv": pd.read_csv, "parquet": pd.read_parquet, "xlsx": pd.read_excel}[fmt](out)
     expected = stored if table == "reports" else c_done_rows(store, table)
     assert rows == len(frame) == expected
-    for col in ("company", "sha256") + (("report", "page") if table in ("metrics", "targets", "claims") else ()):
+    for col in ("company", "sha256") + (
+        ("report", "page") if table in ("metrics", "targets", "claims") else ()
+    ):
         assert col in frame.columns
     if table == "metrics":
         assert {"quote", "value", "unit", "primary"} <= set(frame.columns)
@@ -286,8 +341,11 @@ def test_exports_load_in_pandas_one_row_per_fact(store, tmp_path, table, fmt):
 
 def c_done_rows(store: Path, table: str) -> int:
     with Store(store, read_only=True) as s:
-        return int(s.con.execute(f"SELECT count(*) FROM {table} JOIN reports USING (sha256) "
-                                 "WHERE status = 'done'").fetchone()[0])
+        return int(
+            s.con.execute(
+                f"SELECT count(*) FROM {table} JOIN reports USING (sha256) WHERE status = 'done'"
+            ).fetchone()[0]
+        )
 
 
 def test_xlsx_cells_are_text_not_formulas(tmp_path):
@@ -315,29 +373,67 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def test_cli_batch_compare_export(folder, tmp_path, capsys):
     store = tmp_path / "cli.duckdb"
-    code, out, err = _run(capsys, "batch", str(folder / "sub"), str(folder / "notes.pdf"), "--store", str(store),
-                          "--jobs", "2")
+    code, out, err = _run(
+        capsys, "batch", str(folder / "sub"), str(folder / "notes.pdf"), "--store", str(store), "--jobs", "2"
+    )
     assert code == 0, err
     assert out.strip().splitlines()[-1].startswith("4 done, 1 failed, 0 skipped")
     assert "failed: " in out and "notes.pdf" in out
-    code, out, _ = _run(capsys, "compare", "--store", str(store), "--metric", "ghg_scope1", "--years", "2022-2023",
-                        "--chart", str(tmp_path / "c.svg"))
+    code, out, _ = _run(
+        capsys,
+        "compare",
+        "--store",
+        str(store),
+        "--metric",
+        "ghg_scope1",
+        "--years",
+        "2022-2023",
+        "--chart",
+        str(tmp_path / "c.svg"),
+    )
     assert code == 0 and "Borealis Mining" in out and "p." in out and (tmp_path / "c.svg").exists()
-    code, out, _ = _run(capsys, "compare", "--store", str(store), "--metric", "ghg_scope1", "--format", "csv",
-                        "--company", "Cobalt Rail SE")
+    code, out, _ = _run(
+        capsys,
+        "compare",
+        "--store",
+        str(store),
+        "--metric",
+        "ghg_scope1",
+        "--format",
+        "csv",
+        "--company",
+        "Cobalt Rail SE",
+    )
     assert code == 0 and out.splitlines()[0].startswith("company,period,metric,value")
     assert {line.split(",")[0] for line in out.splitlines()[1:]} == {"Cobalt Rail"}
-    code, out, _ = _run(capsys, "export", "--store", str(store), "--table", "targets", "--format", "csv",
-                        "--out", str(tmp_path / "t.csv"))
+    code, out, _ = _run(
+        capsys,
+        "export",
+        "--store",
+        str(store),
+        "--table",
+        "targets",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "t.csv"),
+    )
     assert code == 0 and "rows" in out and len(pd.read_csv(tmp_path / "t.csv")) >= 4
 
 
-@pytest.mark.parametrize("argv, needle, code", [
-    (["batch", "missing.pdf", "--store", "{tmp}/s.duckdb"], "no such file or folder", 2),
-    (["compare", "--store", "{tmp}/none.duckdb", "--metric", "ghg_scope1"], "no such store", 1),
-    (["batch", "--store", "{tmp}/s.duckdb", "--scheduler", "tcp://x:1"], "--scheduler needs --engine dask", 2),
-    (["compare", "--store", "{tmp}/s.duckdb", "--metric", "x", "--years", "soon"], "--years", 2),
-])
+@pytest.mark.parametrize(
+    "argv, needle, code",
+    [
+        (["batch", "missing.pdf", "--store", "{tmp}/s.duckdb"], "no such file or folder", 2),
+        (["compare", "--store", "{tmp}/none.duckdb", "--metric", "ghg_scope1"], "no such store", 1),
+        (
+            ["batch", "--store", "{tmp}/s.duckdb", "--scheduler", "tcp://x:1"],
+            "--scheduler needs --engine dask",
+            2,
+        ),
+        (["compare", "--store", "{tmp}/s.duckdb", "--metric", "x", "--years", "soon"], "--years", 2),
+    ],
+)
 def test_cli_bad_corpus_input_is_one_line(tmp_path, capsys, argv, needle, code):
     if "compare" in argv and "--years" in argv:
         Store(tmp_path / "s.duckdb").close()
