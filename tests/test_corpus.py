@@ -447,3 +447,13 @@ def test_python_api_is_exported_lazily():
 
     assert esglens.batch is batch and esglens.Corpus is Corpus
     assert esglens.__all__ == sorted(esglens.__all__)
+
+
+def test_corpus_borrows_an_open_store_and_sees_new_reports(tmp_path):
+    with Store(tmp_path / "w.duckdb") as s:
+        corpus = Corpus(s)
+        assert corpus.reports().empty
+        s.complete(_analysis())
+        assert list(corpus.metrics("ghg_scope1")["value"]) == [1234.0]
+        corpus.close()  # borrowed: the writer's connection stays open
+        assert s.counts()["done"] == 1

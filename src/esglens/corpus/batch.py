@@ -102,7 +102,9 @@ def analyze_task(task: Task) -> Outcome:
         error = "out of memory — analyse it alone, or with --pages"
     except Exception as exc:  # a pipeline bug must not stop the batch; the message says what broke
         error = f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())})"
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    # the worker's peak, or a child's it waited for (a sandboxed PDF engine, tesseract); KiB on Linux
+    usage = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    rss = max(u.ru_maxrss for u in usage) / 1024
     return Outcome(analysis, error, round(time.perf_counter() - t0, 3), round(rss, 1))
 
 

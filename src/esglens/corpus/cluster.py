@@ -6,6 +6,8 @@ worker needs esglens installed (same version) and must see the report paths (a s
 system): dask ships the task, not the PDF. Without a scheduler address a LocalCluster of
 ``jobs`` single-threaded worker processes is started for the run and closed after it.
 
+Workers must not be daemonic processes (the pipeline may start a helper process per report):
+start them with ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (the LocalCluster here does that).
 A worker that dies is rescheduled by dask and, after the scheduler's allowed failures, the task
 fails with KilledWorker: that report is recorded as failed. A task running past the deadline is
 recorded as failed and its worker restarted (where the cluster has nannies to restart it).
@@ -18,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import ConfigError
+from .pool import cores
 
 __all__ = ["run_dask"]
 
@@ -40,14 +43,19 @@ def run_dask(tasks: Sequence[Any], fn: Callable[[Any], Any], *, jobs: int, timeo
     ConfigError when the scheduler cannot be reached.
     """
     distributed = _distributed()
+    import dask
+
     cluster = None
     try:
         if scheduler:
             client = distributed.Client(scheduler, timeout="10s")
         else:
-            cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                               dashboard_address=None)
+            # Non-daemonic workers: the pipeline may start helper processes (a second PDF reader).
+            with dask.config.set({"distributed.worker.daemon": False}):
+                cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                                   dashboard_address=None)
             client = distributed.Client(cluster)
+            client.register_plugin(_pin_plugin(distributed, cores(jobs)))  # a core each, as in the pool
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()
@@ -58,6 +66,20 @@ def run_dask(tasks: Sequence[Any], fn: Callable[[Any], Any], *, jobs: int, timeo
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _pin_plugin(distributed: Any, cpus: list[int | None]) -> Any:
+    """A worker plugin pinning LocalCluster worker N (named 0, 1, …) to core ``cpus[N]``."""
+
+    class Pin(distributed.WorkerPlugin):  # type: ignore[misc, name-defined]
+        def setup(self, worker: Any) -> None:
+            import os
+
+            cpu = cpus[worker.name % len(cpus)] if isinstance(worker.name, int) and cpus else None
+            if cpu is not None:
+                os.sched_setaffinity(0, {cpu})
+
+    return Pin()
 
 
 def _collect(distributed: Any, client: Any, tasks: Sequence[Any], fn: Callable[[Any], Any],

@@ -49,16 +49,19 @@ class Corpus:
     for this session only, on top of overrides a batch stored.
     """
 
-    def __init__(self, path: str | Path, *,
+    def __init__(self, path: str | Path | Store, *,
                  overrides: str | Path | Mapping[str, Override] | None = None) -> None:
         require("pandas")
-        self.store = Store(path, read_only=True)
+        # A Store already open in this process (a web server's writer) is borrowed, not reopened:
+        # DuckDB refuses a second connection to one file with another configuration.
+        self._owned = not isinstance(path, Store)
+        self.store = path if isinstance(path, Store) else Store(path, read_only=True)
         self.overrides = overrides if isinstance(overrides, Mapping) else load_overrides(overrides)
-        self._register_identity()
 
     def close(self) -> None:
-        """Close the store."""
-        self.store.close()
+        """Close the store (unless it was lent to this Corpus)."""
+        if self._owned:
+            self.store.close()
 
     def __enter__(self) -> Corpus:
         return self
@@ -67,6 +70,7 @@ class Corpus:
         self.close()
 
     def _register_identity(self) -> None:
+        """(Re)build the ``identity`` view, so reports stored since the last query are included."""
         pd = require("pandas")
         rows = self.store.identities(self.overrides)
         frame = pd.DataFrame(rows, columns=["sha256", "company", "year", "company_key"])
@@ -75,6 +79,7 @@ class Corpus:
 
     def sql(self, query: str, params: list[Any] | None = None) -> Any:
         """Run SQL over the store (tables, plus the ``identity`` view) -> DataFrame."""
+        self._register_identity()
         return self.store.con.execute(query, params or []).df()
 
     def reports(self, *, status: str | None = None) -> Any:

@@ -6,6 +6,12 @@ report killed it. Here each worker has its own pipe, so the driver knows which r
 holds: a worker that dies (a PDF engine crash, the kernel's OOM killer) fails exactly that report
 and is replaced; one that overruns its deadline is killed, its report failed, and replaced.
 
+Each worker is pinned to a core of its own (Linux), so ``--jobs N`` takes N cores: the pipeline
+parallelises one report by itself (a second reader process, two tesseract workers), which helps
+a lone report but oversubscribes the cores when several reports run at once; pinned, a worker's
+helpers share its core and the workers stop competing. ``ESGLENS_PIN_WORKERS=0`` turns it off
+(then one worker may use every core through the pipeline's own helpers).
+
 Workers are fresh interpreters (``python -m esglens.corpus.pool``), not forks — the driver has
 threads — and not ``multiprocessing`` spawns, which re-run the caller's main script (a notebook
 or an unguarded script would start batches recursively). They exit by themselves when the
@@ -29,7 +35,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any
 
-__all__ = ["run_pool"]
+__all__ = ["cores", "run_pool"]
 
 # (task, result or None, error or None): error says why the worker gave no result.
 Done = tuple[Any, Any, str | None]
@@ -43,9 +49,11 @@ def _watch_parent(parent: int) -> None:
             os._exit(3)
 
 
-def _worker_main(fd_in: int, fd_out: int, target: str, parent: int) -> None:
+def _worker_main(fd_in: int, fd_out: int, target: str, parent: int, cpu: int | None = None) -> None:
     """Run tasks from ``fd_in`` with ``target`` ("module:function") until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})  # inherited by the processes the pipeline starts
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     module, _, name = target.partition(":")
     fn = getattr(importlib.import_module(module), name)
@@ -72,6 +80,7 @@ class _Worker:
     tasks: Connection
     results: Connection
     stderr: IO[bytes]
+    cpu: int | None = None
     task: Any = None
     started: float = 0.0
     busy: bool = False
@@ -95,18 +104,27 @@ class _Worker:
         return next((ln for ln in reversed(lines) if ln), "")[:200]
 
 
-def _spawn(target: str) -> _Worker:
+def _spawn(target: str, cpu: int | None) -> _Worker:
     task_r, task_w = os.pipe()
     result_r, result_w = os.pipe()
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, closed when it is retired
     # the driver's import path, so a task function importable here is importable there
     code = (f"import sys; sys.path[:] = {sys.path!r}; from esglens.corpus.pool import _worker_main; "
-            f"_worker_main({task_r}, {result_w}, {target!r}, {os.getpid()})")
+            f"_worker_main({task_r}, {result_w}, {target!r}, {os.getpid()}, {cpu!r})")
     proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=stderr, pass_fds=(task_r, result_w), start_new_session=False)
     os.close(task_r)
     os.close(result_w)
-    return _Worker(proc, Connection(task_w, readable=False), Connection(result_r, writable=False), stderr)
+    tasks, results = Connection(task_w, readable=False), Connection(result_r, writable=False)
+    return _Worker(proc, tasks, results, stderr, cpu)
+
+
+def cores(jobs: int) -> list[int | None]:
+    """The core each of ``jobs`` workers is pinned to (round robin), or None when not pinning."""
+    if os.environ.get("ESGLENS_PIN_WORKERS", "1") == "0" or not hasattr(os, "sched_getaffinity"):
+        return [None] * jobs
+    cpus = sorted(os.sched_getaffinity(0))
+    return [cpus[i % len(cpus)] for i in range(jobs)]
 
 
 def _death(code: int | None, words: str) -> str:
@@ -138,11 +156,11 @@ def run_pool(tasks: Iterable[Any], fn: Callable[[Any], Any], *, jobs: int,
         words = w.last_words()
         workers.remove(w)
         if pending:
-            workers.append(_spawn(target))
+            workers.append(_spawn(target, w.cpu))  # the replacement takes over the core
         return code, words
 
     try:
-        workers.extend(_spawn(target) for _ in range(max(1, min(jobs, len(pending)))))
+        workers.extend(_spawn(target, cpu) for cpu in cores(max(1, min(jobs, len(pending)))))
         while pending or any(w.busy for w in workers):
             for w in workers:
                 if not w.busy and pending:
