@@ -66,8 +66,8 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{len(inputs)} reports, {cores} cores, load average {load:.2f} before the runs")
-    print(f"{'engine':8} {'jobs':>4} {'pinned':>6} {'wall s':>8} {'reports/h':>10} {'pages/s':>8} {'peak MB/worker':>15} "
-          f"{'done':>5} {'failed':>6}")
+    print(f"{'engine':8} {'jobs':>4} {'pinned':>6} {'wall s':>8} {'reports/h':>10} {'pages/s':>8} "
+          f"{'peak MB/worker':>15} {'done':>5} {'failed':>6}")
     rates: dict[tuple[str, int, bool], float] = {}
     for engine, jobs, pinned in CONFIGS:
         runs = [run_batch(inputs, engine, jobs, pinned) for _ in range(args.runs)]
@@ -75,11 +75,13 @@ def main() -> None:
         last = runs[-1]
         rate = rates[(engine, jobs, pinned)] = last["done"] / wall * 3600
         print(f"{engine:8} {jobs:4d} {'yes' if pinned else 'no':>6} {wall:8.1f} {rate:10.0f} "
-              f"{last['pages'] / wall:8.1f} {max(r['rss'] for r in runs):15.0f} {last['done']:5d} {last['failed']:6d}")
+              f"{last['pages'] / wall:8.1f} {max(r['rss'] for r in runs):15.0f} {last['done']:5d} "
+              f"{last['failed']:6d}")
     one, free, two = rates[("process", 1, True)], rates[("process", 1, False)], rates[("process", 2, True)]
     print(f"speed-up --jobs 2 vs --jobs 1: {two / one:.2f}x (target >= 1.5x); vs an unpinned --jobs 1: "
           f"{two / free:.2f}x; dask 2 workers vs --jobs 1: {rates[('dask', 2, True)] / one:.2f}x")
-    print(f"load average after the runs {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "")
+    if hasattr(os, "getloadavg"):
+        print(f"load average after the runs {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
