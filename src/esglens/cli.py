@@ -109,7 +109,7 @@ def _add_corpus_commands(sub: Any) -> None:
     p.add_argument("--ocr", dest="ocr_mode", choices=["auto", "force", "off"], default="auto")
     p.add_argument("--ocr-lang", default="auto")
     p.add_argument("--max-pages", type=int, default=1000)
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (or lines, off a terminal)")
 
     p = sub.add_parser("compare", help="one metric across companies and years, with pages")
     p.add_argument("--store", required=True)
@@ -272,10 +272,13 @@ def _corpus(args: argparse.Namespace) -> int:
     if args.command == "batch":
         from contextlib import nullcontext
 
-        from .corpus.progress import progress_bar
+        from .corpus.progress import progress_bar, progress_lines
 
-        show = sys.stderr.isatty() and not args.no_progress
-        with progress_bar() if show else nullcontext() as progress:
+        if args.no_progress:
+            bar: Any = nullcontext(None)
+        else:  # a live bar on a terminal, one line per report in a log
+            bar = progress_bar() if sys.stderr.isatty() else nullcontext(progress_lines(sys.stderr))
+        with bar as progress:
             result = batch(args.inputs, args.store, jobs=args.jobs, force=args.force,
                            timeout=args.task_timeout, engine=args.engine, scheduler=args.scheduler,
                            overrides=args.overrides, progress=progress, ocr_mode=args.ocr_mode,

@@ -1,19 +1,19 @@
-"""A terminal progress bar for a batch (rich): done / failed / remaining, pages/s and ETA.
+"""Batch progress for people: a live bar on a terminal (rich), one line per report in a log.
 
-Kept out of ``cli.py`` so the command stays thin; the library itself never prints — ``batch``
-only calls the callback this returns.
+Both show done / failed / remaining, pages/s and the ETA. Kept out of ``cli.py`` so the command
+stays thin; the library itself never prints — ``batch`` only calls the callback these return.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 from .batch import BatchProgress
 from .store import require
 
-__all__ = ["progress_bar"]
+__all__ = ["progress_bar", "progress_lines"]
 
 
 @contextmanager
@@ -37,3 +37,19 @@ def progress_bar() -> Iterator[Callable[[BatchProgress], None]]:
                        failed=p.failed, left=p.remaining, rate=rate)
 
         yield show
+
+
+def progress_lines(stream: IO[str]) -> Callable[[BatchProgress], None]:
+    """A callback writing one line per finished report to ``stream`` (a log, not a terminal)."""
+
+    def show(p: BatchProgress) -> None:
+        finished = p.done + p.failed
+        rate = p.pages / p.elapsed if p.elapsed > 0 else 0.0
+        eta = p.elapsed / finished * p.remaining if finished else None
+        when = f", ETA {eta:.0f} s" if eta is not None and p.remaining else ""
+        last = f" {p.last}" if p.last else ""
+        stream.write(f"[{finished + p.skipped}/{p.total}] done {p.done}, failed {p.failed}, "
+                     f"left {p.remaining}, {rate:.1f} pages/s{when}{last}\n")
+        stream.flush()
+
+    return show
