@@ -5,7 +5,8 @@ interpreter start, hashing, worker start-up and store writes all count). Pages/s
 pages of reports that finished; peak RSS per worker is the highest resident set any worker
 process reached (each report records its worker's peak so far). Target (issue 10): --jobs 2 at
 least 1.5x the reports/hour of --jobs 1 on 2 cores. Medians over --runs; the machine is shared,
-so also say what else was running when you quote the figures.
+so also say what else was running when you quote the figures: the "cores" column (CPU seconds of
+the batch and all its processes over wall seconds) shows how many cores the run actually got.
 
     python benchmarks/bench_batch.py [--runs 1] [--only siemens,bhp] [--skip-ocr]
 """
@@ -29,7 +30,9 @@ CONFIGS = [("process", 1, True), ("process", 1, False), ("process", 2, True), ("
 
 
 def run_batch(inputs: list[Path], engine: str, jobs: int, pinned: bool = True) -> dict[str, float]:
-    """One fresh batch process; returns wall s, reports done/failed, pages, peak worker RSS (MB)."""
+    """One fresh batch process; returns wall s, CPU s, reports done/failed, pages, peak worker RSS (MB)."""
+    import resource
+
     import duckdb
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -37,9 +40,12 @@ def run_batch(inputs: list[Path], engine: str, jobs: int, pinned: bool = True) -
         args = [sys.executable, "-m", "esglens.cli", "batch", *map(str, inputs), "--store", str(store),
                 "--jobs", str(jobs), "--engine", engine, "--no-progress"]
         env = {**os.environ, "ESGLENS_PIN_WORKERS": "1" if pinned else "0"}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(args, capture_output=True, text=True, env=env)
         wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the batch, its workers and their helpers
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if proc.returncode != 0:
             raise SystemExit(f"batch failed: {proc.stderr.strip()}")
         con = duckdb.connect(str(store), read_only=True)
@@ -47,7 +53,7 @@ def run_batch(inputs: list[Path], engine: str, jobs: int, pinned: bool = True) -
             "SELECT count(*) FILTER (status = 'done'), count(*) FILTER (status = 'failed'), "
             "coalesce(sum(pages) FILTER (status = 'done'), 0), max(peak_rss_mb) FROM reports").fetchone()
         con.close()
-    return {"wall": wall, "done": done, "failed": failed, "pages": pages, "rss": rss or 0.0}
+    return {"wall": wall, "cpu": cpu, "done": done, "failed": failed, "pages": pages, "rss": rss or 0.0}
 
 
 def main() -> None:
@@ -67,7 +73,7 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{len(inputs)} reports, {cores} cores, load average {load:.2f} before the runs")
     print(f"{'engine':8} {'jobs':>4} {'pinned':>6} {'wall s':>8} {'reports/h':>10} {'pages/s':>8} "
-          f"{'peak MB/worker':>15} {'done':>5} {'failed':>6}")
+          f"{'peak MB/worker':>15} {'cores':>5} {'done':>5} {'failed':>6}")
     rates: dict[tuple[str, int, bool], float] = {}
     for engine, jobs, pinned in CONFIGS:
         runs = [run_batch(inputs, engine, jobs, pinned) for _ in range(args.runs)]
@@ -75,8 +81,8 @@ def main() -> None:
         last = runs[-1]
         rate = rates[(engine, jobs, pinned)] = last["done"] / wall * 3600
         print(f"{engine:8} {jobs:4d} {'yes' if pinned else 'no':>6} {wall:8.1f} {rate:10.0f} "
-              f"{last['pages'] / wall:8.1f} {max(r['rss'] for r in runs):15.0f} {last['done']:5d} "
-              f"{last['failed']:6d}")
+              f"{last['pages'] / wall:8.1f} {max(r['rss'] for r in runs):15.0f} "
+              f"{last['cpu'] / last['wall']:5.2f} {last['done']:5d} {last['failed']:6d}")
     one, free, two = rates[("process", 1, True)], rates[("process", 1, False)], rates[("process", 2, True)]
     print(f"speed-up --jobs 2 vs --jobs 1: {two / one:.2f}x (target >= 1.5x); vs an unpinned --jobs 1: "
           f"{two / free:.2f}x; dask 2 workers vs --jobs 1: {rates[('dask', 2, True)] / one:.2f}x")

@@ -46,7 +46,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
             scope1,
             legal=legal,
         )
-    shutil.copy(root / "sub" / "cobalt rail-2023.pdf".replace(" ", "-"), root / "copy-of-cobalt.pdf")
+    shutil.copy(root / "sub" / "cobalt-rail-2023.pdf", root / "copy-of-cobalt.pdf")
     good = (root / "sub" / "acme-2022.pdf").read_bytes()
     (root / "truncated.pdf").write_bytes(good[: len(good) // 3])
     (root / "notes.pdf").write_text("these are my notes, not a PDF\n")
