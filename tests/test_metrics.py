@@ -9,8 +9,8 @@ import pytest
 
 import esglens
 from esglens.extract import extract_metrics
+from esglens.extract.lines import iter_table_metrics, split_row
 from esglens.extract.metrics import select_primary
-from esglens.extract.tables import iter_table_metrics, split_row
 from esglens.model import Metric
 from tests.conftest import shared_report
 
@@ -70,7 +70,7 @@ def test_one_primary_per_key_with_reason() -> None:
     assert all(m.reason for m in out if not m.primary)
 
 
-def test_primary_cites_earliest_agreeing_page_with_best_value() -> None:
+def test_primary_cites_the_data_table_with_best_value() -> None:
     base = dict(metric="ghg_scope1_2", label="Scope 1 and 2", unit="tCO2e", period="2023", quote="q")
     table = Metric(value=32.6e6, page=39, source="table", confidence=0.9, **base)
     tile = Metric(value=32.61e6, page=3, source="chart", confidence=0.55, **base)
@@ -78,9 +78,9 @@ def test_primary_cites_earliest_agreeing_page_with_best_value() -> None:
     other = Metric(value=1.9e6, page=2, source="text", confidence=0.6, **base)
     out = select_primary([table, later, tile, other])
     (primary,) = [m for m in out if m.primary]
-    assert primary.page == 3  # the first place the report states the figure
+    assert primary.page == 39  # the data table that states the figure, before tiles and prose
     assert primary.value == 32.6e6 and primary.confidence == 0.9  # the best-ranked value
-    assert {m.page for m in out if not m.primary} == {2, 7, 39}
+    assert {m.page for m in out if not m.primary} == {2, 3, 7}
     assert all(m.reason for m in out if not m.primary)
 
 
@@ -295,7 +295,7 @@ def test_count_tile_number_over_caption() -> None:
 
 
 def test_prose_year_from_previous_sentence_and_footnote_after_stop() -> None:
-    from esglens.extract.metrics import _prose
+    from esglens.extract.prose import iter_prose_metrics as _prose
     from esglens.model import Block, Page
 
     text = (
@@ -321,7 +321,7 @@ def test_prose_year_from_previous_sentence_and_footnote_after_stop() -> None:
     ],
 )
 def test_prose_headcount(sentence: str, expected: tuple[float, str] | None) -> None:
-    from esglens.extract.metrics import _prose_headcount
+    from esglens.extract.prose import _prose_headcount
 
     got = [(m.value, m.period) for m in _prose_headcount(sentence, 19, "2022", False)]
     assert got == ([expected] if expected else [])
@@ -363,7 +363,7 @@ def test_row_below_an_unread_total_keeps_its_own_label() -> None:
 
 
 def test_prose_value_then_comparison_clause() -> None:
-    from esglens.extract.metrics import _sentence_metrics
+    from esglens.extract.prose import _sentence_metrics
 
     sentence = (
         "The reported Scope 1 and Scope 2 emissions inventory of our operated assets totalled 16.2 Mt "

@@ -14,65 +14,70 @@ from dataclasses import replace
 from itertools import product
 
 from ..model import Document, Metric, Page
-from ..segment import split_sentences
 from .catalog import Kpi, clean_label, has_keyword, match_kpi, sum_rules
+from .lines import iter_table_metrics
 from .periods import YEAR, has_ascending_header, report_year, year_of
-from .quantity import SUPERSCRIPTS, iter_quantities, normalize_unit, parse_number, parse_quantity
-from .tables import iter_table_metrics
+from .prose import iter_prose_metrics
+from .quantity import (
+    iter_quantities,
+    normalize_unit,
+    number_locale,
+    parse_number,
+    parse_quantity,
+)
+from .tables import iter_cell_metrics, page_notes
 
-# Confidence by how a value was found (tables > chart labels > prose; explicit year > assumed).
-PROSE_YEAR = 0.6
-PROSE_PREVIOUS_YEAR = 0.55
-PROSE_ASSUMED_YEAR = 0.45
+# Confidence of values read from chart labels and tiles; primaries need at least MIN_PRIMARY.
 CHART_LABEL = 0.55
 MIN_PRIMARY = 0.5
-_DIGIT = re.compile(r"\d")
-_MARK_AFTER_STOP = re.compile(r"([.!?])([" + SUPERSCRIPTS + r"]+)(?=\s)")
-_TARGET_WORDS = re.compile(
-    r"\b(?:target|goal|ambition|aim|aims|commit\w*|pledg\w*|plan to|by (?:FY|fiscal )?20[3-5]\d|"
-    r"reduc\w+ by|forecast|expected|avoid\w*|offset\w*|equivalent to|baseline)\b",
-    re.I,
-)
-# A headcount stated in prose: "All employees comprise of 58 people as of Dec 31, 2022", "we
-# employed about 137,000 people at the end of 2023", "a workforce of 4,250 employees in 2022".
-_ABOUT = r"(?:(?:approximately|about|around|over|more than|nearly|almost|some|roughly|close to)\s+)?"
-_COUNT = r"(?P<n>\d{1,3}(?:,\d{3})+|\d{1,6})(?![\d.,]\d)"
-_STAFF = r"(?:full[- ]time\s+|permanent\s+|active\s+)?(?:employees|people|staff|colleagues|team members)"
-_HEADCOUNT = tuple(
-    re.compile(p)
-    for p in (
-        r"\b(?:we|group|company|organi[sz]ation|[A-Z][\w&’'.-]+)\s+(?:had|has|have|employ(?:s|ed)?|counted)\s+"
-        + _ABOUT + _COUNT + r"\s+" + _STAFF,
-        r"\b(?:[Aa]ll|[Oo]ur|[Tt]otal)\s+(?:employees|staff|workforce|headcount)\s+(?:comprise[ds]?(?: of)?|"
-        r"consist(?:s|ed)? of|total(?:l?ed|s)?|numbered|was|were|is|stood at)\s+" + _ABOUT + _COUNT,
-        r"\b(?:workforce|headcount) of\s+" + _ABOUT + _COUNT,
-    )
-)
-# Sentences about a part of the workforce or about an activity, not the total headcount.
-_NOT_HEADCOUNT = re.compile(
-    r"contractor|new hires?|\bhired\b|recruit|trained|training|volunteer|intern|apprentic|graduates?\b"
-    r"|survey|participat|complet|attended|promot|%|percent|\bof whom\b|injur|redundan|laid off|"
-    r"retire|joined|onboard|union|\bper\b|department|division|subsidiar|board|committee|director",
-    re.I,
-)
+_SOURCE_RANK = {"table": 0, "chart": 1, "text": 2}  # where a primary is cited: its data table first
 
 
 def iter_candidates(doc: Document) -> Iterator[Metric]:
     """Every metric value found, before primary selection."""
     year = report_year(doc)
     latest_first = not has_ascending_header(doc)
+    locale = number_locale([p.text for p in doc.pages])
     for page in doc.pages:
         text = page.body_text or page.text
         if not re.search(r"\d", text) or not has_keyword(text):
             continue
-        lines = [ln for ln in text.splitlines() if ln.strip()]
+        lines = _lines_outside_tables(page)
         yield from iter_table_metrics(lines, page.number, year, latest_first)
-        for table in page.tables:  # detected tables: a second reading of rows the text may split
+        notes = page_notes(page) if any(t.cells for t in page.tables) else {}
+        read = [t.bbox for t in page.tables if t.cells]
+        for table in page.tables:
+            if table.cells:  # geometry tables: values read from cells
+                yield from iter_cell_metrics(table, locale, year, notes)
+                continue
+            if any(_overlaps(table.bbox, b) for b in read):
+                continue  # the line-based reading of a table already read from its cells
+            # line-based tables: a second reading of rows the text may split
             rows = [" ".join(c for c in row if c) for row in table.rows]
             rows = [r for r in rows if r.strip()]
             yield from iter_table_metrics(rows, page.number, year, latest_first)
         yield from _chart_labels(lines, page.number, year)
-        yield from _prose(page, year)
+        yield from iter_prose_metrics(page, year)
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _lines_outside_tables(page: Page) -> list[str]:
+    """Text lines of the page's body outside its geometry tables (whose cells are read apart)."""
+    boxes = [t.bbox for t in page.tables if t.cells]
+    if not page.blocks:
+        return [ln for ln in page.text.splitlines() if ln.strip()]
+    out: list[str] = []
+    for b in page.blocks:
+        if b.furniture and page.body_text:
+            continue
+        cx, cy = (b.bbox[0] + b.bbox[2]) / 2, (b.bbox[1] + b.bbox[3]) / 2
+        if any(x0 - 2 <= cx <= x1 + 2 and top - 2 <= cy <= bottom + 2 for x0, top, x1, bottom in boxes):
+            continue
+        out.extend(ln for ln in b.text.splitlines() if ln.strip())
+    return out
 
 
 def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Metric]:
@@ -158,129 +163,14 @@ def _chart_metric(
     )
 
 
-def _prose(page: Page, year: str | None) -> Iterator[Metric]:
-    """Sentences naming a KPI and a quantity in a fitting unit ("Scope 1 ... 23.3 Mt CO2e")."""
-    blocks = [b.text for b in page.blocks if not b.furniture and b.kind != "heading"]
-    # Only blocks with a number, or just before one (a sentence split over two blocks), can state
-    # a value: skipping the rest keeps sentence splitting off most of a long report.
-    digits = [bool(_DIGIT.search(t)) for t in blocks]
-    text = " ".join(t for n, t in enumerate(blocks) if digits[n] or (n + 1 < len(blocks) and digits[n + 1]))
-    # "women.¹¹ In fiscal 2024": a footnote mark after the full stop hides the sentence end
-    # from split_sentences; put the mark before the stop.
-    text = _MARK_AFTER_STOP.sub(r"\2\1", text)
-    if has_keyword(text):
-        previous = ""
-        for sentence in split_sentences(text):
-            # "In fiscal 2024, about 34,000 ... . The percentage of women ... was 22%.": a
-            # sentence without a year continues the year the sentence before names.
-            before = {year_of(m) for m in YEAR.finditer(previous)}
-            previous = sentence
-            yield from _prose_headcount(sentence, page.number, year, before == {year})
-            if len(sentence) > 600 or not has_keyword(sentence) or _TARGET_WORDS.search(sentence):
-                continue
-            yield from _sentence_metrics(sentence, page.number, year, before == {year})
-
-
-def _sentence_metrics(
-    sentence: str, page: int, year: str | None, year_before: bool = False
-) -> Iterator[Metric]:
-    """Metrics in one sentence; ``year_before``: the sentence before names the report year."""
-    years = list(YEAR.finditer(sentence))
-    last_end = 0
-    for found in iter_quantities(sentence):
-        q = found.quantity
-        clause = sentence[last_end : found.start]
-        last_end = found.end
-        after = sentence[found.end : found.end + 40]
-        # Excludes read only the rest of the value's clause: "16.2 Mt CO2-e in FY2021, about 2 per
-        # cent higher" is not a per-unit figure (BHP 2021 p.10).
-        veto = re.split(r"(?<=\w)[,;]", after, maxsplit=1)[0]
-        kpi = match_kpi(clause, veto) or _last_kpi(sentence[: found.start], veto)
-        if kpi is None or not kpi.accepts_unit(q.unit) or (q.unit == "%") != (kpi.unit == "%"):
-            continue
-        if re.match(r"\s*(?:of|in) (?:reductions?|savings?|abatement)", after):
-            continue
-        period: str | None = None
-        near = re.match(r"\s*(?:\)|,)?\s*(?:in|for|during)\s+(?:the\s+)?", after)
-        if near:
-            m = YEAR.match(after, near.end())
-            period = year_of(m) if m else None
-        if period is None:
-            before_years = [m for m in years if m.end() <= found.start]
-            if len(years) == 1 and before_years:
-                period = year_of(before_years[0])
-            elif not years:
-                period = year
-        if period is None:
-            continue
-        yield Metric(
-            metric=kpi.id,
-            label=kpi.label,
-            value=q.value,
-            unit=q.unit if kpi.unit == "currency" else kpi.unit,
-            period=period,
-            page=page,
-            quote=sentence[:400],
-            raw_value=q.raw,
-            raw_unit=q.unit,
-            basis=kpi.basis,
-            source="text",
-            confidence=PROSE_YEAR if years else PROSE_PREVIOUS_YEAR if year_before else PROSE_ASSUMED_YEAR,
-        )
-
-
-def _prose_headcount(sentence: str, page: int, year: str | None, year_before: bool) -> Iterator[Metric]:
-    """The company's total headcount stated in a sentence that names its year or date.
-
-    Only a sentence naming one year, or continuing a sentence about the report year: a count
-    without a date is often a history ("founded with 12 people"). Parts of the workforce
-    (contractors, new hires, people trained) are not the headcount (GRI 2-7 counts employees).
-    """
-    if len(sentence) > 300 or _NOT_HEADCOUNT.search(sentence) or _TARGET_WORDS.search(sentence):
-        return
-    m = next((m for p in _HEADCOUNT if (m := p.search(sentence))), None)
-    if m is None:
-        return
-    value = parse_number(m.group("n"))
-    years = {year_of(y) for y in YEAR.finditer(sentence)}
-    if value is None or value < 5 or YEAR.fullmatch(m.group("n")):
-        return
-    if len(years) == 1:
-        period, confidence = years.pop(), PROSE_YEAR
-    elif not years and year_before and year is not None:
-        period, confidence = year, PROSE_PREVIOUS_YEAR
-    else:
-        return
-    yield Metric(
-        metric="employees",
-        label="Number of employees",
-        value=value,
-        unit="count",
-        period=period,
-        page=page,
-        quote=sentence[:400],
-        raw_value=m.group("n"),
-        raw_unit="count",
-        basis=None,
-        source="text",
-        confidence=confidence,
-    )
-
-
-def _last_kpi(prefix: str, after: str) -> Kpi | None:
-    """The KPI named last in ``prefix`` (the sentence before a quantity), if any."""
-    parts = re.split(r"[;:]|\bwhile\b|\bwhereas\b", prefix)
-    return match_kpi(parts[-1], after) if parts else None
-
-
 def select_primary(metrics: list[Metric]) -> list[Metric]:
     """One primary per (metric, period, basis, boundary); the others carry a ``reason``.
 
     The VALUE is the best-ranked candidate's: higher confidence (table > chart label > prose,
     explicit unit and year > assumed), then values corroborated by other candidates, then the larger
-    value (a total over its parts), then the earlier page. The primary CITES the earliest page that
-    states that value (within 0.5 %): the first place the report gives the figure. Values below
-    MIN_PRIMARY confidence are never primary.
+    value (a total over its parts), then the earlier page. The primary CITES the page where the
+    report's data table states that value (within 0.5 %), the earliest such page; a chart label or a
+    sentence only when no table has it. Values below MIN_PRIMARY confidence are never primary.
     """
     groups: dict[tuple[str, str, str | None, str | None], list[Metric]] = defaultdict(list)
     for m in metrics:
@@ -292,13 +182,13 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
             return sum(1 for o in group if _close(o.value, m.value))
 
         ranked = sorted(group, key=lambda m: (-m.confidence, -agree(m), m.page, -abs(m.value)))
-        best = ranked[0]
+        best = _most_precise(ranked[0], ranked)
         if best.confidence < MIN_PRIMARY:
             out.extend(replace(m, primary=False, reason="confidence too low to be primary") for m in ranked)
             continue
         first = min(
             (m for m in ranked if _close(m.value, best.value)),
-            key=lambda m: (m.page, -m.confidence),
+            key=lambda m: (_SOURCE_RANK.get(m.source, 3), m.page, -m.confidence),
         )
         out.append(
             replace(
@@ -324,6 +214,29 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
                 why = f"lower-confidence value; {where} preferred ({best.value:g})"
             out.append(replace(m, primary=False, reason=why))
     return sorted(out, key=lambda m: (m.metric, m.period, not m.primary, m.page))
+
+
+def _step(m: Metric) -> float:
+    """The rounding step of a printed value in canonical units ("35" kt -> 1,000 t)."""
+    raw = re.sub(r"[^\d.,]", "", m.raw_value)
+    number = parse_number(raw) if raw else None
+    if not number:
+        return 0.0
+    grouped = re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw)  # "219.900": a thousands point
+    decimals = len(raw.rsplit(".", 1)[1]) if "." in raw and not grouped else 0
+    return abs(m.value / number) * 10.0**-decimals
+
+
+def _most_precise(best: Metric, ranked: list[Metric]) -> Metric:
+    """The best value, or a more precise statement of it elsewhere: "35 kt" in a summary table and
+    "35,338 t" in the detailed one are one figure, and the detailed one is the figure."""
+    step = _step(best)
+    finer = [
+        m for m in ranked
+        if m is not best and m.confidence >= best.confidence - 0.15 and 0 < _step(m) < step
+        and abs(m.value - best.value) <= 0.5 * step
+    ]
+    return min(finer, key=_step) if finer else best
 
 
 def add_consistency(metrics: list[Metric], bonus: float = 0.05) -> list[Metric]:
