@@ -94,7 +94,7 @@ def cell_unit(text: str) -> UnitMatch | None:
 def _value(text: str, locale: str) -> float | None:
     s = text.strip().rstrip(SUPERSCRIPTS + "*abcde").strip()
     m = _LEADING_NUMBER.match(s)
-    if m and re.search(r"[A-Za-z]{2}", m.group(2)):
+    if m and re.search(r"[^\W\d_]", m.group(2)):
         s = m.group(1)  # "2,296,953 GJ": the number before the unit
     s = re.sub(r"\s?\(\d{1,2}\)$", "", s)  # "38,341(2)": a footnote reference
     s = s.replace("%", "").replace(" ", "").strip()
@@ -201,8 +201,13 @@ def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterato
     all_periods = {c.index: c for c in table.columns if c.kind == "period"}
     unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
     cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
-    context_unit = _unit(table.unit) or _caption_unit(table.title) or _shared_unit(table, unit_col)
-    context_scale = _scale(table.unit + " " + table.title)
+    context_unit = (
+        _unit(table.unit)
+        or _caption_unit(table.title)
+        or _caption_unit(table.title + table.unit)  # "(In 1,000 metric tons of CO" + "2-equivalents)"
+        or _shared_unit(table, unit_col)
+    )
+    context_scale = _scale(table.unit + " " + table.title + table.unit)
     rows = list(table.table_rows)
     kpis = {r.index: _kpi_for(r, table) for r in rows}
     for row in rows:
