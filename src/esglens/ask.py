@@ -251,6 +251,10 @@ def get_index(
         doc: Document | None = report
         sha = report.sha256
     else:
+        if not Path(report).is_file():  # the reader's own checks say what is wrong (no such file, URL…)
+            from .ingest.pdf import check_path
+
+            check_path(report)
         doc, sha = None, file_sha256(report)
     cached = load_index(cache, sha)
     if (

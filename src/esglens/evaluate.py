@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .errors import NotFoundError
 from .model import Document, Metric, Target
 
 
@@ -77,6 +78,11 @@ def evaluate_metrics(
     from .ingest import read_document
 
     read = reader or read_document
+    needed = ((gold_path, "gold answer key", "--gold FILE"), (reports_dir, "reports folder", "--reports DIR"))
+    for path, what, flag in needed:
+        if not Path(path).exists():
+            raise NotFoundError(f"{path}: no {what} there — eval needs the shared data set "
+                                f"(../shared beside the repo); pass {flag}")
     gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     cache: dict[str, tuple[tuple[Metric, ...], tuple[Target, ...]]] = {}
     facts = []

@@ -3,6 +3,7 @@
 Stage: path -> Document. Text comes from the PDF's text layer (pypdfium2); pages without one are
 OCRed with tesseract when it is installed. Running headers/footers are marked as furniture across
 the whole document, and printed page labels are detected where the PDF or the footer gives them.
+All of it runs in the PDF engine's sandbox (guard.py): one forked child per report, with limits.
 """
 
 from __future__ import annotations
@@ -22,15 +23,24 @@ from concurrent.futures import (
 )
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 
-from ..errors import ConfigError, NoTextError, TimeLimitError, TooLargeError
+from ..errors import (
+    ConfigError,
+    EngineCrashError,
+    NoTextError,
+    TimeLimitError,
+    TooLargeError,
+    UnreadablePDFError,
+)
 from ..model import Block, Document, Page
 from . import ocr
+from .guard import MAX_MEMORY, Limits, run_guarded
 from .layout import build_blocks
 from .lines import Segment
-from .pdf import has_images, iter_segments, open_pdf, page_label
+from .pdf import check_path, has_images, iter_segments, open_pdf, page_label, read_metadata
 
 MAX_PAGES = 1000
 TIME_LIMIT = 300.0
@@ -142,12 +152,66 @@ def read_document(
     ocr_lang: str = "auto",
     max_pages: int = MAX_PAGES,
     time_limit: float = TIME_LIMIT,
+    max_memory: int = MAX_MEMORY,
+    sandbox: bool = True,
 ) -> Document:
     """Read ``path`` into a Document. ``pages`` like ``"5-9"`` limits which pages are read.
 
     ``ocr_mode``: ``auto`` OCRs pages with no text layer when tesseract is installed, ``force``
-    OCRs every page, ``off`` never OCRs. Raises an InputError subclass for unreadable input,
-    TooLargeError beyond ``max_pages``, TimeLimitError beyond ``time_limit`` seconds.
+    OCRs every page, ``off`` never OCRs. The PDF engine runs in a sandboxed child process
+    (guard.py) capped at ``max_memory`` MB and ``time_limit`` seconds; ``sandbox=False`` reads
+    in this process (debugging only: a hostile file can then crash or exhaust it). Raises an
+    InputError subclass for unreadable input (EngineCrashError when the engine crashed),
+    TooLargeError beyond ``max_pages``, TimeLimitError / MemoryLimitError past the limits.
+    A page that cannot be loaded is skipped and listed in ``skipped_pages`` and ``warnings``.
+    """
+    check_path(path)
+    options: dict[str, Any] = {
+        "pages": pages, "password": password, "ocr_mode": ocr_mode, "ocr_lang": ocr_lang,
+        "max_pages": max_pages, "time_limit": time_limit,
+    }
+    if not sandbox:
+        return _read_checked(path, **options)
+    started = time.monotonic()
+    limits = Limits(memory_mb=max_memory, time_s=time_limit)
+    try:
+        return run_guarded(_read_checked, (path,), options, limits=limits, name=str(path))
+    except EngineCrashError as exc:
+        # A /PageLabels tree that loops makes pdfium recurse until SIGSEGV; the text is fine.
+        if "page_label" not in exc.frames:
+            raise
+        left = time_limit - (time.monotonic() - started)
+        limits = Limits(memory_mb=max_memory, time_s=max(1.0, left))
+        options = dict(options, labels=False, time_limit=max(1.0, left))
+        doc = run_guarded(_read_checked, (path,), options, limits=limits, name=str(path))
+        note = "page labels: the PDF engine crashed reading /PageLabels — printed labels not used"
+        return replace(doc, warnings=(*doc.warnings, note))
+
+
+def _read_checked(path: str | Path, **options: Any) -> Document:
+    """``_read_document`` with the engine's own errors wrapped once, at the sandbox boundary."""
+    try:
+        return _read_document(path, **options)
+    except pdfium.PdfiumError as exc:
+        raise UnreadablePDFError(
+            f"{path}: the PDF engine failed ({exc}) — the file is damaged; re-download or re-export it"
+        ) from exc
+
+
+def _read_document(
+    path: str | Path,
+    *,
+    pages: str | None = None,
+    password: str | None = None,
+    ocr_mode: str = "auto",
+    ocr_lang: str = "auto",
+    max_pages: int = MAX_PAGES,
+    time_limit: float = TIME_LIMIT,
+    labels: bool = True,
+) -> Document:
+    """The reading itself, run inside the sandbox by ``read_document`` (same options).
+
+    ``labels=False`` skips pdfium's /PageLabels lookup (the retry after it crashed).
     """
     path = Path(path)
     started = time.monotonic()
@@ -160,20 +224,28 @@ def read_document(
                 f"{path}: {len(wanted)} pages exceeds the limit of {max_pages} — "
                 "read a part with --pages or raise --max-pages"
             )
-        metadata = {k: str(v) for k, v in pdf.get_metadata_dict().items() if v}
+        metadata = read_metadata(pdf)
         deadline = started + time_limit
         if len(wanted) >= PARALLEL_MIN_PAGES and ocr_mode != "force":
             half = len(wanted) // 2
             with ProcessPoolExecutor(2, mp_context=mp.get_context("fork")) as pool:
-                future = pool.submit(_read_pages, str(path), password, wanted[half:], ocr_mode, deadline)
-                results = _read_pages(str(path), password, wanted[:half], ocr_mode, deadline, pdf)
+                future = pool.submit(_read_pages, str(path), password, wanted[half:], ocr_mode, deadline,
+                                     labels=labels)
+                results = _read_pages(str(path), password, wanted[:half], ocr_mode, deadline, pdf,
+                                      labels=labels)
                 results += future.result()
         else:
-            results = _read_pages(str(path), password, wanted, ocr_mode, deadline, pdf)
+            results = _read_pages(str(path), password, wanted, ocr_mode, deadline, pdf, labels=labels)
         if any(r is None for r in results):
             raise TimeLimitError(f"{path}: reading took over {time_limit:.0f} s — use --pages")
-        read = [r[0] for r in results if r is not None]
-        needs_ocr = [i for i, r in enumerate(results) if r is not None and r[1]]
+        skipped = [r for r in results if isinstance(r, int)]
+        kept = [r for r in results if isinstance(r, tuple)]
+        if not kept:
+            raise UnreadablePDFError(
+                f"{path}: none of its {len(skipped)} pages can be loaded — the file is damaged; re-export it"
+            )
+        read = [r[0] for r in kept]
+        needs_ocr = [i for i, r in enumerate(kept) if r[1]]
         if needs_ocr:
             if ocr.tesseract_path() is None and ocr_mode == "auto":
                 if not any(p.text for p in read):
@@ -198,6 +270,9 @@ def read_document(
         language=_language(body),
         pages=tuple(marked),
         metadata=metadata,
+        skipped_pages=tuple(skipped),
+        warnings=tuple(f"page {n}: the PDF engine cannot load it (a damaged page object) — skipped"
+                       for n in skipped),
     )
 
 
@@ -208,28 +283,34 @@ def _read_pages(
     ocr_mode: str,
     deadline: float,
     pdf: pdfium.PdfDocument | None = None,
-) -> list[tuple[Page, bool] | None]:
-    """Read pages ``numbers`` from the text layer: (page, needs OCR) each, None past the deadline.
+    labels: bool = True,
+) -> list[tuple[Page, bool] | int | None]:
+    """Read pages ``numbers`` from the text layer: (page, needs OCR) each, None past the deadline,
+    the page number of a page pdfium cannot load (skipped: the rest of the report still reads).
 
     Runs in a forked worker for long documents (2 cores: ~2x whole-process), so it opens its own
     PdfDocument unless one is passed in.
     """
     own = pdf is None
     doc = pdfium.PdfDocument(path, password=password) if pdf is None else pdf
-    out: list[tuple[Page, bool] | None] = []
+    out: list[tuple[Page, bool] | int | None] = []
     try:
         for number in numbers:
             if time.monotonic() > deadline:
                 out.append(None)
                 break
-            page = doc[number - 1]
+            try:
+                page = doc[number - 1]
+            except pdfium.PdfiumError:
+                out.append(number)
+                continue
             width, height = page.get_size()
             segments = [] if ocr_mode == "force" else iter_segments(page, height)
             wants_ocr = ocr_mode != "off" and sum(len(s.text.strip()) for s in segments) < 10
             wants_ocr = wants_ocr and (ocr_mode == "force" or has_images(page))
             blocks, tables = build_blocks(segments, number, height)
             text = "\n".join(b.text for b in blocks)
-            label = page_label(doc, number - 1)
+            label = page_label(doc, number - 1) if labels else None
             out.append(
                 (Page(number, round(width, 2), round(height, 2), text, tuple(blocks), tuple(tables), label),
                  wants_ocr)
