@@ -8,7 +8,10 @@ Python, so no ``try`` and no alarm can stop it. In the child, memory is capped w
 parent enforces the wall time and kills the child's whole process group. One fork per report,
 not per page (no interpreter start, no imports: a few ms); the result comes back pickled through
 a pipe (a 170-page Document is 1.5 MB, ~20 ms). Batch and web layers get all of this by calling
-``esglens.read`` / ``esglens.analyze``, and ``render_page`` for page images.
+``esglens.read`` / ``esglens.analyze``, and ``render_page`` for page images; the parent itself
+never calls pdfium, so forking from a threaded server does not copy a pdfium call in progress.
+What this contains is crashes and exhaustion, not exploits: the child runs as the same user with
+the same files (no seccomp or namespaces), so it trusts its child's pickle like its own.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from ..errors import ConfigError, EngineCrashError, EsglensError, MemoryLimitError, TimeLimitError
+from .pdf import check_path, open_pdf
 
 T = TypeVar("T")
 
@@ -293,8 +297,6 @@ def render_page(
     The scale is lowered so the image stays under MAX_RENDER_PIXELS. Raises the InputError family
     like ``esglens.read``, ConfigError for a page outside the document or a bad scale.
     """
-    from .pdf import check_path
-
     check_path(path)
     if not 0 < scale <= 20:
         raise ConfigError(f"scale {scale}: use a value between 0 and 20 (1.0 = 72 dpi)")
@@ -304,8 +306,6 @@ def render_page(
 
 
 def _render_png(path: str, page_number: int, scale: float, password: str | None) -> bytes:
-    from .pdf import open_pdf
-
     pdf = open_pdf(Path(path), password)
     try:
         if not 1 <= page_number <= len(pdf):

@@ -46,6 +46,9 @@ def check_output_dir(out: str | Path) -> Path:
             listed = ", ".join(printable(n) for n in foreign[:3]) + (", …" if len(foreign) > 3 else "")
             raise OutputError(f"--out {shown}: the folder holds files esglens did not write ({listed}) — "
                               "give a new or empty folder, or one an earlier esglens run wrote")
+        if os.path.ismount(target):  # rename(2) cannot replace a mount point (a container volume)
+            raise OutputError(f"--out {shown}: is a mount point, which esglens cannot replace as a whole — "
+                              f"give a folder inside it, e.g. --out {shown}/esglens-out")
         cwd = Path.cwd().resolve()
         if target == cwd or target in cwd.parents:
             raise OutputError(f"--out {shown}: is the current folder or holds it; esglens replaces its "
