@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -187,10 +188,9 @@ def test_memory_and_time_limits(monkeypatch):
         run_guarded(bytearray, (1 << 30,), {}, limits=Limits(memory_mb=100), name="t")
     monkeypatch.setattr(guard, "GRACE", 0.1)
 
-    def hang() -> None:  # a child of its own plus a loop that never returns to the caller
+    def hang() -> None:  # a child of its own, then blocked in C where no Python alarm can run
         subprocess.Popen(["sleep", "30"])
-        while True:
-            time.sleep(0.05)
+        ctypes.CDLL(None).pause()
 
     before = _sleepers()
     started = time.monotonic()
@@ -199,6 +199,17 @@ def test_memory_and_time_limits(monkeypatch):
     assert time.monotonic() - started < 5
     time.sleep(0.2)
     assert _sleepers() <= before  # the whole process group went
+
+
+def test_deaths_are_named_by_the_limit_they_hit():
+    from esglens.ingest.guard import _failure
+
+    assert isinstance(_failure("t", "died", signal.SIGXCPU, 0, "", Limits()), TimeLimitError)
+    assert isinstance(_failure("t", "died", signal.SIGABRT, 700, "", Limits()), MemoryLimitError)
+    crash = _failure("t", "crash", 0, 10, "Fatal Python error: Segmentation fault\n\n"
+                     '  File "x.py", line 3 in page_label\n  File "y.py", line 9 in _read_pages\n', Limits())
+    assert isinstance(crash, EngineCrashError) and crash.frames == ("page_label", "_read_pages")
+    assert "Segmentation fault in page_label" in str(crash)
 
 
 def _sleepers() -> set[int]:
