@@ -29,7 +29,6 @@ import signal
 import struct
 import sys
 import time
-import traceback
 import zlib
 from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
@@ -229,22 +228,28 @@ def _child(
             message = ("crash", None)
         except Exception as exc:
             bug = exc
-            message = ("bug", (exc, traceback.format_exc()))
+            message = ("bug", (exc, _traceback()))
         except BaseException as exc:  # SystemExit from a library must not exit the parent
             bug = exc
-            message = ("bug", (RuntimeError(repr(exc)), traceback.format_exc()))
+            message = ("bug", (RuntimeError(repr(exc)), _traceback()))
         try:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # an unpicklable exception or result: keep its type name and text
             culprit = bug if bug is not None else message[1]
             text = f"{type(culprit).__name__}: {culprit}"
-            data = pickle.dumps(("bug", (RuntimeError(text), traceback.format_exc())))
+            data = pickle.dumps(("bug", (RuntimeError(text), _traceback())))
         with os.fdopen(result_w, "wb") as out:
             out.write(_HEADER.pack(len(data)) + data)
     except BaseException:
         code = 70
     finally:
         os._exit(code)
+
+
+def _traceback() -> str:
+    import traceback  # only on a bug: not worth its import time on every read
+
+    return traceback.format_exc()
 
 
 def _memory_of_self() -> tuple[int, int]:
