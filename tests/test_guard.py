@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +20,8 @@ import pytest
 
 from esglens.cli import main
 from esglens.errors import EngineCrashError, MemoryLimitError, TimeLimitError
-from esglens.ingest import guard
-from esglens.ingest.guard import Limits, render_page, run_guarded
+from esglens.guard import Limits, render_page, run_guarded
+from esglens.guard import process as guard
 from tests import hostile
 
 
@@ -202,7 +203,7 @@ def test_memory_and_time_limits(monkeypatch):
 
 
 def test_deaths_are_named_by_the_limit_they_hit():
-    from esglens.ingest.guard import _failure
+    from esglens.guard.process import _failure
 
     assert isinstance(_failure("t", "died", signal.SIGXCPU, 0, "", Limits()), TimeLimitError)
     assert isinstance(_failure("t", "died", signal.SIGABRT, 700, "", Limits()), MemoryLimitError)
@@ -230,3 +231,13 @@ def test_render_page_gives_a_png(tmp_path):
 
     with pytest.raises(ConfigError, match="pages are 1 to 4"):
         render_page(path, 9)
+
+
+def test_the_first_read_forks_from_a_process_without_pdfium(tmp_path):
+    """What keeps the sandbox cheap for one-shot runs; a second read imports the reader once."""
+    path = tmp_path / "r.pdf"
+    path.write_bytes(_good_pdf())
+    code = ("import sys, esglens; esglens.read(sys.argv[1]); print('pypdfium2' in sys.modules); "
+            "esglens.read(sys.argv[1]); print('pypdfium2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

@@ -15,7 +15,7 @@ from .model import Analysis, Document, Metric, Page, Target
 if TYPE_CHECKING:
     from .analyze import analyze
     from .ask import answer_questions as ask
-    from .ingest import read_document as read
+    from .guard import read_guarded as read
 
 __all__ = [
     "Analysis",
@@ -34,9 +34,9 @@ __version__ = "0.1.0"
 def __getattr__(name: str) -> Any:
     """Load the heavy verbs lazily (PEP 562)."""
     if name == "read":
-        from .ingest import read_document
+        from .guard import read_guarded
 
-        return read_document
+        return read_guarded
     if name == "analyze":
         from .analyze import analyze
 

@@ -87,15 +87,14 @@ def analyze_document(
 
 def analyze(path: str | Path, *, progress: Progress = _noop, **options: Any) -> Analysis:
     """Read and analyse the report at ``path``; ``options`` are read_document / analyze options."""
-    from .ingest import read_document
+    from .guard import read_guarded
 
-    read_keys = {"pages", "password", "ocr_mode", "ocr_lang", "max_pages", "time_limit", "max_memory",
-                 "sandbox"}
+    read_keys = {"pages", "password", "ocr_mode", "ocr_lang", "max_pages", "time_limit", "max_memory"}
     read_opts = {k: v for k, v in options.items() if k in read_keys}
     rest = {k: v for k, v in options.items() if k not in read_keys}
     progress("read", 0.0)
     t0 = time.perf_counter()
-    doc = read_document(path, **read_opts)
+    doc = read_guarded(path, **read_opts)
     return analyze_document(
         doc, progress=progress, timings={"read": round(time.perf_counter() - t0, 4)}, **rest
     )

@@ -105,9 +105,9 @@ def _read_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _read(args: argparse.Namespace) -> Document:
-    from .ingest import read_document
+    from .guard import read_guarded
 
-    return read_document(args.report, **_read_kwargs(args))
+    return read_guarded(args.report, **_read_kwargs(args))
 
 
 def _print_document(doc: Document) -> None:

@@ -10,7 +10,7 @@
     │   ├── TooLargeError        more pages than the limit
     │   ├── NoTextError          no text layer and OCR unavailable
     │   └── EngineCrashError     the PDF engine died on the file (a signal, in the sandbox)
-    ├── ResourceLimitError       a per-report limit stopped the work (ingest/guard.py)
+    ├── ResourceLimitError       a per-report limit stopped the work (guard/)
     │   ├── TimeLimitError       wall or CPU time ran out (--timeout)
     │   └── MemoryLimitError     the PDF engine hit its memory cap (--max-memory)
     ├── OutputError              the output folder cannot be written as asked

@@ -75,9 +75,9 @@ def evaluate_metrics(
     "wrong", "skipped"}``. ``reader`` defaults to ``esglens.read``.
     """
     from .extract import extract_metrics, extract_targets
-    from .ingest import read_document
+    from .guard import read_guarded
 
-    read = reader or read_document
+    read = reader or read_guarded
     needed = ((gold_path, "gold answer key", "--gold FILE"), (reports_dir, "reports folder", "--reports DIR"))
     for path, what, flag in needed:
         if not Path(path).exists():

@@ -3,7 +3,7 @@
 Stage: path -> Document. Text comes from the PDF's text layer (pypdfium2); pages without one are
 OCRed with tesseract when it is installed. Running headers/footers are marked as furniture across
 the whole document, and printed page labels are detected where the PDF or the footer gives them.
-All of it runs in the PDF engine's sandbox (guard.py): one forked child per report, with limits.
+``esglens.read`` runs all of it in the PDF engine's sandbox (guard/): a forked child per report.
 """
 
 from __future__ import annotations
@@ -23,24 +23,15 @@ from concurrent.futures import (
 )
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pypdfium2 as pdfium
 
-from ..errors import (
-    ConfigError,
-    EngineCrashError,
-    NoTextError,
-    TimeLimitError,
-    TooLargeError,
-    UnreadablePDFError,
-)
+from ..errors import ConfigError, NoTextError, TimeLimitError, TooLargeError, UnreadablePDFError
 from ..model import Block, Document, Page
 from . import ocr
-from .guard import MAX_MEMORY, Limits, run_guarded
 from .layout import build_blocks
 from .lines import Segment
-from .pdf import check_path, has_images, iter_segments, open_pdf, page_label, read_metadata
+from .pdf import has_images, iter_segments, open_pdf, page_label, read_metadata
 
 MAX_PAGES = 1000
 TIME_LIMIT = 300.0
@@ -152,66 +143,16 @@ def read_document(
     ocr_lang: str = "auto",
     max_pages: int = MAX_PAGES,
     time_limit: float = TIME_LIMIT,
-    max_memory: int = MAX_MEMORY,
-    sandbox: bool = True,
+    labels: bool = True,
 ) -> Document:
     """Read ``path`` into a Document. ``pages`` like ``"5-9"`` limits which pages are read.
 
     ``ocr_mode``: ``auto`` OCRs pages with no text layer when tesseract is installed, ``force``
-    OCRs every page, ``off`` never OCRs. The PDF engine runs in a sandboxed child process
-    (guard.py) capped at ``max_memory`` MB and ``time_limit`` seconds; ``sandbox=False`` reads
-    in this process (debugging only: a hostile file can then crash or exhaust it). Raises an
-    InputError subclass for unreadable input (EngineCrashError when the engine crashed),
-    TooLargeError beyond ``max_pages``, TimeLimitError / MemoryLimitError past the limits.
-    A page that cannot be loaded is skipped and listed in ``skipped_pages`` and ``warnings``.
-    """
-    check_path(path)
-    options: dict[str, Any] = {
-        "pages": pages, "password": password, "ocr_mode": ocr_mode, "ocr_lang": ocr_lang,
-        "max_pages": max_pages, "time_limit": time_limit,
-    }
-    if not sandbox:
-        return _read_checked(path, **options)
-    started = time.monotonic()
-    limits = Limits(memory_mb=max_memory, time_s=time_limit)
-    try:
-        return run_guarded(_read_checked, (path,), options, limits=limits, name=str(path))
-    except EngineCrashError as exc:
-        # A /PageLabels tree that loops makes pdfium recurse until SIGSEGV; the text is fine.
-        if "page_label" not in exc.frames:
-            raise
-        left = time_limit - (time.monotonic() - started)
-        limits = Limits(memory_mb=max_memory, time_s=max(1.0, left))
-        options = dict(options, labels=False, time_limit=max(1.0, left))
-        doc = run_guarded(_read_checked, (path,), options, limits=limits, name=str(path))
-        note = "page labels: the PDF engine crashed reading /PageLabels — printed labels not used"
-        return replace(doc, warnings=(*doc.warnings, note))
-
-
-def _read_checked(path: str | Path, **options: Any) -> Document:
-    """``_read_document`` with the engine's own errors wrapped once, at the sandbox boundary."""
-    try:
-        return _read_document(path, **options)
-    except pdfium.PdfiumError as exc:
-        raise UnreadablePDFError(
-            f"{path}: the PDF engine failed ({exc}) — the file is damaged; re-download or re-export it"
-        ) from exc
-
-
-def _read_document(
-    path: str | Path,
-    *,
-    pages: str | None = None,
-    password: str | None = None,
-    ocr_mode: str = "auto",
-    ocr_lang: str = "auto",
-    max_pages: int = MAX_PAGES,
-    time_limit: float = TIME_LIMIT,
-    labels: bool = True,
-) -> Document:
-    """The reading itself, run inside the sandbox by ``read_document`` (same options).
-
-    ``labels=False`` skips pdfium's /PageLabels lookup (the retry after it crashed).
+    OCRs every page, ``off`` never OCRs. Raises an InputError subclass for unreadable input,
+    TooLargeError beyond ``max_pages``, TimeLimitError beyond ``time_limit`` seconds. A page
+    pdfium cannot load is skipped and listed in ``skipped_pages`` / ``warnings``; ``labels=False``
+    skips pdfium's /PageLabels lookup. This runs in the calling process: ``esglens.read``
+    (guard/) runs it in the sandbox, which is what untrusted files need.
     """
     path = Path(path)
     started = time.monotonic()

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import re
-import stat
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -30,40 +28,19 @@ _ERR_FORMAT = 3
 _ERR_FILE = 2
 
 
-_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
-
-
-def check_path(path: str | Path) -> Path:
-    """``path`` as a Path when it names a readable, non-empty regular file, else a specific InputError.
-
-    Checked before anything opens the file: a FIFO would block the reader and /dev/zero never
-    ends, and ``Path("https://…")`` drops a slash, so a URL is recognised from the string.
-    """
-    text = os.fspath(path)
-    if _URL.match(text):
-        raise NotFoundError(f"{text}: is a URL — esglens reads local files; download the PDF first")
-    path = Path(path)
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such file — check the path") from None
-    except OSError as exc:
-        raise NotFoundError(f"{path}: cannot be opened ({exc.strerror}) — check the path") from None
-    if stat.S_ISDIR(mode):
-        raise NotFoundError(f"{path}: is a directory — give a PDF file")
-    if not stat.S_ISREG(mode):
-        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-        raise NotFoundError(f"{path}: is {kind}, not a regular file — give a PDF file")
-    if not os.access(path, os.R_OK):
-        raise NotFoundError(f"{path}: cannot be read — check its permissions")
-    if path.stat().st_size == 0:
-        raise NotAPDFError(f"{path}: the file is empty — give a PDF report")
-    return path
-
-
 def open_pdf(path: Path, password: str | None = None) -> pdfium.PdfDocument:
     """Open ``path`` as a PDF or raise a specific InputError that says what to do."""
-    path = check_path(path)
+    if not path.exists():
+        raise NotFoundError(f"{path}: no such file — check the path")
+    if path.is_dir():
+        raise NotFoundError(f"{path}: is a directory — give a PDF file")
+    if not path.is_file():  # a FIFO would block, /dev/zero never ends (guard.check_path names it)
+        raise NotFoundError(f"{path}: is not a regular file — give a PDF file")
+    if not os.access(path, os.R_OK):
+        raise NotFoundError(f"{path}: cannot be read — check its permissions")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAPDFError(f"{path}: the file is empty — give a PDF report")
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:

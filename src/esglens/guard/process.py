@@ -1,23 +1,15 @@
-"""The PDF engine's sandbox: everything that runs pdfium or tesseract on a report runs in a forked
-child process with limits, so a crash, a bomb or a C-level hang costs one clean error.
+"""The sandbox mechanism: run one function in a forked child with limits, get its result back.
 
-Why a process: pdfium is C++. A /PageLabels tree whose /Kids points to itself makes it recurse
-until SIGSEGV; a few KB of nested /FlateDecode inflate to GBs; a loop in C never returns to
-Python, so no ``try`` and no alarm can stop it. In the child, memory is capped with RLIMIT_AS
-(inherited by its page worker and by tesseract), CPU with RLIMIT_CPU and core dumps are off; the
-parent enforces the wall time and kills the child's whole process group. One fork per report,
-not per page (no interpreter start, no imports: a few ms); the result comes back pickled through
-a pipe (a 170-page Document is 1.5 MB, ~20 ms). Batch and web layers get all of this by calling
-``esglens.read`` / ``esglens.analyze``, and ``render_page`` for page images; the parent itself
-never calls pdfium, so forking from a threaded server does not copy a pdfium call in progress.
-What this contains is crashes and exhaustion, not exploits: the child runs as the same user with
-the same files (no seccomp or namespaces), so it trusts its child's pickle like its own.
+In the child, memory is capped with RLIMIT_AS above what it inherited (so also its page worker
+and tesseract), CPU with RLIMIT_CPU, core dumps are off and it dies with its parent
+(PR_SET_PDEATHSIG); the parent enforces the wall time and SIGKILLs the child's whole process
+group. The result comes back pickled through a pipe (a 170-page Document is 1.5 MB, ~20 ms);
+faulthandler writes a crashed child's Python stack to a second pipe, so a crash can be named.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import faulthandler
 import math
 import os
@@ -29,21 +21,16 @@ import signal
 import struct
 import sys
 import time
-import zlib
 from collections.abc import Callable, Mapping
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from ..errors import ConfigError, EngineCrashError, EsglensError, MemoryLimitError, TimeLimitError
-from .pdf import check_path, open_pdf
 
 T = TypeVar("T")
 
 MAX_MEMORY = 768  # MB the engine may add to the process it forks from; real reports need < 150
 GRACE = 2.0  # s past the time limit before the parent kills, so the child's own deadline speaks
-MAX_RENDER_PIXELS = 40_000_000  # a page image is never larger (a 14,400 pt page at scale 4 is 3.3 G)
 _HEADER = struct.Struct(">Q")
 _TIMEOUT = object()
 
@@ -207,6 +194,8 @@ def _child(
     parent: int, base_vsz: int, result_w: int, crash_w: int,
 ) -> NoReturn:
     """The forked side: limits, then ``fn``; one framed pickle on ``result_w``; never returns."""
+    from concurrent.futures.process import BrokenProcessPool  # the reader's page pool (ingest)
+
     code = 0
     try:
         os.setpgid(0, 0)
@@ -270,6 +259,8 @@ def _set_limits(limits: Limits, base_vsz: int) -> None:
     cpu = math.ceil(limits.time_s + GRACE) + 5
     _limit(resource.RLIMIT_CPU, cpu, cpu + 5)
     _limit(resource.RLIMIT_CORE, 0)
+    import ctypes
+
     with contextlib.suppress(AttributeError, OSError):
         # glibc reserves 64 MB of address space per thread arena; 2 arenas keep RLIMIT_AS ~ usage
         ctypes.CDLL(None).mallopt(-8, 2)  # M_ARENA_MAX (malloc.h)
@@ -287,55 +278,9 @@ def _limit(which: int, soft: int, hard: int | None = None) -> None:
 
 def _die_with(parent: int) -> None:
     """SIGKILL this child when the parent dies (Linux prctl PR_SET_PDEATHSIG), so none outlives it."""
+    import ctypes
+
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(70)
-
-
-def render_page(
-    path: str | Path, page_number: int, scale: float = 1.0, password: str | None = None,
-    *, limits: Limits | None = None,
-) -> bytes:
-    """Page ``page_number`` (1-based) as PNG bytes at ``scale`` (1.0 = 72 dpi), rendered in the sandbox.
-
-    The scale is lowered so the image stays under MAX_RENDER_PIXELS. Raises the InputError family
-    like ``esglens.read``, ConfigError for a page outside the document or a bad scale.
-    """
-    check_path(path)
-    if not 0 < scale <= 20:
-        raise ConfigError(f"scale {scale}: use a value between 0 and 20 (1.0 = 72 dpi)")
-    limits = limits or Limits(time_s=60.0)
-    return run_guarded(_render_png, (str(path), page_number, scale, password), {}, limits=limits,
-                       name=str(path))
-
-
-def _render_png(path: str, page_number: int, scale: float, password: str | None) -> bytes:
-    pdf = open_pdf(Path(path), password)
-    try:
-        if not 1 <= page_number <= len(pdf):
-            raise ConfigError(f"{path}: page {page_number} does not exist — pages are 1 to {len(pdf)}")
-        page = pdf[page_number - 1]
-        width, height = page.get_size()
-        scale = min(scale, math.sqrt(MAX_RENDER_PIXELS / max(1.0, width * height)))
-        rgb = page.render(scale=scale, rev_byteorder=True).to_numpy()
-        page.close()
-    finally:
-        pdf.close()
-    return encode_png(rgb[:, :, :3])
-
-
-def encode_png(rgb: Any) -> bytes:
-    """An RGB uint8 array (height, width, 3) as PNG bytes (PNG spec, filter 0; no Pillow needed)."""
-    import numpy as np
-
-    h, w = rgb.shape[:2]
-    raw = np.zeros((h, w * 3 + 1), dtype=np.uint8)
-    raw[:, 1:] = rgb.reshape(h, w * 3)
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
-            + chunk(b"IEND", b""))
