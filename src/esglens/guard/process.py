@@ -29,7 +29,9 @@ from ..errors import ConfigError, EngineCrashError, EsglensError, MemoryLimitErr
 
 T = TypeVar("T")
 
-MAX_MEMORY = 768  # MB the engine may add to the process it forks from; real reports need < 150
+# MB of address space the engine may add to the process it forks from. Importing the reader takes
+# ~150 of it; the shared reports peak at ~330 (OCR, with tesseract); flate bombs stop near 800 RSS.
+MAX_MEMORY = 768
 GRACE = 2.0  # s past the time limit before the parent kills, so the child's own deadline speaks
 _HEADER = struct.Struct(">Q")
 _TIMEOUT = object()
@@ -223,6 +225,8 @@ def _child(
             message = ("bug", (RuntimeError(repr(exc)), _traceback()))
         try:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(("memory", None))
         except Exception:  # an unpicklable exception or result: keep its type name and text
             culprit = bug if bug is not None else message[1]
             text = f"{type(culprit).__name__}: {culprit}"
