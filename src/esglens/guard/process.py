@@ -30,7 +30,7 @@ from ..errors import ConfigError, EngineCrashError, EsglensError, MemoryLimitErr
 T = TypeVar("T")
 
 # MB of address space the engine may add to the process it forks from. Importing the reader takes
-# ~150 of it; the shared reports peak at ~330 (OCR, with tesseract); flate bombs stop near 800 RSS.
+# ~100 of it; the shared reports peak at 270 per process (OCR); flate bombs stop near 800 RSS.
 MAX_MEMORY = 768
 GRACE = 2.0  # s past the time limit before the parent kills, so the child's own deadline speaks
 _HEADER = struct.Struct(">Q")
