@@ -1,4 +1,4 @@
-"""esglens.ask and esglens.retrieve: retrieval, metric answers, abstention, cache round-trip."""
+"""esglens.ask (answer, retrieve): retrieval, metric answers, abstention, cache round-trip."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from esglens import read
 from esglens.ask import Answer, answer_questions, ask, get_index, match_metrics
+from esglens.ask.retrieve import build_index, expand_query, load_index, save_index, search, tokenize
 from esglens.model import Citation, Metric
-from esglens.retrieve import build_index, expand_query, load_index, save_index, search, tokenize
 
 PAGES = [
     [

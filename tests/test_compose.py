@@ -183,7 +183,7 @@ def _real_facts(doc: Document) -> tuple[tuple[Metric, ...], tuple[Target, ...], 
 
 
 def test_well_formedness_filter_rejects_layout_debris() -> None:
-    from esglens.quality import why_malformed
+    from esglens.compose.quality import why_malformed
 
     assert why_malformed("ESG-secured supply chain based on − − Suppliers committed − − supplier "
                          "commitment to the Supplier Code of Conduct 5.") is not None
@@ -199,7 +199,7 @@ def test_well_formedness_filter_rejects_layout_debris() -> None:
 
 
 def test_off_target_sentences_are_not_prose_or_not_about_the_company() -> None:
-    from esglens.quality import subject_kind
+    from esglens.compose.quality import subject_kind
 
     assert not is_prose("In December, I attended the UN climate summit and came away concerned.")
     assert not is_prose("Reasonable assurance is a high level of assurance, but is not a "
@@ -215,7 +215,7 @@ def test_off_target_sentences_are_not_prose_or_not_about_the_company() -> None:
 
 
 def test_metric_values_print_their_unit_once() -> None:
-    from esglens.facts import printed_value
+    from esglens.compose.facts import printed_value
 
     m = Metric("ghg_scope1_2", "Scope 1 and 2", 32.6e6, "tCO2e", "2023", 6, "q",
                raw_value="32.6Mt CO2e", raw_unit="tCO2e")

@@ -25,8 +25,7 @@ from typing import Any
 
 import pytest
 
-from esglens.errors import ConfigError, LLMError
-from esglens.llm import (
+from esglens.compose.llm import (
     MAX_PROMPT_CHARS,
     SYSTEM_PROMPT,
     build_prompt,
@@ -35,6 +34,7 @@ from esglens.llm import (
     strip_tags,
     verify_sentence,
 )
+from esglens.errors import ConfigError, LLMError
 from esglens.model import Citation, Document, Overview, Page, Section, Sentence
 
 P1 = (

@@ -60,7 +60,7 @@ def analyze_document(
         "compose", 0.80, lambda: compose_overview(doc, passages, metrics, targets, claims)
     )
     if llm_endpoint:
-        from .llm import rewrite_overview
+        from .compose.llm import rewrite_overview
 
         overview = timed(
             "llm",

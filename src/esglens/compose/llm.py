@@ -29,9 +29,9 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .errors import ConfigError, LLMError
-from .model import Citation, Document, Overview, Section, Sentence
-from .segment import split_sentences
+from ..errors import ConfigError, LLMError
+from ..model import Citation, Document, Overview, Section, Sentence
+from ..segment import split_sentences
 
 log = logging.getLogger(__name__)
 

@@ -16,14 +16,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .classify import TopicScorer, classify_passages, load_topics, tokenize
+from ..classify import TopicScorer, classify_passages, load_topics, tokenize
+from ..model import Citation, Claim, Document, Metric, Overview, Passage, Section, Sentence, Target
 from .facts import claim_sentences, fill, headline_target, metric_sentences, target_sentences
-from .identity import detect_company, detect_period, report_title
-from .model import Citation, Claim, Document, Metric, Overview, Passage, Section, Sentence, Target
+from .identity import detect_company, report_title
 from .phrasing import (
     clean_sentence,
     cue_score,
-    numbers_in,
     possessive,
     third_person,
     verify_sentence,
@@ -31,8 +30,7 @@ from .phrasing import (
 )
 from .quality import is_dangling, is_prose, is_shaped, mentions_company, subject_kind
 
-__all__ = ["clean_sentence", "compose_overview", "detect_company", "detect_period", "is_prose",
-           "numbers_in", "third_person", "verify_sentence"]
+__all__ = ["SECTIONS", "compose_overview"]
 
 SECTIONS = ("ESG_overview", "Environmental", "Social", "Governance", "Key metrics",
             "Targets and commitments", "Claims to watch")
@@ -144,7 +142,7 @@ def _candidates(doc: Document, passages: Sequence[Passage], company: str) -> lis
 
 
 def _split(text: str) -> list[str]:
-    from .segment import split_sentences
+    from ..segment import split_sentences
 
     return split_sentences(text)
 
@@ -310,7 +308,7 @@ def compose_overview(
     unclassified). Every returned sentence passes ``verify_sentence`` against ``doc``.
     """
     if not passages:
-        from .segment import segment_document
+        from ..segment import segment_document
 
         passages = segment_document(doc)
     if not any(p.topics for p in passages):

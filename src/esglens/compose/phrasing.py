@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .model import Document, Sentence
+from ..model import Document, Sentence
 
 __all__ = ["clean_sentence", "cue_score", "numbers_in", "possessive", "third_person",
            "verify_sentence", "grammar_words", "wording"]

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .model import Document, Metric, Passage
-from .segment import segment_document, split_sentences
+from ..model import Document, Metric, Passage
+from ..segment import segment_document, split_sentences
 
 INDEX_VERSION = 1
 RRF_K = 60

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Document
+from ..model import Document
 from .phrasing import wording
 
 __all__ = ["detect_company", "detect_period", "report_title"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .model import Citation, Claim, Document, Metric, Sentence, Target
+from ..model import Citation, Claim, Document, Metric, Sentence, Target
 from .phrasing import clean_sentence, possessive, third_person, verify_sentence, wording
 from .quality import is_dangling, is_prose, mentions_company, subject_kind
 
@@ -76,7 +76,7 @@ def _label(m: Metric) -> tuple[str, str]:
     """(subject, verb) for the metric sentence, from the KPI catalog label when there is one."""
     label = m.label
     try:
-        from .extract.catalog import kpi_by_id
+        from ..extract.catalog import kpi_by_id
 
         kpi = kpi_by_id().get(m.metric)
         label = kpi.label if kpi is not None else label

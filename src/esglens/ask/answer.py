@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import Citation, Document, Metric, Record
+from ..model import Citation, Document, Metric, Record
 from .retrieve import (
     Index,
     build_index,
@@ -76,7 +76,7 @@ def is_answerable(index: Index, question: str, chunk_ids: Sequence[int]) -> bool
 
 
 def _sentences(text: str) -> list[str]:
-    from .segment import split_sentences
+    from ..segment import split_sentences
 
     return [s for s in split_sentences(text) if len(s) > 3] or [text]
 
@@ -150,7 +150,7 @@ def match_metrics(question: str, metrics: Sequence[Metric]) -> list[Metric]:
 def _metric_sentence(m: Metric) -> str:
     """"Scope 3 emissions in 2023 were 578 million tCO2e [p. 30]." — the catalog's label, not
     the row text the value was read from (which can carry other years and footnotes)."""
-    from .extract.catalog import kpi_by_id
+    from ..extract.catalog import kpi_by_id
 
     kpi = kpi_by_id().get(m.metric)
     label = kpi.label if kpi is not None else m.label
@@ -222,7 +222,7 @@ def file_sha256(path: str | Path) -> str:
 def _extract(doc: Document) -> tuple[Metric, ...]:
     """Metrics from ``esglens.extract`` when that stage is installed, else none."""
     try:
-        from .extract import extract_metrics  # type: ignore[attr-defined]
+        from ..extract import extract_metrics  # type: ignore[attr-defined]
     except ImportError:
         return ()
     return tuple(extract_metrics(doc))
@@ -260,7 +260,7 @@ def get_index(
     ):
         return cached
     if doc is None:
-        from .ingest import read_document
+        from ..ingest import read_document
 
         doc = read_document(Path(report), **options)  # type: ignore[arg-type]
     index = replace(build_index(doc, metrics=_extract(doc), dense=bool(dense)), options=content)
