@@ -23,5 +23,5 @@ PY=${PYTHON:-python3}
 if [ "${1:-}" = "--full" ]; then
   # CPU torch from the local wheel first, so nothing pulls a CUDA build.
   .venv/bin/python -m pip install -q 'torch==2.13.0' || true
-  .venv/bin/python -m pip install -q -e '.[dev,semantic,llm-test,pdf]'
+  .venv/bin/python -m pip install -q -e '.[dev,semantic,llm,llm-test,pdf]'
 fi

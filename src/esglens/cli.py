@@ -164,12 +164,17 @@ def _table(header: list[str], rows: list[list[str]]) -> None:
 
 
 def _progress_bar() -> Any:
+    """A tqdm bar on stderr driven by the pipeline's (stage, fraction) progress callback."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, file=sys.stderr, unit="%", leave=False, dynamic_ncols=True,
+               bar_format="{l_bar}{bar}| {elapsed}")
+
     def show(stage: str, fraction: float) -> None:
-        filled = int(fraction * 20)
-        sys.stderr.write(f"\r[{'#' * filled}{'-' * (20 - filled)}] {fraction:4.0%} {stage:<10}")
+        bar.set_description_str(f"{stage:<9}", refresh=False)
+        bar.update(max(0, round(fraction * 100) - bar.n))
         if fraction >= 1.0:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            bar.close()
 
     return show
 

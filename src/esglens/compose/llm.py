@@ -3,35 +3,36 @@
 Stage: Overview -> Overview (``mode="llm"``). Each section's extractive sentences are sent,
 numbered, with snippets of the pages they cite; the model answers with numbered sentences tagged
 with the pages they rely on (``… [p. 7]``). Every generated sentence then goes through
-:func:`verify_sentence`: its numbers, names and content words must appear on the pages it cites.
-Anything unverified falls back to the extractive sentence it replaces, so the LLM can rephrase but
-never add a fact.
+``verify.verify_sentence`` (numbers, names and content words on the cited pages; no broken or
+repeated words, no lost subject). Anything unverified falls back to the extractive sentence it
+replaces, so the LLM can rephrase but never add a fact.
 
-Plain stdlib HTTP (``urllib``) keeps the core lean; the only host contacted is ``endpoint``
-(OpenAI, vLLM, Ollama, llama.cpp server). Prompts stay under ~1,500 tokens for small local models.
-Raises ConfigError for a bad endpoint, key or model, LLMError when the server fails or times out.
+The endpoint is reached through the ``openai`` client (the ``llm`` extra), imported only in this
+mode; the only host contacted is ``endpoint`` (OpenAI, vLLM, Ollama, llama.cpp server). Prompts
+stay under ~1,500 tokens for small local models. Raises ConfigError for a bad endpoint, key or
+model (or a missing extra), LLMError when the server fails or times out.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import http.client
 import ipaddress
-import json
 import logging
 import os
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import Counter
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ConfigError, LLMError
 from ..model import Citation, Document, Overview, Section, Sentence
 from ..segment import split_sentences
+from .verify import _STOP, _WORD, number_values, strip_tags, verify_sentence
+
+__all__ = ["MAX_PROMPT_CHARS", "SYSTEM_PROMPT", "build_prompt", "parse_answer",
+           "rewrite_overview", "strip_tags", "verify_sentence"]
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,6 @@ MAX_DRAFT = 6  # extractive sentences rewritten per request
 MAX_ANSWER_TOKENS = 384
 TOKENS_PER_SENTENCE = 64  # answer budget per draft sentence; small models otherwise ramble on
 STOP = ["SOURCES:", "SECTION:", "\n\n\n"]  # a model echoing the prompt stops there
-MIN_GROUNDED = 0.6  # share of a sentence's content words that must occur on its cited pages
 MAX_QUOTE = 300
 
 SYSTEM_PROMPT = (
@@ -51,162 +51,11 @@ SYSTEM_PROMPT = (
     "with the page it relies on, like [p. 7]."
 )
 
-# --------------------------------------------------------------------------- verification
-
-# "[p. 7]", "[pp. 7, 9]", "(p.7-8)", "[page 12]" — how the model cites pages.
-_TAG = re.compile(r"[\[(]\s*(?:pp?\.?|pages?)\s*(\d[\d\s,–\-&and]*)\s*[\])]", re.I)
-# A number not glued to a letter (so CO2, tCO2e, FY2023 and Scope1 are left to the name check).
-_NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.,])(\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+|\d+)(?:([.,])(\d+))?(?![0-9])"
-)
-_SCALE = re.compile(r"\s*(thousand|million|billion|trillion|mn|bn|k|m|b)\b", re.I)
-_SCALES = {"thousand": "k", "k": "k", "million": "m", "mn": "m", "m": "m",
-           "billion": "b", "bn": "b", "b": "b", "trillion": "t"}
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’\-]*")
-_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
-_STOP = frozenset(
-    re.findall(
-        r"\w+",
-        "a an and are as at be by for from has have in into is it its of on or our over since that "
-        "the their this these those to under was we were which while will with during also than "
-        "per cent percent total year years compared",
-    )
-)
-
-
-def _decimal(text: str) -> str | None:
-    try:
-        return format(Decimal(text).normalize(), "f")
-    except InvalidOperation:
-        return None
-
-
-def _number_values(text: str, page: bool = False) -> list[tuple[frozenset[str], str | None]]:
-    """Numbers in ``text`` as (possible normalised values, scale); "1,234"=="1234", "23.30"=="23.3".
-
-    With ``page`` true (the cited page's side) ambiguous forms also yield their parts, so "1,2"
-    (decimal comma or a list) and "12 500" (thin-space thousands or two numbers) match either way.
-    """
-    out: list[tuple[frozenset[str], str | None]] = []
-    for m in _NUMBER.finditer(text):
-        whole, sep, frac = m.group(1), m.group(2), m.group(3)
-        grouped = re.sub(r"[, \u00a0\u202f]", "", whole)
-        values = {_decimal(grouped + (f".{frac}" if sep == "." else ""))}
-        if sep == ",":  # "9,5" is a decimal comma (thousands groups were taken by the pattern)
-            values = {_decimal(f"{grouped}.{frac}")}
-        if re.fullmatch(r"\d{1,3},\d{3}", whole) and sep is None:
-            values.add(_decimal(whole.replace(",", ".")))  # "1,234" may be 1.234 in EU style
-        if page:
-            values.update(_decimal(part) for part in re.split(r"[, \u00a0\u202f]", whole))
-            if sep == ",":
-                values.add(_decimal(frac))
-        scale = _SCALE.match(text, m.end())
-        found = frozenset(v for v in values if v is not None)
-        out.append((found, _SCALES[scale.group(1).lower()] if scale else None))
-    return out
-
-
-def _page_corpus(pages: list[int], doc: Document) -> str:
-    parts = []
-    for number in pages:
-        page = doc.page(number)
-        cells = " ".join(" ".join(row) for table in page.tables for row in table.rows)
-        parts.append(f"{page.text}\n{cells}")
-    return re.sub(r"\s+", " ", "\n".join(parts)).translate(_SUBSCRIPTS)
-
-
-def _entities(text: str) -> list[str]:
-    """Acronyms (SBTi, TCFD, CO2e) and capitalised names (Rio Tinto, Paris Agreement) in a sentence.
-
-    A run of adjacent capitalised words is one name; leading stop words ("In", "The") are dropped,
-    and so is a lone sentence-initial word (capitalised by grammar, not because it is a name).
-    """
-    text = re.sub(r"['’]s\b", "", text)  # possessives: "Rio Tinto’s" names "Rio Tinto"
-    tokens = [t for t in _WORD.finditer(text) if len(t.group(0)) > 1]
-    found = [t.group(0) for t in tokens if sum(c.isupper() for c in t.group(0)) >= 2]
-    runs: list[list[re.Match[str]]] = []
-    for tok in tokens:
-        if not tok.group(0)[0].isupper():
-            runs.append([])
-        elif runs and runs[-1] and not text[runs[-1][-1].end() : tok.start()].strip():
-            runs[-1].append(tok)
-        else:
-            runs.append([tok])
-    for run in runs:
-        words = [t.group(0) for t in run]
-        while words and words[0].lower() in _STOP:
-            words = words[1:]
-        if run and run[0] is tokens[0] and len(words) == 1 and words[0] == run[0].group(0):
-            continue
-        if words:
-            found.append(" ".join(words))
-    return found
-
-
-def _on_page(entity: str, corpus: str, compact: str) -> bool:
-    words = [re.escape(w) for w in entity.split()]
-    pattern = r"(?<![A-Za-z0-9])" + r"[\s\-]+".join(words) + r"(?![A-Za-z0-9])"
-    if re.search(pattern, corpus, re.I):
-        return True
-    # "CO2e" vs "CO2-e" / "CO₂e": compare letters and digits only for tokens carrying digits.
-    key = re.sub(r"[^a-z0-9]", "", entity.lower())
-    return any(c.isdigit() for c in key) and len(key) >= 3 and key in compact
-
-
-def strip_tags(text: str) -> tuple[str, list[int]]:
-    """The sentence without its page tags, and the 1-based pages those tags cite (in order)."""
-    pages: list[int] = []
-    for m in _TAG.finditer(text):
-        for part in re.split(r"\s*(?:,|&|\band\b)\s*", m.group(1).strip()):
-            bounds = [int(x) for x in re.findall(r"\d+", part)]
-            if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= 10:
-                pages.extend(range(bounds[0], bounds[1] + 1))
-            elif bounds:
-                pages.append(bounds[0])
-    clean = re.sub(r"\s+([.,;:!?])", r"\1", _TAG.sub("", text))
-    return re.sub(r"\s+", " ", clean).strip(), list(dict.fromkeys(pages))
-
-
-def verify_sentence(text: str, cited_pages: list[int] | tuple[int, ...], doc: Document) -> bool:
-    """True when ``text`` is grounded in the 1-based ``cited_pages`` of ``doc``.
-
-    Checks, against the cited pages' text (tables included): at least one valid cited page; every
-    number appears there (thousands separators, trailing zeros, percent forms and million/billion
-    scale normalised); every acronym and capitalised name appears there (or in the report's title
-    or metadata, which name the company); and at least
-    ``MIN_GROUNDED`` of the content words occur there, which rejects echoed instructions.
-    """
-    text, tagged = strip_tags(text)
-    pages = list(dict.fromkeys([*cited_pages, *tagged]))
-    known = {p.number for p in doc.pages}
-    if not pages or any(p not in known for p in pages) or len(_WORD.findall(text)) < 3:
-        return False
-    corpus = _page_corpus(pages, doc)
-    compact = re.sub(r"[^a-z0-9]", "", corpus.lower())
-    on_page: set[tuple[str, str | None]] = set()
-    for values, scale in _number_values(corpus, page=True):
-        on_page.update((v, s) for v in values for s in (scale, None))
-    for values, scale in _number_values(text.translate(_SUBSCRIPTS)):
-        if not any((v, scale) in on_page for v in values):
-            return False
-    # the report's own title and metadata name the company, which is never a hallucination
-    about = " ".join([doc.title, *doc.metadata.values()])
-    about_compact = re.sub(r"[^a-z0-9]", "", about.lower())
-    for entity in _entities(text):
-        if not (_on_page(entity, corpus, compact) or _on_page(entity, about, about_compact)):
-            return False
-    words = [w.lower() for w in _WORD.findall(text) if len(w) > 3 and w.lower() not in _STOP]
-    if not words:
-        return True
-    stems = {w.lower()[:5] for w in _WORD.findall(corpus)}
-    return sum(w[:5] in stems for w in words) / len(words) >= MIN_GROUNDED
-
-
-# --------------------------------------------------------------------------- HTTP
+# --------------------------------------------------------------------------- client
 
 
 class _Client:
-    """A minimal OpenAI-compatible client over urllib; talks only to ``base`` (e.g. …/v1)."""
+    """The ``openai`` client pointed at ``endpoint``, its errors turned into esglens errors."""
 
     def __init__(self, endpoint: str, api_key: str | None, timeout: float) -> None:
         parts = urllib.parse.urlsplit(endpoint.strip())
@@ -214,80 +63,84 @@ class _Client:
             raise ConfigError(
                 f"--llm-endpoint {endpoint!r}: use a URL like http://127.0.0.1:8080/v1"
             )
+        try:
+            import openai
+        except ImportError as exc:
+            raise ConfigError("--llm needs the openai client: pip install 'esglens[llm]'") from exc
         path = parts.path.rstrip("/").removesuffix("/chat/completions") or "/v1"
         self.base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-        self.api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         self.timeout = timeout
         try:
             local = ipaddress.ip_address(parts.hostname).is_loopback
         except ValueError:
             local = parts.hostname == "localhost"
-        # a proxy from the environment must never see a local model server's traffic
-        handlers = [urllib.request.ProxyHandler({})] if local else []
-        self._opener = urllib.request.build_opener(*handlers)
+        key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        self._openai = openai
+        self._client = openai.OpenAI(
+            base_url=self.base,
+            api_key=key or "EMPTY",  # local servers take any key; the client insists on one
+            timeout=timeout,
+            max_retries=0,
+            # a proxy from the environment must never see a local model server's traffic
+            http_client=openai.DefaultHttpxClient(trust_env=False) if local else None,
+        )
 
-    def call(self, route: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-        """GET (no payload) or POST JSON to ``base + route``; the parsed JSON answer."""
-        url = self.base + route
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        data = None if payload is None else json.dumps(payload).encode()
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(url, data=data, headers=headers)
+    def _call(self, route: str, fn: Callable[[], Any]) -> Any:
+        """``fn()`` (one request to ``base + route``) with the client's errors made ours."""
+        openai, url = self._openai, self.base + route
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                body = response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(300).decode("utf-8", "replace").strip()
-            if exc.code in (401, 403):
-                raise ConfigError(
-                    f"{url}: the server refused the API key (HTTP {exc.code}) — "
-                    "pass --llm-api-key or set OPENAI_API_KEY"
-                ) from exc
-            if exc.code == 404:
-                raise ConfigError(
-                    f"{url}: not found (HTTP 404: {detail}) — check --llm-endpoint "
-                    "(usually ending in /v1) and --llm-model"
-                ) from exc
-            raise LLMError(f"{url}: HTTP {exc.code}: {detail or exc.reason}") from exc
-        except (OSError, http.client.HTTPException) as exc:
-            reason = getattr(exc, "reason", exc)
-            if isinstance(reason, TimeoutError):
-                why = f"{url}: no answer within {self.timeout:g} s — raise --llm-timeout or use a "
-                raise LLMError(why + "smaller model") from exc
-            why = f"cannot reach {self.base} — start the server or check --llm-endpoint"
-            raise LLMError(f"{why} ({reason})") from exc
-        try:
-            answer = json.loads(body)
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict):
-            raise LLMError(f"{url}: the answer is not a JSON object: {body[:120]!r}")
-        return answer
+            return fn()
+        except openai.APITimeoutError as exc:
+            raise LLMError(f"{url}: no answer within {self.timeout:g} s — raise --llm-timeout "
+                           "or use a smaller model") from exc
+        except openai.APIConnectionError as exc:
+            raise LLMError(f"cannot reach {self.base} — start the server or check --llm-endpoint "
+                           f"({exc.__cause__ or exc})") from exc
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            raise ConfigError(f"{url}: the server refused the API key (HTTP {exc.status_code}) — "
+                              "pass --llm-api-key or set OPENAI_API_KEY") from exc
+        except openai.NotFoundError as exc:
+            raise ConfigError(f"{url}: not found (HTTP 404: {_detail(exc)}) — check "
+                              "--llm-endpoint (usually ending in /v1) and --llm-model") from exc
+        except openai.APIStatusError as exc:
+            raise LLMError(f"{url}: HTTP {exc.status_code}: {_detail(exc)}") from exc
+        except (openai.OpenAIError, ValueError) as exc:
+            raise LLMError(f"{url}: the answer is not a JSON object ({exc})") from exc
 
     def first_model(self) -> str:
         """The first model id the server lists (llama.cpp, vLLM and Ollama serve one or few)."""
-        data = self.call("/models").get("data") or []
-        if not data or not isinstance(data[0], dict) or "id" not in data[0]:
+        models = self._call("/models", lambda: list(self._client.models.list()))
+        ids = [getattr(m, "id", None) for m in models]
+        if not ids or not ids[0]:
             raise ConfigError(f"{self.base}/models lists no model — pass --llm-model")
-        return str(data[0]["id"])
+        return str(ids[0])
 
     def complete(self, model: str, system: str, user: str, max_tokens: int) -> str:
         """One deterministic chat completion; the answer text (possibly empty)."""
-        payload = {
-            "model": model,
-            "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
-            "temperature": 0,
-            "seed": 0,
-            "max_tokens": max_tokens,
-            "stop": STOP,
-        }
-        answer = self.call("/chat/completions", payload)
-        try:
-            content = answer["choices"][0]["message"]["content"]
-        except (KeyError, IndexError, TypeError) as exc:
-            raise LLMError(f"{self.base}/chat/completions: no choices in {answer!r:.160}") from exc
-        return str(content or "")
+        answer = self._call("/chat/completions", lambda: self._client.chat.completions.create(
+            model=model,
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            temperature=0,
+            seed=0,
+            max_tokens=max_tokens,
+            stop=STOP,
+        ))
+        choices = getattr(answer, "choices", None)
+        if not isinstance(choices, list):
+            raise LLMError(f"{self.base}/chat/completions: the answer is not a JSON object: "
+                           f"{str(answer)[:120]!r}")
+        if not choices or choices[0].message is None:
+            raise LLMError(f"{self.base}/chat/completions: no choices in {str(answer)[:160]}")
+        return str(choices[0].message.content or "")
+
+
+def _detail(exc: Any) -> str:
+    """The server's error message, short."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        body = (body.get("error") or {}).get("message") if isinstance(body.get("error"), dict) \
+            else body.get("message", body)
+    return str(body or getattr(exc, "message", "") or exc)[:300]
 
 
 # --------------------------------------------------------------------------- prompting
@@ -364,11 +217,11 @@ def _quote_for(text: str, page: int, section: Section, doc: Document) -> str:
     """The passage on ``page`` that best supports ``text``: an existing quote or a page sentence."""
     existing = [c.quote for s in section.sentences for c in s.citations if c.page == page]
     candidates = [q for q in existing if q] + split_sentences(doc.page(page).text)
-    numbers = {v for values, _ in _number_values(text) for v in values}
+    numbers = {v for values, _ in number_values(text) for v in values}
     words = {w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP}
 
     def score(candidate: str) -> tuple[int, int]:
-        cand_numbers = {v for values, _ in _number_values(candidate) for v in values}
+        cand_numbers = {v for values, _ in number_values(candidate) for v in values}
         cand_words = {w.lower() for w in _WORD.findall(candidate)}
         return (3 * len(numbers & cand_numbers) + len(words & cand_words), -len(candidate))
 
