@@ -14,14 +14,17 @@ from ..model import Citation, Claim, Document, Metric, Sentence, Target
 from .phrasing import clean_sentence, possessive, third_person, verify_sentence, wording
 from .quality import is_dangling, is_prose, mentions_company, subject_kind
 
-__all__ = ["claim_sentences", "headline_target", "metric_sentences", "printed_value",
-           "target_sentences"]
+__all__ = ["claim_sentences", "headline_target", "label_and_verb", "metric_sentences",
+           "printed_value", "target_sentences"]
 
 _SCALE_WORDS = {"x1000": "thousand", "x1e+03": "thousand", "x1e+06": "million",
                 "x1e+09": "billion", "x1": ""}
 _CURRENCY = {"EUR": "€", "USD": "US$", "GBP": "£", "CAD": "C$", "AUD": "A$", "CNY": "RMB ",
              "HKD": "HK$", "JPY": "¥", "CHF": "CHF "}
 _SCALES = ("thousand", "million", "billion", "trillion", "mn", "bn", "m", "k")
+# a conversion factor in ``raw_unit`` names the unit the report printed (9,012 TJ -> MWh)
+_FACTOR_UNITS = {("x277.778", "MWh"): "TJ", ("x0.277778", "MWh"): "GJ", ("x277778", "MWh"): "PJ",
+                 ("x0.001", "MWh"): "kWh", ("x1e+06", "MWh"): "TWh"}
 
 
 def fill(template: str, **values: object) -> str:
@@ -48,6 +51,9 @@ def printed_value(m: Metric) -> str:
     count_units = wording()[0]["metric"]["count_units"]
     unit = (m.raw_unit or m.unit).strip()
     scale, _, rest = unit.partition(" ")
+    if (scale, rest) in _FACTOR_UNITS:
+        scale, unit = "x1", _FACTOR_UNITS[(scale, rest)]
+        rest = unit
     if scale in _SCALE_WORDS:
         scale_word, unit = _SCALE_WORDS[scale], rest
     else:
@@ -72,7 +78,7 @@ def printed_value(m: Metric) -> str:
     return value + unit if unit == "%" else f"{value} {unit}"
 
 
-def _label(m: Metric) -> tuple[str, str]:
+def label_and_verb(m: Metric) -> tuple[str, str]:
     """(subject, verb) for the metric sentence, from the KPI catalog label when there is one."""
     label = m.label
     try:
@@ -113,7 +119,7 @@ def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]
     for metric_id in sorted(by_id, key=rank)[:12]:
         series = sorted(by_id[metric_id], key=lambda m: m.period, reverse=True)
         cur = series[0]
-        label, verb = _label(cur)
+        label, verb = label_and_verb(cur)
         value = printed_value(cur)
         cites = [Citation(page=cur.page, quote=cur.quote)]
         text = fill(tpl["sentence"], label=label, verb=verb, value=value, period=cur.period)

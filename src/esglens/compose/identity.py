@@ -27,12 +27,41 @@ def detect_company(doc: Document) -> str:
     return _COMPANY[key]
 
 
+_ZH_NAME = re.compile(r"([\u3400-\u9fff]{2,14}?(?:股份有限公司|有限公司|銀行|银行|集團|集团))")
+_ZH_GENERIC = re.compile(r"^(?:本|该|該|各|其|子|母|控股|上市|商业|商業|公司|本行|全体|全體)")
+
+
+def _detect_company_zh(doc: Document) -> str | None:
+    """A Chinese report's company: the legal name on the cover, else the most frequent bank or
+    company name in the first pages ("金宇生物技术股份有限公司", "玉山銀行")."""
+    for page in doc.pages[:2]:
+        for line in page.text.splitlines():
+            m = _ZH_NAME.search(re.sub(r"\s+", "", line))
+            if m and m.group(1).endswith("股份有限公司") and not _ZH_GENERIC.match(m.group(1)):
+                return m.group(1)
+    counts: dict[str, int] = {}
+    text = re.sub(r"\s+", "", " ".join(p.text for p in doc.pages[:30]) + doc.title)
+    for m in _ZH_NAME.finditer(text):
+        name = m.group(1)
+        for cut in range(max(0, len(name) - 8), len(name) - 3):  # shortest plausible name
+            short = name[cut:]
+            if not _ZH_GENERIC.match(short):
+                counts[short] = counts.get(short, 0) + 1
+    top = max(counts.values(), default=0)
+    good = [k for k, v in counts.items() if v >= max(2, 0.6 * top)]
+    return max(good, key=lambda k: (len(k), counts[k])) if good else None
+
+
 def _detect_company(doc: Document) -> str:
     """The reporting company's name, as most often spelled in the body ("BHP", "Rio Tinto").
 
     Candidates are runs of capitalised words; they score for appearing in running headers,
     on the cover, before a legal suffix ("Ltd"), as a possessive, in the file name or metadata.
     """
+    if doc.language == "zh":
+        name = _detect_company_zh(doc)
+        if name:
+            return name
     bp = wording()[1]
     stop = set(bp["name_stopwords"])
     suffixes = set(bp["legal_suffixes"])
