@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm-model", help="model name to request from the endpoint")
     p.add_argument("--llm-api-key", help="API key for the endpoint (default $OPENAI_API_KEY)")
     p.add_argument("--llm-timeout", type=float, default=60.0, help="seconds per LLM request")
+    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto",
+                   help="language of the overview (auto: the report's own when supported)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     for name, what in (("metrics", "ESG metrics with pages"), ("targets", "targets and commitments")):
@@ -192,7 +194,7 @@ def _run(args: argparse.Namespace) -> int:
 
         progress = _progress_bar() if sys.stderr.isatty() and not args.no_progress else None
         options = dict(_read_kwargs(args), llm_endpoint=args.llm_endpoint, llm_model=args.llm_model,
-                       llm_api_key=args.llm_api_key, llm_timeout=args.llm_timeout)
+                       llm_api_key=args.llm_api_key, llm_timeout=args.llm_timeout, lang=args.lang)
         analysis: Analysis = analyze(args.report, **({"progress": progress} if progress else {}),
                                      **options)
         written = write_outputs(analysis, args.out, pdf=args.pdf, audio=args.audio)

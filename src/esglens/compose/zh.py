@@ -69,8 +69,15 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
     seen: set[str] = set()
     n_pages = max(doc.page_count, 1)
     for page in doc.pages:
+        heads = sorted({re.sub(r"\s+", "", b.text) for b in page.blocks
+                        if len(b.text.strip()) <= 20 and not b.text.strip().endswith("。")},
+                       key=len, reverse=True)
         for raw in _sentences(page.text):
             quote = _LEAD.sub("", raw)
+            for head in heads:  # a heading run into the sentence after it
+                if head and quote.startswith(head) and len(quote) - len(head) >= 12:
+                    quote = _LEAD.sub("", quote[len(head):])
+                    break
             if quote in seen or not 12 <= len(quote) <= 160 or not quote.endswith(("。", "！")):
                 continue
             seen.add(quote)
@@ -85,6 +92,7 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
             if not is_identity and (ranked[0] == 0 or ranked[0] == ranked[1]):
                 continue
             text = _SELF.sub(company, quote)
+            text = re.sub(r"^公司(?!代码|简称|章程|法)", company, text)
             score = min(ranked[0], 3) + 0.8 * bool(re.search(r"\d", quote))
             score += 0.5 * bool(_SELF.search(quote) or company in quote)
             score += 0.4 * (1 - page.number / n_pages)
