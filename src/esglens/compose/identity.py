@@ -28,6 +28,7 @@ def detect_company(doc: Document) -> str:
 
 
 _ZH_NAME = re.compile(r"([\u3400-\u9fff]{2,14}?(?:股份有限公司|有限公司|銀行|银行|集團|集团))")
+_ZH_LEGAL = re.compile(r"([\u3400-\u9fff]{2,20}股份有限公司)")
 _ZH_GENERIC = re.compile(r"^(?:本|该|該|各|其|子|母|控股|上市|商业|商業|公司|本行|全体|全體)")
 
 
@@ -36,8 +37,8 @@ def _detect_company_zh(doc: Document) -> str | None:
     company name in the first pages ("金宇生物技术股份有限公司", "玉山銀行")."""
     for page in doc.pages[:2]:
         for line in page.text.splitlines():
-            m = _ZH_NAME.search(re.sub(r"\s+", "", line))
-            if m and m.group(1).endswith("股份有限公司") and not _ZH_GENERIC.match(m.group(1)):
+            m = _ZH_LEGAL.search(re.sub(r"\s+", "", line))
+            if m and not _ZH_GENERIC.match(m.group(1)):
                 return m.group(1)
     counts: dict[str, int] = {}
     text = re.sub(r"\s+", "", " ".join(p.text for p in doc.pages[:30]) + doc.title)
