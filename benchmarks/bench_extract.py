@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import esglens
-from esglens.evaluate import evaluate_metrics
+from esglens.evaluate import evaluate_metrics, format_scores
 from esglens.extract import extract_claims, extract_metrics, extract_targets
 from esglens.model import Document
 
@@ -105,13 +105,8 @@ SILVER = Path(__file__).resolve().parent / "silver_facts.json"
 
 def score(name: str, key: Path) -> None:
     result = evaluate_metrics(key, SHARED / "reports", reader=read)
-    for fact in result["facts"]:
-        if fact["result"] != "found":
-            print(f"  {name} {fact['id']}: {fact['result']}")
-    print(
-        f"{name}: recall {result['recall']:.3f} precision {result['precision']:.3f} "
-        f"({result['found']}/{result['total']} found, {result['wrong']} wrong)"
-    )
+    print(f"== {name}")
+    print(format_scores(result))
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import pytest
 import esglens
 from esglens.extract import extract_metrics
 from esglens.extract.metrics import select_primary
-from esglens.extract.tables import iter_table_metrics, split_row
+from esglens.extract.lines import iter_table_metrics, split_row
 from esglens.model import Metric
 from tests.conftest import shared_report
 

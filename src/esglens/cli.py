@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON output")
     p.add_argument("--cache-dir", help="index cache directory (default ~/.cache/esglens)")
 
-    p = sub.add_parser("eval", help="score metric extraction against a gold answer key")
+    p = sub.add_parser("eval", help="score metric and target extraction against a gold answer key")
     p.add_argument("--gold", default=str(Path("..") / "shared" / "gold" / "dev_answer_key.json"))
     p.add_argument("--reports", default=str(Path("..") / "shared" / "reports"))
     p.add_argument("--json", action="store_true")
@@ -217,10 +217,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ask":
         return _ask(args)
     if args.command == "eval":
-        from .evaluate import evaluate_metrics
+        from .evaluate import evaluate_metrics, format_scores
 
         scores = evaluate_metrics(args.gold, args.reports)
-        print(json.dumps(scores, indent=1) if args.json else _format_scores(scores))
+        print(json.dumps(scores, indent=1, ensure_ascii=False) if args.json else format_scores(scores))
         return 0
     if args.command == "sample":
         from .sample import write_sample_report
@@ -228,11 +228,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"wrote {write_sample_report(args.out)}")
         return 0
     raise ConfigError(f"unknown command {args.command}")
-
-
-def _format_scores(scores: dict[str, Any]) -> str:
-    lines = [f"{k}: {v}" for k, v in scores.items() if not isinstance(v, (list, dict))]
-    return "\n".join(lines)
 
 
 def _ask(args: argparse.Namespace) -> int:

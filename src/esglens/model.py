@@ -141,13 +141,18 @@ class TableRow(Record):
     """A table row: its label (wrapped lines merged), bbox and nesting level.
 
     ``level`` is 0 for a top-level row and 1 for an indented or "of which" sub-row, which is a
-    part of the row above it and never its total.
+    part of the row above it and never its total. ``section`` is the label line above a group of
+    rows ("Carbon emissions, Scope 3"), which names what a generic row ("Total") totals;
+    ``parent`` the label of the row a sub-row belongs to, or the first-level label a second-level
+    row ("market-based" under "Scope 2") was read under.
     """
 
     index: int
     label: str
     bbox: BBox
     level: int = 0
+    section: str = ""
+    parent: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,16 @@ from ..model import Document, Metric, Page
 from ..segment import split_sentences
 from .catalog import Kpi, clean_label, has_keyword, match_kpi, sum_rules
 from .periods import YEAR, has_ascending_header, report_year, year_of
-from .quantity import SUPERSCRIPTS, iter_quantities, normalize_unit, parse_number, parse_quantity
-from .tables import iter_table_metrics
+from .quantity import (
+    SUPERSCRIPTS,
+    iter_quantities,
+    normalize_unit,
+    number_locale,
+    parse_number,
+    parse_quantity,
+)
+from .lines import iter_table_metrics
+from .tables import iter_cell_metrics
 
 # Confidence by how a value was found (tables > chart labels > prose; explicit year > assumed).
 PROSE_YEAR = 0.6
@@ -61,18 +69,39 @@ def iter_candidates(doc: Document) -> Iterator[Metric]:
     """Every metric value found, before primary selection."""
     year = report_year(doc)
     latest_first = not has_ascending_header(doc)
+    locale = number_locale([p.text for p in doc.pages])
     for page in doc.pages:
         text = page.body_text or page.text
         if not re.search(r"\d", text) or not has_keyword(text):
             continue
-        lines = [ln for ln in text.splitlines() if ln.strip()]
+        lines = _lines_outside_tables(page)
         yield from iter_table_metrics(lines, page.number, year, latest_first)
-        for table in page.tables:  # detected tables: a second reading of rows the text may split
+        for table in page.tables:
+            if table.cells:  # geometry tables: values read from cells
+                yield from iter_cell_metrics(table, locale)
+                continue
+            # line-based tables: a second reading of rows the text may split
             rows = [" ".join(c for c in row if c) for row in table.rows]
             rows = [r for r in rows if r.strip()]
             yield from iter_table_metrics(rows, page.number, year, latest_first)
         yield from _chart_labels(lines, page.number, year)
         yield from _prose(page, year)
+
+
+def _lines_outside_tables(page: Page) -> list[str]:
+    """Text lines of the page's body outside its geometry tables (whose cells are read apart)."""
+    boxes = [t.bbox for t in page.tables if t.cells]
+    if not page.blocks:
+        return [ln for ln in page.text.splitlines() if ln.strip()]
+    out = []
+    for b in page.blocks:
+        if b.furniture and page.body_text:
+            continue
+        cx, cy = (b.bbox[0] + b.bbox[2]) / 2, (b.bbox[1] + b.bbox[3]) / 2
+        if any(x0 - 2 <= cx <= x1 + 2 and top - 2 <= cy <= bottom + 2 for x0, top, x1, bottom in boxes):
+            continue
+        out.extend(ln for ln in b.text.splitlines() if ln.strip())
+    return out
 
 
 def _chart_labels(lines: list[str], page: int, year: str | None) -> Iterator[Metric]:

@@ -11,34 +11,12 @@ import re
 from collections import Counter
 
 from ..model import Document
+from ..periods import YEAR, parse_period, year_of
 
-YEAR = re.compile(
-    r"(?<![\w.,/-])(?P<prefix>(?:FY|F\.Y\.|fiscal(?:\s+year)?|financial\s+year|year\s+ended\s+"
-    r"(?:\d{1,2}\s+)?[A-Z][a-z]+(?:\s+\d{1,2})?,?)\s*)?"
-    r"(?P<year>(?:19[89]|20[0-5])\d)(?:\s*[/–-]\s*(?P<end>\d{4}|\d{2}))?(?![\w%/]|[.,]\d|\s*%)"
-    r"|(?<![\w])FY\s*'?(?P<short>\d{2})(?![\w%]|[.,]\d)",
-    re.I,
-)
+__all__ = ["YEAR", "has_ascending_header", "header_years", "parse_period", "report_year",
+           "single_header_year", "year_of"]
+
 _YEARISH = re.compile(r"(?:19[89]|20[0-5])\d|FY\s*'?\d{2}", re.I)
-
-
-def year_of(match: re.Match[str]) -> str:
-    """The period string for a YEAR match ("2022/23" -> "2023")."""
-    if match.group("short"):
-        return str(2000 + int(match.group("short")))
-    year = match.group("year")
-    end = match.group("end")
-    if end:
-        full = int(year[:2] + end) if len(end) == 2 else int(end)
-        if 0 < full - int(year) <= 1:
-            return str(full)
-    return year
-
-
-def parse_period(text: str) -> str | None:
-    """The period named by a whole string ("FY2024" -> "2024"), or None."""
-    m = YEAR.fullmatch(text.strip())
-    return year_of(m) if m else None
 
 
 def header_years(line: str) -> list[str] | None:

@@ -42,6 +42,7 @@ _GLUED_MASS = re.compile(r"^(k?t|mt|gt|kg)(co2e?|co2|ghg)$", re.I)
 _GLUED_CASE = re.compile(r"^(Mt|MT|Gt|MMt)(?=CO|co|\s|$)")
 # OCR readings of a superscript/subscript digit: "CO,-e" (CO₂-e), "m?" / "m°" (m³).
 _OCR_UNIT = re.compile(r"\bCO[,.]\s*-\s*e\b|\bm[?°º](?=[\s/)]|$)", re.I)
+_CJK_MASS = re.compile(r"^((?:万|萬|千)?(?:吨|噸|公吨|公噸)|公斤|千克)(.*)$")
 _FILLER = {"of", "metric", "emissions", "emission", "in", "the", "equivalent", "equivalents", "e"}
 
 
@@ -71,6 +72,9 @@ def unit_table() -> dict[str, Any]:
     spellings: dict[str, tuple[str, float]] = {}
     for unit, table in data["units"].items():
         for spelling, factor in table.items():
+            # Keys are looked up after clean_unit, so they are stored the same way
+            # ("per 100,000 hours" -> "per 100 000 hours").
+            spellings[unit_key(clean_unit(str(spelling)))] = (unit, float(factor))
             spellings[str(spelling)] = (unit, float(factor))
     spellings.setdefault(unit_key("count"), ("count", 1.0))
     data["spellings"] = spellings
@@ -95,23 +99,33 @@ def strip_footnotes(text: str) -> str:
     return text.translate(_STRIP_SUPER)
 
 
-def parse_number(text: str) -> float | None:
+def parse_number(text: str, locale: str = "en") -> float | None:
     """The float a printed number means, or None; decides comma/point by the grouping rule.
 
     A comma followed by exactly three digits groups thousands; any other single comma is a
-    decimal comma ("9,5" -> 9.5). Footnote superscripts and a leading "<"/"~" are ignored.
+    decimal comma ("9,5" -> 9.5). ``locale="eu"`` (a report writing "1.234,5", see
+    ``number_locale``) reads the ambiguous "219.900" as 219900 and "1,435" as 1.435. Footnote
+    superscripts and a leading "<"/"~" are ignored.
     """
     m = _FULL_NUMBER.match(strip_footnotes(text).replace("(", "").replace(")", ""))
     if not m:
         return None
-    return _number_value(m.group("num"), m.group("sign"))
+    return _number_value(m.group("num"), m.group("sign"), locale)
 
 
-def _number_value(num: str, sign: str | None) -> float:
+_EU_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_EN_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _number_value(num: str, sign: str | None, locale: str = "en") -> float:
     s = num.replace("\u00a0", "").replace("\u2009", "").replace("\u202f", "").replace("'", "")
     if "," in s and "." in s:
         european = s.rfind(",") > s.rfind(".")  # 1.234,5
         s = s.replace(".", "").replace(",", ".") if european else s.replace(",", "")
+    elif locale == "eu" and _EU_THOUSANDS.fullmatch(s):
+        s = s.replace(".", "")
+    elif locale == "eu" and "," in s and s.count(",") == 1:
+        s = s.replace(",", ".")
     elif "," in s:
         groups = s.split(",")
         thousands = len(groups) > 2 or len(groups[1]) == 3
@@ -120,6 +134,23 @@ def _number_value(num: str, sign: str | None) -> float:
         s = s.replace(".", "")
     value = float(s)
     return -value if sign and sign in "-−–" else value
+
+
+# Evidence of a number style: "1.234,5", "1092,6", "99,5 %" (decimal comma) against "1,234.5",
+# "1092.6", "99.5%" (decimal point).
+_EU_EVIDENCE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2}|\d+,\d{4,})(?![\d.,])")
+_EN_EVIDENCE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{1,2}|\d+\.\d{4,})(?![\d.,])")
+
+
+def number_locale(texts: list[str], default: str = "en") -> str:
+    """ "eu" when the texts write decimal commas ("1.234,5", "99,5 %") more than decimal points,
+    "en" when they write decimal points more, else ``default`` (a table's own cells decide
+    before the report's)."""
+    eu = sum(len(_EU_EVIDENCE.findall(t)) for t in texts)
+    en = sum(len(_EN_EVIDENCE.findall(t)) for t in texts)
+    if eu == en:
+        return default
+    return "eu" if eu > en else "en"
 
 
 def _split_scale(s: str, scales: dict[str, float]) -> tuple[float, str]:
@@ -168,6 +199,7 @@ def normalize_unit(text: str) -> UnitMatch | None:
     if not s:
         return None
     factor, s = _split_scale(s, table["scales"])
+    s = re.sub(r"^of\s+", "", s)  # "billions of Btus", "millions of gallons"
     if not s:
         return None
     per = re.split(r"\s*(?:/|\bper\b)\s*", s, maxsplit=1)
@@ -199,7 +231,13 @@ def _mass_gas(s: str, table: dict[str, Any]) -> tuple[str, float] | None:
     s = s.strip()
     glued = _GLUED_CASE.match(s)
     factor: float | None = None
-    if glued:
+    cjk = _CJK_MASS.match(s)
+    if cjk:  # "吨二氧化碳当量", "万吨": no spaces between mass and gas in Chinese
+        factor = table["mass"].get(cjk.group(1))
+        rest = cjk.group(2).strip()
+        if factor is None:
+            return None
+    elif glued:
         factor = table["mass_case"][glued.group(1)]
         rest = s[glued.end() :].strip()
     else:

@@ -1,381 +1,261 @@
-"""Metrics from table rows as they appear in page text ("Scope 1⁹ tonnes of CO2-e 94,962.47").
+"""Metrics from table cells: row label x period column -> value, in the catalog unit.
 
-Rows are read from the line-ordered page text rather than from ``page.tables``: the text layer keeps
-label and values on one line where table detection scrambles them (Siemens p.67, BHP p.25).
-A header line with two or more years ("2021 2022 2023", "FY 2024 / FY 2023" over two lines)
-sets the column periods; a caption or header unit ("(In 1,000 metric tons of CO2-equivalents)",
-a line "Mt CO2e") sets the unit for rows that print none. One Metric per (row, year column).
+Stage: Table (cells from word geometry, ``esglens.ingest.cells``) -> Metric per (row, period).
+A row's KPI comes from its own label; a generic label ("Total", "Market-based", the company's
+name) reads with its section label or the table title ("Carbon emissions, Scope 3" + "Total").
+The unit comes, in this order, from the row's unit cell, its label, its section label, then the
+unit printed beside the header or in the title ("in t CO2e", "(in 1,000 metric tons)"), with
+scale words ("(in millions)", "'000") applied on top. Sub-rows ("of which", indented) are never
+read as the total of the row above, intensities ("per", "/") are kept apart by the catalog, and
+a restated column keeps its own value. A row the catalog cannot name but whose values are the
+sum of the rows above it is read as their total (GHG Protocol: Scope 1 + 2 is their sum).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import lru_cache
 
-from ..model import Metric
-from .catalog import Kpi, clean_label, convert, match_kpi
-from .periods import header_years, single_header_year
-from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, parse_number
+from ..model import Metric, Table, TableRow
+from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules
+from .lines import unit_in
+from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, number_locale, parse_number, unit_table
 
-# A value cell: optional "<", sign, digits with separators, optional % and footnote superscripts.
-_CELL = re.compile(r"[<>~]?[-−–+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?%?[" + SUPERSCRIPTS + r"]*")
-_EMPTY = re.compile(r"(?:-|–|—|n/?a|n\.a\.|nm)", re.I)
-_LABEL_NUMBER = re.compile(r"(?:scopes?|category|cat|tier|and|&|\+|,)$", re.I)
-# The number after "Scope"/"Category": 1-2 digits, or a scope digit with a glued footnote ("211").
-_LABEL_DIGITS = re.compile(r"(?:\d{1,2}|[123]\d{2})[" + SUPERSCRIPTS + r"°º]*")
-_OCR_EDGE = re.compile(r"^[|/!]+\s*(?=[A-Za-z-])")  # OCR table rules read as "|" or "/"
-_TARGET_CELLS = re.compile(r"\s(?:by|target|goal|objective)\s+(?:FY\s*)?20\d\d\b.*$", re.I)
-_PAREN = re.compile(r"\(([^()]{2,70})\)?")
-# A row label that names no quantity, only an aggregate of its row group ("Total", "Sum (market
-# based)"): the group label printed beside the rows (Siemens KPI annex pp.120-133) names it.
+TABLE_CELL = 0.9  # a value under a period header, with its unit stated
 _GENERIC = re.compile(
-    r"(?:total|sum|overall|group total|group|company[- ]wide|all)\b[" + SUPERSCRIPTS + r"]*"
-    r"(?:\s*\([^)]{1,40}\))?",
-    re.I,
+    r"^\s*(?:total|sum|overall|group(?: total)?|company[- ]wide|all|gesamt|insgesamt|summe|"
+    r"合计|合計|总计|總計|小计|小計)\b\W*", re.I,
 )
-_LATER_TOTAL = re.compile(r"\s(?:total|sum)\b", re.I)  # "Scope 1+2 Total": another group
-# Standards columns ("GRI 302-1, SASB", "RT-EE-130a.1", "WEF") are references, not labels.
-_STANDARDS = re.compile(r"\s*(?:\b(?:GRI|SASB|WEF|ESRS|TCFD)\b.*|\b[A-Z]{2}-[A-Z]{2}[-_]\w.*)$")
-_GROUP_LOOKAHEAD = 24  # lines: a centred label sits mid-group (Siemens Scope 1: 17 rows)
+_BASIS_ONLY = re.compile(r"^\W*(?:market|location)[- ]based(?: method| approach)?\W*$", re.I)
+_QUALIFIER = re.compile(
+    r"^\W*(?:(?:women|woman|female|frauen|weiblich|女性|女)\W*$|\(.*\)\W*$|.{0,40}\b(?:group|gruppe|konzern)\W*$|"
+    r"of which|thereof|davon|total\b|gesamt)", re.I,
+)
+_SCALE = re.compile(
+    r"\(?\bin\s+(?P<w>thousands?|millions?|billions?|'000|000s?|mio\.?|mn)\b\)?|\((?P<p>'000|000s?)\)|"
+    r"\b(?P<w2>thousands?|millions?|billions?)\s+of\b", re.I,
+)
+_BOUNDARY = re.compile(
+    r"\(([^()]*\b(?:company|system|group|gruppe|konzern|operations|sites?|global|worldwide|"
+    r"own|including|excluding|incl\.?|excl\.?)\b[^()]*)\)", re.I,
+)
+_FOOTNOTE_TAIL = re.compile(r"^(\d{1,3}(?:,\d{3})+)(\d{1,2})$")  # "3,976,6171": a glued footnote mark
+_TOTAL = re.compile(r"\b(?:total|gesamt|insgesamt|overall|合计|合計|总计|總計)\b", re.I)
+_LAST_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+_TARGETISH = re.compile(r"\b(?:target|goal|ziel|by 20[3-5]\d|目标|目標)\b", re.I)
 
 
-@dataclass(frozen=True)
-class Row:
-    """A split table line: label text, value cells (None for an empty cell), text after them."""
-
-    label: str
-    cells: tuple[str | None, ...]
-    suffix: str
-
-
-@lru_cache(maxsize=16384)
-def split_row(line: str) -> Row | None:
-    """Split a text line into label, value cells and suffix; None when it holds no value."""
-    tokens = line.split()
-    runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(tokens):
-        if _CELL.fullmatch(tokens[i]) or (_EMPTY.fullmatch(tokens[i]) and runs_adjacent(tokens, i)):
-            j = i
-            while j < len(tokens) and (_CELL.fullmatch(tokens[j]) or _EMPTY.fullmatch(tokens[j])):
-                j += 1
-            runs.append((i, j))
-            i = j
-        else:
-            i += 1
-    for start, end in reversed(runs):
-        # "Scope 1 23.3": a small integer right after "Scope"/"Category" belongs to the label.
-        while start < end and start > 0 and _LABEL_NUMBER.search(tokens[start - 1]):
-            if not re.fullmatch(_LABEL_DIGITS, tokens[start]):
-                break
-            start += 1
-        while start < end and _EMPTY.fullmatch(tokens[start]) and start > 0:
-            if _CELL.fullmatch(tokens[start - 1]):
-                break
-            start += 1
-        cells = tokens[start:end]
-        if not any(_CELL.fullmatch(c) for c in cells) or _is_scale_word(tokens, start, end):
-            continue
-        label = " ".join(tokens[:start])
-        if not re.search(r"[A-Za-z]{2}", label):
-            return None
-        values = tuple(None if _EMPTY.fullmatch(c) else c for c in cells)
-        return Row(label, values, " ".join(tokens[end:]))
-    return None
+def _scale(text: str) -> float:
+    """The scale a label or title states apart from its unit ("(in millions)" -> 1e6)."""
+    factor = 1.0
+    scales = unit_table()["scales"]
+    for m in _SCALE.finditer(text):
+        word = (m.group("w") or m.group("p") or m.group("w2") or "").lower().rstrip(".")
+        factor = scales.get(word, scales.get(word.rstrip("s"), factor))
+    return factor
 
 
-def _is_scale_word(tokens: list[str], start: int, end: int) -> bool:
-    """True for a lone "1,000" that starts a unit ("1,000 metric tons"): a scale, not a value."""
-    if end - start != 1 or end >= len(tokens) or tokens[start] not in ("1,000", "1.000", "000"):
-        return False
-    return any(normalize_unit(" ".join(tokens[start : end + k])) is not None for k in range(1, 4))
+def _unit(text: str) -> UnitMatch | None:
+    """A unit named in a cell, label or caption, with the label's scale words removed."""
+    if not text.strip():
+        return None
+    stripped = _SCALE.sub(" ", text)
+    unit = normalize_unit(stripped.strip(" ()[]/")) or unit_in(stripped)
+    return unit
 
 
-def runs_adjacent(tokens: list[str], i: int) -> bool:
-    """True when an empty-cell marker at ``i`` sits next to a value cell."""
-    return (i + 1 < len(tokens) and bool(_CELL.fullmatch(tokens[i + 1]))) or (
-        i > 0 and bool(_CELL.fullmatch(tokens[i - 1]))
-    )
+def _value(text: str, locale: str) -> float | None:
+    s = text.strip().rstrip(SUPERSCRIPTS + "*abcde").strip()
+    s = re.sub(r"\s?\(\d{1,2}\)$", "", s)  # "38,341(2)": a footnote reference
+    s = s.replace("%", "").replace(" ", "").strip()
+    glued = _FOOTNOTE_TAIL.match(s)
+    if glued:
+        s = glued.group(1)
+    return parse_number(s, locale)
 
 
-def unit_in(text: str) -> UnitMatch | None:
-    """A unit printed in a label or caption: a parenthesised unit or the label's last words."""
-    for m in _PAREN.finditer(text):
-        unit = normalize_unit(m.group(1))
-        if unit is not None and unit.unit != "count":
-            return unit
-    words = text.split()
-    for n in range(min(7, len(words)), 0, -1):
-        phrase = " ".join(words[-n:]).strip("()[],:;")
-        unit = normalize_unit(phrase)
-        if unit is not None and unit.unit != "count":
-            return unit
-    return None
+def is_qualifier(label: str) -> bool:
+    """A row label that names no quantity of its own, only a part or variant of its section's:
+    a total, a Scope 2 basis, a gender, the group ("Total", "market-based", "Women", "X Group")."""
+    s = clean_label(label)
+    s = re.sub(r"\((?:in\s+)?[^()]{0,25}\)\s*$", "", s).strip() or s  # a trailing "(MT CO2e)"
+    return bool(_GENERIC.match(s) or _BASIS_ONLY.match(s) or _QUALIFIER.match(s))
 
 
-def _is_year_value(cell: str) -> bool:
-    return bool(re.fullmatch(r"(?:19[89]|20[0-6])\d", cell))
+def _kpi_for(row: TableRow, table: Table) -> tuple[Kpi | None, str, bool]:
+    """(KPI, the label it was read from, whether it came from the section or title).
 
-
-def iter_table_metrics(
-    lines: list[str], page: int, report_year: str | None, latest_first: bool = False
-) -> Iterator[Metric]:
-    """Metrics from the table-like lines of one page (see module docstring).
-
-    ``latest_first``: a row of two values under no readable header (OCR often loses a header
-    printed on a coloured band) is read as (report year, prior year) at low confidence.
+    The section or title names a row's quantity only when the row's own label is a qualifier
+    (a total, a basis, a gender, the group): a row with a label of its own ("Lost days", "Heating
+    oil") is something else, or a part of the section's quantity.
     """
-    lines = [_OCR_EDGE.sub("", ln) for ln in lines]
-    years: list[str] | None = None
-    pending: list[str] = []
-    context_unit: UnitMatch | None = None
-    suppressed: set[int] = set()  # rows whose label is their group's label (read for a Total)
-    for n, line in enumerate(lines):
-        single = single_header_year(line)
-        if single:
-            pending.append(single)
-            continue
-        if len(pending) >= 2:
-            years = list(pending)
-        if line.strip() in ("+/–", "+/-", "Change", "%") or not line.strip():
-            continue
-        pending = []
-        found = header_years(line)
-        if found and len(line) < 160:
-            years = found
-            unit = unit_in(line[: line.find(found[0][:2])] if found else line)
-            if unit is not None:
-                context_unit = unit
-            continue
-        line = _TARGET_CELLS.sub("", line)  # "34.3% By 2027 34.5%": the cells after are a target
-        row = split_row(line)
-        if row is None:
-            if len(line) < 90:
-                unit = _unit_line(line)
-                if unit is not None:
-                    context_unit = unit
-            continue
-        if len(line) > 220 or len(row.label.split()) > 14 or n in suppressed:
-            continue
-        generic = _generic_prefix(row.label)
-        if generic is not None:
-            grouped = _group_kpi(lines, n, generic, row.label)
-            if grouped is not None:
-                group_kpi, group, source = grouped
-                row_unit = unit_in(row.label) or context_unit
-                grouped_metrics = list(
-                    _row_metrics(
-                        Row(f"{group} {row.label}", row.cells, row.suffix),
-                        group_kpi.id,
-                        page,
-                        years,
-                        report_year,
-                        row_unit,
-                        row_unit is not None,
-                        line,
-                        latest_first,
-                        inherited=True,
-                    )
-                )
-                # The row that carried the label is a group label only if the Total reads as that
-                # group (BHP 2020 p.25: an intensity row below "Total ... (adjusted)" is its own row).
-                if source is not None and grouped_metrics:
-                    suppressed.add(source)
-                yield from grouped_metrics
-            continue
-        follow = lines[n + 1] if n + 1 < len(lines) else ""
-        continuation = follow if split_row(follow) is None and len(follow) < 80 else ""
-        wrapped = continuation if re.match(r"\s*[a-z()]", continuation) else ""
-        if n and (re.match(r"\s*[a-z(]", row.label) or lines[n - 1].rstrip().endswith(":")):
-            head = " ".join(t for t in lines[n - 1].split() if not _CELL.fullmatch(t))
-            row = Row(head + " " + row.label, row.cells, row.suffix)
-        if not re.match(r"\s*[A-Za-z(•–%-]", row.label):
-            continue
-        kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
-        if kpi is None and n and _is_label_line(lines[n - 1]):
-            # A label on its own line above its values ("Siemens employees Total" /
-            # "Sept. 30th No. (rounded) 327,000 320,000").
-            row = Row(lines[n - 1].strip() + " " + row.label, row.cells, row.suffix)
-            kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
+    own = row.label
+    if row.level == 1 and row.parent and own.strip().startswith("("):
+        own = f"{_LAST_PAREN.sub('', row.parent)} {own}"  # "(The X Company)" under its row
+    qualifier = is_qualifier(own)
+    kpi = None if qualifier and not row.parent else match_kpi(own)
+    if kpi is not None or not qualifier:
+        return kpi, own, False
+    for context in (row.parent, row.section, table.title.split(" / ")[-1] if table.title else ""):
+        if context and not _TARGETISH.search(context):
+            kpi = match_kpi(f"{context} {own}")
+            if kpi is not None:
+                return kpi, f"{context} {own}", True
+    return None, own, False
+
+
+def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
+    """Metrics from one geometry table (``table.cells``); nothing for line-based tables."""
+    if not table.cells:
+        return
+    periods = {c.index: c for c in table.columns if c.kind == "period"}
+    unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
+    cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
+    context = table.unit + " " + table.title
+    context_unit = _unit(table.unit) or _caption_unit(table.title)
+    context_scale = _scale(context)
+    rows = list(table.table_rows)
+    locale = number_locale([c.text for c in table.cells if c.kind == "value"], default=locale)
+    kpis = {r.index: _kpi_for(r, table) for r in rows}
+    for row in rows:
+        kpi, label, via_context = kpis[row.index]
         if kpi is None:
+            kpi, label = _as_total(row, rows, kpis, table, locale)
+            via_context = True
+        if kpi is None or _TARGETISH.search(label):
             continue
-        unit = unit_in(row.label) or unit_in(row.label + " " + continuation[:40])
+        if row.level == 1 and via_context:
+            continue  # a part of the row above, never its total
+        unit_text = cells[(row.index, unit_col)].text if unit_col is not None and (row.index, unit_col) in cells else ""
+        unit = _unit(unit_text) or unit_in(_SCALE.sub(" ", label)) or _unit(row.section) or context_unit
         explicit = unit is not None
-        if unit is None:
-            unit = context_unit
-        yield from _row_metrics(row, kpi.id, page, years, report_year, unit, explicit, line, latest_first)
-
-
-def _generic_prefix(label: str) -> str | None:
-    """The aggregate word(s) of a row labelled only "Total"/"Sum (market based)"..., else None."""
-    m = _GENERIC.match(label.strip())
-    if m is None or match_kpi(label) is not None:
-        return None
-    return m.group(0)
-
-
-def _group_text(line: str) -> str:
-    """A line as a possible row-group label: standards references cut, "" when it is none."""
-    s = _STANDARDS.sub("", line).strip()
-    if (
-        len(s) < 3
-        or len(s) > 60
-        or not re.search(r"[A-Za-z]{3}", s)
-        or s.endswith(".")
-        or re.match(r"(?:FY\s*)?(?:19|20)\d\d\b", s)  # "2023 Scope 2 reporting update": a heading
-        or split_row(s) is not None
-        or header_years(s)
-        or single_header_year(s)
-        or _unit_line(s) is not None
-        or normalize_unit(s) is not None
-    ):
-        return ""
-    return s
-
-
-def _group_kpi(lines: list[str], n: int, generic: str, own_label: str) -> tuple[Kpi, str, int | None] | None:
-    """The KPI a generic row ("Total") takes from its row-group label, the label, and the index of
-    the value row that carried the label (None for a label line of its own).
-
-    A group label is printed beside its rows: read in line order it comes right before them
-    (possibly above a standards line) or, centred on the group, a few lines below the Total row,
-    alone or merged into a later row's label ("Water withdrawal Groundwater 6.71"). Rows after
-    the group's next Total are another group; the first run of label lines is the group's label,
-    a label line followed by a Total row labels that next group. The row's own label ("Total
-    Fiscal year of CO2e emissions") can veto a KPI through its excludes.
-    """
-    in_labels = False  # inside a run of label lines: the first run is the group's label
-    for k in range(n + 1, min(len(lines), n + 1 + _GROUP_LOOKAHEAD)):
-        row = split_row(lines[k])
-        if row is not None:
-            if in_labels or header_years(lines[k]):  # a year header starts another table
-                break
-            label = _STANDARDS.sub("", row.label).strip()
-            if _generic_prefix(label) is not None or _LATER_TOTAL.search(label):
-                break
-            source: int | None = k
-        else:
-            if header_years(lines[k]) or single_header_year(lines[k]):
-                break
-            label = _group_text(lines[k])
-            if not label or _next_row_is_generic(lines, k):
+        # Scale words apart from the unit ("(metric tons) (in millions)"): the row's own, else the
+        # table's. A unit parsed from the same text has had them removed, so none counts twice.
+        row_scale = _scale(f"{label} {unit_text}")
+        scale = row_scale if row_scale != 1.0 else context_scale
+        boundary_m = _BOUNDARY.search(label)
+        boundary = boundary_m.group(1).strip() if boundary_m else None
+        basis = kpi.basis or _basis(kpi, f"{label} {row.section}")
+        quote = " ".join(filter(None, [label, unit_text])) + " " + " ".join(
+            cells[(row.index, c)].text for c in periods if (row.index, c) in cells)
+        for col, column in periods.items():
+            cell = cells.get((row.index, col))
+            if cell is None or cell.kind != "value" or column.period is None:
                 continue
-            in_labels = True
-            source = None
-        kpi = match_kpi(f"{generic} {label}", own_label)
-        if kpi is not None:
-            return kpi, label, source
-    if in_labels:
+            is_pct = "%" in cell.text
+            if (kpi.unit == "%") != (is_pct or (unit is not None and unit.unit == "%")):
+                continue
+            value = _value(cell.text, locale)
+            if value is None:
+                continue
+            if kpi.unit == "%":
+                converted: tuple[float, str] | None = (value, "%")
+            elif kpi.unit == "rate" and (unit is None or unit.unit in ("count", "rate")):
+                converted = (value, "rate")
+            elif kpi.unit == "count" and (unit is None or unit.unit == "count"):
+                converted = (value * scale, "count") if re.fullmatch(r"[\d,.\s]+", cell.text.strip(SUPERSCRIPTS)) else None
+            else:
+                converted = convert(kpi, unit, value)
+                if converted is not None:
+                    converted = (float(f"{converted[0] * scale:.15g}"), converted[1])
+            if converted is None:
+                continue
+            confidence = TABLE_CELL - (0.0 if explicit or kpi.unit in ("%", "count") else 0.05)
+            confidence += 0.03 if _TOTAL.search(label) else 0.0
+            confidence -= 0.05 if via_context else 0.0
+            confidence -= 0.2 if row.level == 1 else 0.0
+            confidence -= 0.2 if cell.text.strip()[:1] in "<>~" else 0.0
+            confidence -= 0.1 if column.restated else 0.0
+            yield Metric(
+                metric=kpi.id,
+                label=clean_label(label)[:160],
+                value=converted[0],
+                unit=converted[1],
+                period=column.period,
+                page=table.page,
+                quote=quote[:300],
+                raw_value=cell.text,
+                raw_unit=unit_text or ("" if unit is None else f"x{unit.factor * scale:g} {unit.unit}"),
+                basis=basis,
+                boundary=boundary,
+                source="table",
+                confidence=round(confidence, 3),
+            )
+
+
+def _basis(kpi: Kpi, text: str) -> str | None:
+    """The Scope 2 basis of a combined GHG figure, when its label or section states one
+    (GHG Protocol Scope 2 Guidance, ch. 7: report both; a combined total follows one of them)."""
+    if not kpi.id.startswith("ghg_") or kpi.id in ("ghg_scope1", "ghg_scope3"):
         return None
-    k = n - 1
-    while k >= 0 and split_row(lines[k]) is None and not _group_text(lines[k]):
-        if header_years(lines[k]) or single_header_year(lines[k]) or len(lines[k]) > 60:
-            return None
-        k -= 1
-    if k >= 0 and split_row(lines[k]) is None:
-        label = _group_text(lines[k])
-        kpi = match_kpi(f"{generic} {label}", own_label)
-        if kpi is not None:
-            return kpi, label, None
+    market = re.search(r"market[- ]?based", text, re.I)
+    location = re.search(r"location[- ]?based", text, re.I)
+    if market and not location:
+        return "market"
+    if location and not market:
+        return "location"
     return None
 
 
-def _next_row_is_generic(lines: list[str], k: int) -> bool:
-    for line in lines[k + 1 : k + 4]:
-        row = split_row(line)
-        if row is not None:
-            return _generic_prefix(row.label) is not None
-    return False
-
-
-def _is_label_line(line: str) -> bool:
-    """A short text line with no value cell: the first line of a two-line table row."""
-    s = line.strip()
-    return 3 <= len(s) < 60 and split_row(s) is None and not re.search(r"[.:;]$", s)
-
-
-def _unit_line(line: str) -> UnitMatch | None:
-    """A caption or column-unit line ("Mt CO2e", "(million tonnes CO2-e) (1)") as a unit."""
-    s = re.sub(r"\(\d{1,2}\)", " ", line).strip()
-    if len(s.split()) <= 5 and (unit := normalize_unit(s.strip("()"))) is not None:
-        return unit if unit.unit not in ("count", "%") else None
-    if "(" in s or len(s) < 60:
-        unit = unit_in(s)
-        if unit is not None and unit.unit not in ("count", "%", "rate"):
+def _caption_unit(title: str) -> UnitMatch | None:
+    """A unit stated in the table's title lines ("(in 1,000 metric tons of CO2e)", "in t")."""
+    for part in reversed(title.split(" / ")):
+        unit = _unit(part) if len(part) < 60 else None
+        if unit is None:
+            m = re.search(r"\(([^()]{1,50})\)|\bin\s+([^,;()]{1,40})$", part)
+            unit = _unit(m.group(1) or m.group(2)) if m else None
+        if unit is not None and unit.unit not in ("count",):
             return unit
     return None
 
 
-def _row_metrics(
-    row: Row,
-    kpi_id: str,
-    page: int,
-    years: list[str] | None,
-    report_year: str | None,
-    unit: UnitMatch | None,
-    explicit: bool,
-    line: str,
-    latest_first: bool = False,
-    inherited: bool = False,
-) -> Iterator[Metric]:
-    from .catalog import kpi_by_id
+def _as_total(
+    row: TableRow, rows: list[TableRow], kpis: dict[int, tuple[Kpi | None, str, bool]], table: Table,
+    locale: str,
+) -> tuple[Kpi | None, str]:
+    """The KPI of a row whose values are the sum of the top-level rows above it in its section.
 
-    kpi = kpi_by_id()[kpi_id]
-    cells = list(row.cells)
-    percent_kpi = kpi.unit == "%"
-    if years:
-        if len(cells) < len(years):
-            if years != sorted(years, reverse=True) or len(cells) > 1 and len(years) > 4:
-                cells = cells + [None] * (len(years) - len(cells))
-            else:
-                cells = cells + [None] * (len(years) - len(cells))
-        pairs = list(zip(years, cells[: len(years)], strict=True))
-        confidence = 0.9 if explicit else 0.85
-    else:
-        real = [c for c in cells if c is not None]
-        if not percent_kpi:
-            real = [c for c in real if not c.rstrip(SUPERSCRIPTS).endswith("%")]
-        if report_year is None or not real or parse_number(real[0].rstrip("%")) == 0:
-            return
-        if len(real) == 1:
-            confidence = 0.7 if explicit else 0.65
-        elif len(real) == 2 and len(cells) == 2 and latest_first:
-            confidence = 0.55 if explicit else 0.5
+    The parts' KPIs name the total through the catalog's sum rules (Scope 1 + Scope 2 -> Scope 1
+    and 2); parts the catalog cannot name ("Hazardous", "Non-hazardous") take the total from the
+    table title ("Waste volumes" -> total waste).
+    """
+    if row.level:
+        return None, row.label
+    above = [r for r in rows if r.index < row.index and r.level == 0 and r.section == row.section]
+    if len(above) < 2:
+        return None, row.label
+    values = {c.row: {} for c in table.cells}
+    for c in table.cells:
+        if c.kind == "value":
+            v = _value(c.text, locale)
+            if v is not None:
+                values.setdefault(c.row, {})[c.col] = v
+    mine = values.get(row.index, {})
+    for start in range(len(above) - 1):
+        parts = above[start:]
+        ok = 0
+        for col, v in mine.items():
+            got = [values.get(p.index, {}).get(col) for p in parts]
+            if None in got:
+                break
+            if abs(sum(g for g in got if g is not None) - v) <= max(0.005 * abs(v), 1.0):
+                ok += 1
         else:
-            return
-        pairs = [(report_year, real[0])]
-    for period, cell in pairs:
-        if cell is None:
-            continue
-        is_pct = cell.rstrip(SUPERSCRIPTS).endswith("%")
-        if is_pct != percent_kpi or _is_year_value(cell):
-            continue
-        if kpi.unit == "count" and not re.fullmatch(r"[\d,]+", cell):
-            continue
-        value = parse_number(cell.rstrip(SUPERSCRIPTS).rstrip("%"))
-        if value is None:
-            continue
-        if percent_kpi:
-            converted: tuple[float, str] | None = (value, "%")
-        elif kpi.unit == "rate" and (unit is None or unit.unit == "count"):
-            converted = (value, "rate")  # a frequency rate printed under "No." or no unit
-        else:
-            converted = convert(kpi, unit, value)
-        if converted is None:
-            continue
-        yield Metric(
-            metric=kpi.id,
-            label=clean_label(row.label),
-            value=converted[0],
-            unit=converted[1],
-            period=period,
-            page=page,
-            quote=line.strip()[:300],
-            raw_value=cell,
-            raw_unit="" if unit is None else f"x{unit.factor:g} {unit.unit}",
-            basis=kpi.basis,
-            source="table",
-            confidence=round(confidence - 0.05 * inherited - (0.2 if cell[0] in "<>~" else 0.0), 3),
-        )
+            if ok:
+                return _total_kpi(parts, kpis, table), row.label
+    return None, row.label
+
+
+def _total_kpi(parts: list[TableRow], kpis: dict[int, tuple[Kpi | None, str, bool]], table: Table) -> Kpi | None:
+    ids = [kpis[p.index][0].id if kpis[p.index][0] is not None else None for p in parts]
+    if all(ids):
+        for total, rule in sum_rules():
+            if len(rule) == len(ids) and all(any(i in alts for i in ids) for alts in rule):
+                return kpi_by_id()[total]
+        return None
+    for context in (parts[0].section, table.title.split(" / ")[-1] if table.title else ""):
+        if context:
+            kpi = match_kpi(f"total {context}")
+            if kpi is not None:
+                return kpi
+    return None

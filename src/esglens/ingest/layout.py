@@ -22,6 +22,7 @@ from .lines import (
     group_lines,
     mark_superscripts,
 )
+from .cells import build_tables
 from .order import xy_cut
 
 __all__ = ["Line", "Segment", "build_blocks", "group_lines", "mark_superscripts", "xy_cut"]
@@ -142,7 +143,9 @@ def build_blocks(
     flush()
     if table_run:
         flush_table()
-    return blocks, tables
+    # Tables from word geometry come first; the line-based ones stay as a fallback reading.
+    source = "text" if any(s.baseline is not None for s in segments) else "ocr"
+    return blocks, build_tables(segments, page_number, source) + tables
 
 
 def _has_number_cell(cell: str) -> bool:

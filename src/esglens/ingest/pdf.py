@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -115,6 +116,7 @@ def iter_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
         consumed = 0  # characters before this index were already given to a segment
         for i, (left, bottom, right, top) in enumerate(rects):
             start = starts[i]
+            indexed = None  # index of the run's first character when ``text`` is full[indexed:]
             if start is not None:
                 # A rect ends where the next rect that starts later begins; characters already
                 # given to an earlier, overlapping rect are not repeated ("16.2 .2").
@@ -125,12 +127,11 @@ def iter_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
                 if end - begin < 4000:
                     text = full[begin:end]
                     consumed = end
+                    indexed = begin
                 else:
                     text = textpage.get_text_bounded(left, bottom, right, top)
             else:
                 text = textpage.get_text_bounded(left, bottom, right, top)
-            text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-")
-            text = text.replace("\ufffe", "-").replace("\u00ad", "")
             if not text.strip():
                 continue
             size, bold = _font_info(textpage, start) if start is not None else (top - bottom, False)
@@ -140,12 +141,58 @@ def iter_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
             if start is not None:
                 ok = pdfium_c.FPDFText_GetCharOrigin(textpage, start, ox_ref, oy_ref)
                 baseline = height - oy.value if ok else None
-            segments.append(
-                Segment(left, height - top, right, height - bottom, text, size, bold, baseline)
-            )
+            pieces = [(left, right, text)]
+            if indexed is not None and _SPLITTABLE.search(text):
+                pieces = _split_at_cells(textpage, indexed, text, size) or pieces
+            for x0, x1, piece in pieces:
+                piece = piece.replace("\r", " ").replace("\n", " ").replace("\x02", "-")
+                piece = piece.replace("\ufffe", "-").replace("\u00ad", "")
+                if piece.strip():
+                    segments.append(
+                        Segment(x0, height - top, x1, height - bottom, piece, size, bold, baseline)
+                    )
         return segments
     finally:
         textpage.close()
+
+
+# A run holding a number and a space may hold several table cells set with wide spaces
+# ("10 11 12 11 9" in one run): it is cut where a wide gap touches a number.
+_SPLITTABLE = re.compile(r"\d\s+\S|\S\s+\d")
+_NUMBERISH = re.compile(r"^[-–−(<>~]?[\d.,]+%?\)?[a-z]?$")
+
+
+def _split_at_cells(
+    textpage: pdfium.PdfTextPage, begin: int, text: str, size: float
+) -> list[tuple[float, float, str]] | None:
+    """Cut one text run into (x0, x1, text) cells at gaps wider than half an em next to a number.
+
+    Word boxes come from pdfium's character boxes, so each cell keeps its true x-extent (columns
+    are found from x-alignment). Returns None when the run has no such gap.
+    """
+    words = []
+    for m in re.finditer(r"\S+", text):
+        boxes = [textpage.get_charbox(begin + i) for i in range(m.start(), m.end())]
+        boxes = [b for b in boxes if b[2] > b[0]]
+        if not boxes:
+            return None
+        words.append((min(b[0] for b in boxes), max(b[2] for b in boxes), m.start(), m.end()))
+    cuts = []
+    for a, b in zip(words, words[1:], strict=False):
+        wide = b[0] - a[1] > 0.5 * size
+        numeric = _NUMBERISH.match(text[a[2] : a[3]]) or _NUMBERISH.match(text[b[2] : b[3]])
+        if wide and numeric:
+            cuts.append(b)
+    if not cuts:
+        return None
+    pieces = []
+    start_word = words[0]
+    for cut in cuts:
+        end_word = words[words.index(cut) - 1]
+        pieces.append((start_word[0], end_word[1], text[start_word[2] : end_word[3]] + " "))
+        start_word = cut
+    pieces.append((start_word[0], words[-1][1], text[start_word[2] :]))
+    return pieces
 
 
 def has_images(page: pdfium.PdfPage) -> bool:
