@@ -253,7 +253,8 @@ def _ask(args: argparse.Namespace) -> int:
             continue
         if args.questions:
             print(f"Q: {question}")
-        print(data["answer"] if not data["abstained"] else "No answer found in the report.")
+        why = f" ({data['reason']})" if data.get("reason") else ""
+        print(data["answer"] if not data["abstained"] else f"No answer found in the report{why}.")
         for c in data["citations"]:
             print(f"  [p. {c['page']}] {c['quote'][:100]}")
     return 0

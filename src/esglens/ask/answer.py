@@ -1,10 +1,13 @@
-"""Cited answers to questions about one report: extracted metrics first, else the best sentences.
+"""Cited answers to questions about one report, composed by question kind.
 
-Stage: (Index, question) -> Answer. A numeric question ("What were Scope 3 emissions in 2023?") is
-answered from the extracted metrics with the metric's page and quote; any other question with the
-best-matching sentences of the top retrieved passages. Citations are one per page, best first, with
-1-based PDF page numbers. When the report does not answer (no passage shares the question's
-distinctive terms) the answer abstains: ``answer`` is None and ``abstained`` true.
+Stage: (Index, question) -> Answer. ``kinds.parse_question`` tells what is asked; a numeric
+question is answered from the extracted primary metrics ("Scope 1 GHG emissions were 347 thousand
+tCO2e in 2024 [p. 67]."), a "who" question with the person or firm the report names, a "which"
+question with the items it lists, a yes/no question with "Yes — " or "No — " and the evidence
+sentence, anything else with the two or three best sentences, cleaned. Every page the answer text
+cites is among its citations (one per page, best first, 1-based PDF pages, at most ``k``). When
+the report does not address the question the answer abstains: ``answer`` is None, ``abstained``
+true and ``reason`` says why.
 
 ``answer_questions`` is the whole path used by the CLI: read -> index (cached by sha256) -> answer.
 """
@@ -21,6 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Citation, Document, Metric, Record
+from .evidence import Piece, clip
+from .kinds import Query, parse_question
+from .numeric import find_request, in_periods
+from .respond import Composed, list_answer, numeric_answer, own_terms, sentence_answer, who_answer
 from .retrieve import (
     Index,
     build_index,
@@ -37,27 +44,28 @@ from .retrieve import (
 MIN_COVERAGE = 0.6
 MIN_DOMAIN_COVERAGE = 0.2
 _TOP_FOR_COVERAGE = 5
-QUOTE_CHARS = 300
-_NUMERIC = re.compile(
-    r"\b(how (much|many)|what (is|was|were|are)|total|amount|level|value|quantity)\b", re.I
-)
-_YEAR = re.compile(r"\b(?:fy\s?)?((?:19|20)\d\d)\b", re.I)
 _YEAR_WORD = re.compile(r"^(?:fy)?(?:19|20)\d\d$")
 
 
 @dataclass(frozen=True)
 class Answer(Record):
-    """A cited answer; ``to_dict()`` is the ``--json`` output. Citations are ranked best first."""
+    """A cited answer; ``to_dict()`` is the ``--json`` output. Citations are ranked best first.
+
+    ``kind`` is the question kind (numeric, who, list, yesno, explain); ``reason`` says why an
+    answer abstained.
+    """
 
     answer: str | None
     abstained: bool
     citations: tuple[Citation, ...] = ()
+    kind: str = "explain"
+    reason: str | None = None
 
 
 def coverage(index: Index, question: str, chunk_ids: Sequence[int]) -> tuple[float, bool]:
     """Idf-weighted share (0..1) of the question's own terms found in the given chunks, and
-    whether one of the found terms is sustainability-reporting vocabulary."""
-    terms = {t for t in tokenize(question) if not _YEAR_WORD.match(t)}
+    whether one of the found terms (or of their ESG synonyms) is sustainability vocabulary."""
+    terms = own_terms(question)
     if not terms:
         return 0.0, False
     found: set[str] = set()
@@ -66,7 +74,9 @@ def coverage(index: Index, question: str, chunk_ids: Sequence[int]) -> tuple[flo
         found |= set(tokenize(f"{c.heading} {c.text}"))
     total = sum(index.idf(t) for t in terms)
     share = sum(index.idf(t) for t in terms & found) / total if total else 0.0
-    return share, bool(terms & found & domain_terms())
+    synonyms = {t for t, w in expand_query(question).items() if w < 1.0}
+    on_topic = bool(terms & found & domain_terms()) or len(synonyms & found & domain_terms()) >= 2
+    return share, on_topic
 
 
 def is_answerable(index: Index, question: str, chunk_ids: Sequence[int]) -> bool:
@@ -75,128 +85,116 @@ def is_answerable(index: Index, question: str, chunk_ids: Sequence[int]) -> bool
     return share >= MIN_COVERAGE or (on_topic and share >= MIN_DOMAIN_COVERAGE)
 
 
-def _sentences(text: str) -> list[str]:
-    from ..segment import split_sentences
-
-    return [s for s in split_sentences(text) if len(s) > 3] or [text]
-
-
-def _best_sentence(text: str, weights: dict[str, float], index: Index) -> tuple[float, str]:
-    """The sentence of ``text`` sharing most (idf-weighted) query terms, and its score."""
-    best = (0.0, "")
-    for sentence in _sentences(text):
-        terms = set(tokenize(sentence))
-        score = sum(w * index.idf(t) for t, w in weights.items() if t in terms)
-        score /= 1.0 + 0.01 * max(0, len(sentence.split()) - 40)  # prefer sentences to paragraphs
-        if score > best[0] or not best[1]:
-            best = (score, sentence)
-    return best
+def _missing_terms(index: Index, question: str, chunk_ids: Sequence[int]) -> list[str]:
+    found: set[str] = set()
+    for i in chunk_ids:
+        found |= set(tokenize(f"{index.chunks[i].heading} {index.chunks[i].text}"))
+    words = [w for w in re.findall(r"[A-Za-z][\w-]+", question) if tokenize(w)]
+    return [w for w in words if not set(tokenize(w)) & found and not _YEAR_WORD.match(w.lower())][:4]
 
 
-def _clip(text: str, limit: int = QUOTE_CHARS) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _format_value(value: float, unit: str) -> str:
-    """Human-readable value: 23300000 tCO2e -> '23.3 million tCO2e'."""
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if abs(value) >= size:
-            return f"{value / size:,.3g} {word} {unit}".strip()
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}".strip()
+def _abstain(kind: str, reason: str) -> Answer:
+    return Answer(answer=None, abstained=True, citations=(), kind=kind, reason=reason)
 
 
 def match_metrics(question: str, metrics: Sequence[Metric]) -> list[Metric]:
-    """Primary metrics a numeric question asks for (all requested scopes), best period first.
-
-    A metric matches when every word of its id/label core is in the question (after stemming and
-    synonyms) and, if it names a GHG scope, that scope is asked for. The question's year selects
-    the period; without one the latest period is used.
-    """
-    if not metrics or not _NUMERIC.search(question):
+    """Primary metrics a numeric question asks for (every requested scope), in answer order."""
+    query = parse_question(question)
+    if query.kind != "numeric":
         return []
-    asked = set(expand_query(question))
-    years = set(_YEAR.findall(question))
-    candidates = []
-    for m in metrics:
-        if not m.primary:
-            continue
-        key = set(tokenize(m.metric.replace("_", " "))) | set(tokenize(m.label))
-        scopes = {t for t in key if t.startswith("scope") and t[5:].isdigit()}
-        if scopes and not scopes <= asked:
-            continue
-        core = key - scopes - {"scope", "1", "2", "3", "total"}
-        if not core or len(core & asked) / len(core) < 0.5:
-            continue
-        candidates.append(m)
-    if not candidates:
-        return []
-    in_year = [m for m in candidates if m.period in years]
-    if in_year:
-        chosen = in_year
-    else:
-        latest = max(m.period for m in candidates)
-        chosen = [m for m in candidates if m.period == latest]
-    seen: set[str] = set()
-    out = []
-    for m in sorted(chosen, key=lambda m: (m.metric, -m.confidence)):
-        if m.metric not in seen:
-            seen.add(m.metric)
-            out.append(m)
+    out: list[Metric] = []
+    for request in query.requests:
+        for group in find_request(request, metrics):
+            out += sorted(in_periods(group, query.years)[0], key=lambda m: (m.metric, m.basis or ""))
     return out
 
 
-def _metric_sentence(m: Metric) -> str:
-    """"Scope 3 emissions in 2023 were 578 million tCO2e [p. 30]." — the catalog's label, not
-    the row text the value was read from (which can carry other years and footnotes)."""
-    from ..extract.catalog import kpi_by_id
-
-    kpi = kpi_by_id().get(m.metric)
-    label = kpi.label if kpi is not None else m.label
-    basis = f" ({m.basis}-based)" if m.basis and m.basis not in label.lower() else ""
-    verb = "were" if label.rstrip().endswith("s") or "emissions" in label.lower() else "was"
-    return f"{label}{basis} in {m.period} {verb} {_format_value(m.value, m.unit)} [p. {m.page}]."
+def _compose(query: Query, index: Index, hits: list[tuple[int, float]],
+             metrics: Sequence[Metric]) -> Composed:
+    """(pieces, a lead-in) for the question by its kind, or a reason to abstain."""
+    if query.kind == "who":
+        return who_answer(query, index, hits)
+    if query.kind == "list":
+        return list_answer(query, index, hits)
+    if query.requests:
+        composed = numeric_answer(query, index, hits, metrics)
+        if composed is not None:
+            return composed
+    return sentence_answer(query, index, hits)
 
 
 def ask(index: Index, question: str, k: int = 5, metrics: Sequence[Metric] = ()) -> Answer:
     """Answer ``question`` from one report's index with up to ``k`` citations (one per page)."""
+    query = parse_question(question)
     hits = search(index, question, k=max(4 * k, 20))
-    weights = expand_query(question)
-    if not hits or not is_answerable(index, question, [i for i, _ in hits[:_TOP_FOR_COVERAGE]]):
-        return Answer(answer=None, abstained=True, citations=())
+    top = [i for i, _ in hits[:_TOP_FOR_COVERAGE]]
+    if not own_terms(question):
+        return _abstain(query.kind, "the question has no terms to look for")
+    needs_gate = query.kind in ("yesno", "explain") or (query.kind == "numeric" and not query.requests)
+    if not hits or (needs_gate and not is_answerable(index, question, top)):
+        missing = _missing_terms(index, question, top) if hits else []
+        said = f" ({', '.join(missing)} not found)" if missing else ""
+        return _abstain(query.kind, f"the report does not address the question{said}")
+    composed = _compose(query, index, hits, metrics or index.metrics)
+    if isinstance(composed, str):
+        return _abstain(query.kind, composed)
+    pieces, lead = composed
+    if not any(p.page for p in pieces):
+        return _abstain(query.kind, "no sentence of the report's prose answers it")
+    return _assemble(query, pieces, lead, hits, index, k)
 
-    citations: list[Citation] = []
-    pages: set[int] = set()
-    found = match_metrics(question, metrics or index.metrics)
-    for m in found:
-        if m.page not in pages:
-            pages.add(m.page)
-            citations.append(Citation(page=m.page, quote=_clip(m.quote), score=1.0))
-    scored: list[tuple[float, str, int]] = []
-    for rank, (i, score) in enumerate(hits):
-        chunk = index.chunks[i]
-        s_score, sentence = _best_sentence(chunk.text, weights, index)
-        if rank < 3:
-            scored.append((s_score / (1.0 + 0.3 * rank), sentence, chunk.page))
-        if chunk.page in pages or len(citations) >= k:
+
+def _tagged(piece: Piece) -> str:
+    """The piece's text with its page tag before the closing mark: "... in 2023 [p. 3]."; a
+    note (page 0) cites nothing."""
+    text = piece.text.rstrip()
+    if not piece.page:
+        return text
+    m = re.search(r"[.!?]+[\"”’)]*$", text)
+    if m:
+        return f"{text[: m.start()]} [p. {piece.page}]{text[m.start():]}"
+    return f"{text} [p. {piece.page}]."
+
+
+def _assemble(query: Query, pieces: list[Piece], lead: str | None, hits: list[tuple[int, float]],
+              index: Index, k: int) -> Answer:
+    """The answer text from pieces on at most ``k`` pages, and citations covering every page
+    the text cites (then the best retrieved pages, up to ``k``)."""
+    pages: list[int] = []
+    kept: list[Piece] = []
+    seen: set[str] = set()
+    for piece in pieces:
+        key = re.sub(r"\W+", " ", piece.text.lower())
+        if key in seen:
             continue
-        pages.add(chunk.page)
-        quote = chunk.text if chunk.is_table else sentence
-        citations.append(Citation(page=chunk.page, quote=_clip(quote), score=round(score, 4)))
-
-    if found:
-        text = " ".join(_metric_sentence(m) for m in found)
+        seen.add(key)
+        if not piece.page:
+            kept.append(piece)
+            continue
+        if piece.page not in pages:
+            if len(pages) >= k:
+                continue
+            pages.append(piece.page)
+        kept.append(piece)
+    citations = [
+        Citation(page=p, quote=next(x.quote or clip(x.text) for x in kept if x.page == p), score=1.0)
+        for p in pages
+    ]
+    for i, score in hits:
+        chunk = index.chunks[i]
+        if len(citations) >= k:
+            break
+        if chunk.page not in pages:
+            pages.append(chunk.page)
+            citations.append(Citation(page=chunk.page, quote=clip(chunk.text), score=round(score, 4)))
+    body = " ".join(_tagged(p) for p in kept)
+    if lead and lead.endswith("— "):
+        text = lead + (body[0].lower() + body[1:] if body.startswith("The report ") else body)
+    elif lead:
+        text = f"{lead} {body}"
     else:
-        scored.sort(key=lambda t: -t[0])
-        chosen: list[tuple[str, int]] = []
-        for _, sentence, page in scored:
-            if sentence not in (s for s, _ in chosen):
-                chosen.append((sentence, page))
-            if len(chosen) == 2:
-                break
-        text = " ".join(f"{_clip(s)} [p. {p}]" for s, p in chosen)
-    return Answer(answer=text, abstained=False, citations=tuple(citations[:k]))
+        text = body
+    return Answer(answer=text, abstained=False, citations=tuple(citations), kind=query.kind)
 
 
 # --------------------------------------------------------------------------- whole path

@@ -65,7 +65,7 @@ def printed_value(m: Metric) -> str:
     if not m.raw_value:
         value = f"{m.value:,.0f}" if m.value >= 100 else f"{m.value:,.2f}".rstrip("0").rstrip(".")
     else:
-        value = re.sub(r"^([\d.,]+)([A-Za-z])", r"\1 \2", m.raw_value.strip())
+        value = re.sub(r"^([\d.,]+)([A-Za-z])", r"\1 \2", m.raw_value.strip().rstrip(".,;:"))
     words = value.split()
     carried = [w for w in words[1:] if w.lower() not in _SCALES]
     if any(c.isalpha() for c in "".join(carried)) or value.endswith("%"):

@@ -1,0 +1,155 @@
+"""Numeric answers from the extracted primary metrics: "Scope 1 GHG emissions were 3.73 Mt CO2e
+in 2023 [p. 62]." — the value as the report printed it, its period, unit and basis.
+
+Stage: (Query, metrics) -> answer pieces. Each request of the query is looked up among the
+primary metrics (its ids together, then its fallback groups); the question's year selects the
+period, else the latest one is used and, when the year asked for is missing, the answer says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..compose.facts import label_and_verb, printed_value
+from ..extract.quantity import iter_quantities, parse_number
+from ..model import Metric
+from .evidence import Piece, clip
+from .kinds import Query, Request
+
+
+def _best_per_key(metrics: Sequence[Metric]) -> list[Metric]:
+    """One metric per (id, basis, boundary): the most confident, a table value on ties."""
+    best: dict[tuple[str, str | None, str | None], Metric] = {}
+    for m in metrics:
+        key = (m.metric, m.basis, m.boundary)
+        old = best.get(key)
+        if old is None or (m.confidence, m.source == "table") > (old.confidence, old.source == "table"):
+            best[key] = m
+    return list(best.values())
+
+
+def _lookup(ids: Sequence[str], basis: str | None, metrics: Sequence[Metric]) -> list[Metric]:
+    found = [m for m in metrics if m.primary and m.metric in ids]
+    if basis:
+        found = [m for m in found if m.basis in (None, basis)] if len(ids) > 1 else [
+            m for m in found if m.basis in (None, basis) or m.metric.endswith(basis)]
+        exact = [m for m in found if m.basis == basis]
+        found = exact or found
+    return found
+
+
+def find_request(request: Request, metrics: Sequence[Metric]) -> list[list[Metric]]:
+    """Metric groups answering one request: its ids, else each fallback group found."""
+    found = _lookup(request.ids, request.basis, metrics)
+    if found:
+        return [found]
+    groups = [_lookup(ids, request.basis, metrics) for ids in request.fallback]
+    return [g for g in groups if g]
+
+
+def in_periods(group: list[Metric], years: Sequence[str]) -> tuple[list[Metric], list[str]]:
+    """The group's metrics for the asked years (else for its latest period), and the asked
+    years it has no figure for."""
+    if years:
+        chosen = [m for m in group if any(y in m.period for y in years)]
+        missing = [y for y in years if not any(y in m.period for m in group)]
+        if chosen:
+            return _best_per_key(chosen), missing
+    else:
+        missing = []
+    latest = max(m.period for m in group)
+    return _best_per_key([m for m in group if m.period == latest]), missing
+
+
+def _reads_back(text: str, m: Metric) -> bool:
+    """True when ``text`` states ``m.value`` in ``m.unit`` (within 0.5%)."""
+    if m.unit in ("count", "rate", "%", "currency") or m.unit.isupper():
+        found = [parse_number(n) for n in re.findall(r"\d[\d,.]*", text)]
+        scale = 1e9 if "billion" in text else 1e6 if "million" in text else 1e3 if "thousand" in text else 1
+        values = [v * scale for v in found if v is not None] + [v for v in found if v is not None]
+    else:
+        values = [f.quantity.value for f in iter_quantities(text) if f.quantity.unit == m.unit]
+    return any(abs(v - m.value) <= 0.005 * max(abs(m.value), 1e-9) for v in values)
+
+
+def quantity_text(m: Metric) -> str:
+    """The value with its unit as printed ("347 thousand tCO2e", "35.1%"); a GHG figure printed
+    in bare tonnes says CO2e so the reader knows what the tonnes are. A value printed in a unit
+    esglens cannot name is given in the catalog unit, marked as converted."""
+    text = printed_value(m)
+    if m.unit in ("rate", "count"):  # a stray unit cell ("No.", "n", "number") says nothing
+        text = re.sub(r"\s+(?:no\.?|n|nr\.?|number|count|#|x1)$", "", text, flags=re.I)
+    if m.unit == "tCO2e" and not re.search(r"co2|carbon", text, re.I):
+        text = re.sub(r"\s*(?:t|tonnes?|metric tons?|tons?)?$", "", text) + " tCO2e"
+    if _reads_back(text, m):
+        return text
+    value = f"{m.value:,.0f}" if abs(m.value) >= 100 else f"{m.value:,.3g}"
+    raw = re.match(r"[\d.,]+", m.raw_value.strip())
+    same = raw is not None and parse_number(raw.group(0)) == m.value
+    printed = f" (converted from the printed {raw.group(0)})" if raw and not same else ""
+    return f"{value} {m.unit}{printed}"
+
+
+def metric_sentence(m: Metric) -> str:
+    """"Scope 2 GHG emissions (market-based) were 456.4 tCO2e in 2023." (no page tag)."""
+    label, verb = label_and_verb(m)
+    extra = []
+    if m.basis and m.basis not in label.lower():
+        extra.append(f"{m.basis}-based")
+    if m.boundary:
+        extra.append(m.boundary)
+    qualifier = f" ({', '.join(extra)})" if extra else ""
+    return f"{label}{qualifier} {verb} {quantity_text(m)} in {m.period}."
+
+
+def _order(m: Metric) -> tuple[object, ...]:
+    return (m.period, {"market": 1, "location": 2}.get(m.basis or "", 0), m.metric)
+
+
+def request_label(request: Request) -> str:
+    """How the answer names a request it found nothing for ("Scope 3 GHG emissions")."""
+    from ..extract.catalog import kpi_by_id
+
+    kpi = kpi_by_id().get(request.ids[0])
+    label = kpi.label if kpi is not None else request.ids[0].replace("_", " ")
+    label = re.sub(r"\s*\((?:total|basis not stated)\)", "", label)
+    if label[1:2].islower() and not label.startswith("Scope"):
+        label = label[0].lower() + label[1:]
+    return "the " + label if label.startswith(("number", "share", "total")) else label
+
+
+def states_quantity(text: str, request: Request) -> bool:
+    """True when a sentence states a quantity in the unit of the request's metric."""
+    from ..extract.catalog import kpi_by_id
+
+    kpi = kpi_by_id().get(request.ids[0])
+    if kpi is None or kpi.unit in ("count", "rate", "currency"):
+        return bool(re.search(r"\d[\d,.]*\d|\b\d\b", re.sub(r"\b(?:19|20)\d\d\b", "", text)))
+    return any(f.quantity.unit == kpi.unit for f in iter_quantities(text))
+
+
+def numeric_pieces(query: Query, metrics: Sequence[Metric]) -> tuple[list[Piece], list[str], list[Request]]:
+    """Answer pieces for every request found, notes (asked years the report lacks, a total given
+    only as its parts) and the requests nothing was found for."""
+    pieces: list[Piece] = []
+    notes: list[str] = []
+    missing_years: list[str] = []
+    not_found: list[Request] = []
+    for request in query.requests:
+        groups = find_request(request, metrics)
+        if not groups:
+            not_found.append(request)
+            continue
+        if not _lookup(request.ids, request.basis, metrics):
+            notes.append(f"No figure for {request_label(request)} was found; the report gives:")
+            found_ids = {m.metric for g in groups for m in g}
+            not_found += [Request(ids) for ids in request.fallback if not found_ids & set(ids)]
+        for group in groups:
+            chosen, missing = in_periods(group, query.years)
+            missing_years += [y for y in missing if y not in missing_years]
+            for m in sorted(chosen, key=_order):
+                pieces.append(Piece(metric_sentence(m), m.page, clip(m.quote), 1.0))
+    if pieces and missing_years:
+        notes.insert(0, f"The report gives no figure for {' or '.join(missing_years)}; the latest it gives:")
+    return pieces, notes, not_found
