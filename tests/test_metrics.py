@@ -9,8 +9,8 @@ import pytest
 
 import esglens
 from esglens.extract import extract_metrics
-from esglens.extract.metrics import select_primary
 from esglens.extract.lines import iter_table_metrics, split_row
+from esglens.extract.metrics import select_primary
 from esglens.model import Metric
 from tests.conftest import shared_report
 
@@ -295,7 +295,7 @@ def test_count_tile_number_over_caption() -> None:
 
 
 def test_prose_year_from_previous_sentence_and_footnote_after_stop() -> None:
-    from esglens.extract.metrics import _prose
+    from esglens.extract.prose import iter_prose_metrics as _prose
     from esglens.model import Block, Page
 
     text = (
@@ -321,7 +321,7 @@ def test_prose_year_from_previous_sentence_and_footnote_after_stop() -> None:
     ],
 )
 def test_prose_headcount(sentence: str, expected: tuple[float, str] | None) -> None:
-    from esglens.extract.metrics import _prose_headcount
+    from esglens.extract.prose import _prose_headcount
 
     got = [(m.value, m.period) for m in _prose_headcount(sentence, 19, "2022", False)]
     assert got == ([expected] if expected else [])
@@ -363,7 +363,7 @@ def test_row_below_an_unread_total_keeps_its_own_label() -> None:
 
 
 def test_prose_value_then_comparison_clause() -> None:
-    from esglens.extract.metrics import _sentence_metrics
+    from esglens.extract.prose import _sentence_metrics
 
     sentence = (
         "The reported Scope 1 and Scope 2 emissions inventory of our operated assets totalled 16.2 Mt "

@@ -62,9 +62,7 @@ def judge_metric(fact: dict[str, Any], metrics: Iterable[Metric]) -> tuple[str, 
     pages = set(_as_list(fact["page"]))
     year = str(fact["period"])
     same = [
-        m
-        for m in metrics
-        if m.primary and m.metric in ids and m.unit == fact["unit"] and year in m.period
+        m for m in metrics if m.primary and m.metric in ids and m.unit == fact["unit"] and year in m.period
     ]
     if not same:
         return MISS, None
@@ -156,21 +154,43 @@ def evaluate_metrics(
         metrics, targets = cache[fact["report"]]
         if fact["kind"] == "target":
             result, target = judge_target(fact, targets)
-            got = None if target is None else {
-                "type": target.type, "target_year": target.target_year, "base_year": target.base_year,
-                "reduction_pct": target.reduction_pct, "target_pct": target.target_pct,
-                "page": target.page,
-            }
+            got = (
+                None
+                if target is None
+                else {
+                    "type": target.type,
+                    "target_year": target.target_year,
+                    "base_year": target.base_year,
+                    "reduction_pct": target.reduction_pct,
+                    "target_pct": target.target_pct,
+                    "page": target.page,
+                }
+            )
         else:
             result, metric = judge_metric(fact, metrics)
-            got = None if metric is None else {
-                "metric": metric.metric, "value": metric.value, "unit": metric.unit,
-                "period": metric.period, "page": metric.page, "quote": metric.quote[:160],
+            got = (
+                None
+                if metric is None
+                else {
+                    "metric": metric.metric,
+                    "value": metric.value,
+                    "unit": metric.unit,
+                    "period": metric.period,
+                    "page": metric.page,
+                    "quote": metric.quote[:160],
+                }
+            )
+        rows.append(
+            {
+                "id": fact.get("id", ""),
+                "report": fact["report"],
+                "kind": fact["kind"],
+                "family": family(fact),
+                "result": result,
+                "gold": fact,
+                "got": got,
             }
-        rows.append({
-            "id": fact.get("id", ""), "report": fact["report"], "kind": fact["kind"],
-            "family": family(fact), "result": result, "gold": fact, "got": got,
-        })
+        )
     by_family: dict[str, list[str]] = defaultdict(list)
     by_report: dict[str, list[str]] = defaultdict(list)
     for row in rows:

@@ -29,6 +29,7 @@ class Kpi:
     synonyms: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
     accepts: tuple[str, ...] = ()
+    context_exclude: tuple[re.Pattern[str], ...] = ()
     basis: str | None = None
     gri: str = ""
     esrs: str = ""
@@ -49,7 +50,8 @@ def _flatten(items: list[Any]) -> list[str]:
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    prefix = "" if pattern[:1] in "^\\%(" else r"(?<![\w])"
+    # Whole-word matching, except for Chinese, which has no word boundaries.
+    prefix = "" if pattern[:1] in "^\\%(" or "\u3400" <= pattern[:1] <= "\u9fff" else r"(?<![\w])"
     return re.compile(prefix + pattern, re.I)
 
 
@@ -69,6 +71,7 @@ def load_catalog() -> tuple[Kpi, ...]:
                 synonyms=tuple(_compile(p) for p in _flatten(e["synonyms"])),
                 exclude=tuple(_compile(p) for p in _flatten(e.get("exclude", []))),
                 accepts=tuple(e.get("accepts", [])),
+                context_exclude=tuple(_compile(p) for p in _flatten(e.get("context_exclude", []))),
                 basis=e.get("basis"),
                 gri=str(e.get("gri", "")),
                 esrs=str(e.get("esrs", "")),
@@ -107,6 +110,12 @@ def match_kpi(label: str, context: str = "") -> Kpi | None:
         if any(p.search(s) for p in kpi.synonyms) and not any(p.search(veto) for p in kpi.exclude):
             return kpi
     return None
+
+
+def vetoed_by_context(kpi: Kpi, context: str) -> bool:
+    """True when the section or title a row sits under rules the KPI out (``context_exclude``)."""
+    s = clean_label(context)
+    return any(p.search(s) for p in kpi.context_exclude)
 
 
 @cache

@@ -66,6 +66,8 @@ def split_row(line: str) -> Row | None:
         else:
             i += 1
     for start, end in reversed(runs):
+        if start > 0 and re.fullmatch(r"(?:p|pp|page|pages|s|seite)\.?", tokens[start - 1], re.I):
+            continue  # "p. 117 ff": a page reference, not a value
         # "Scope 1 23.3": a small integer right after "Scope"/"Category" belongs to the label.
         while start < end and start > 0 and _LABEL_NUMBER.search(tokens[start - 1]):
             if not re.fullmatch(_LABEL_DIGITS, tokens[start]):
@@ -79,7 +81,7 @@ def split_row(line: str) -> Row | None:
         if not any(_CELL.fullmatch(c) for c in cells) or _is_scale_word(tokens, start, end):
             continue
         label = " ".join(tokens[:start])
-        if not re.search(r"[A-Za-z]{2}", label):
+        if not re.search(r"[A-Za-zÀ-ÿ]{2}|[\u3400-\u9fff]{2}", label):
             return None
         values = tuple(None if _EMPTY.fullmatch(c) else c for c in cells)
         return Row(label, values, " ".join(tokens[end:]))
@@ -191,7 +193,7 @@ def iter_table_metrics(
         if n and (re.match(r"\s*[a-z(]", row.label) or lines[n - 1].rstrip().endswith(":")):
             head = " ".join(t for t in lines[n - 1].split() if not _CELL.fullmatch(t))
             row = Row(head + " " + row.label, row.cells, row.suffix)
-        if not re.match(r"\s*[A-Za-z(•–%-]", row.label):
+        if not re.match(r"\s*[A-Za-zÀ-ÿ(•–%\u3400-\u9fff-]", row.label):
             continue
         kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
         if kpi is None and n and _is_label_line(lines[n - 1]):

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_PLAIN = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹−–—", "01234567890123456789---")
+_PLAIN = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹−–—（）：，％", "01234567890123456789---():,%")
 _STRIP_SUPER = str.maketrans("", "", SUPERSCRIPTS)
 
 # A number: English thousands (1,234,567.8), European thousands (1.234.567,8), thin/no-break

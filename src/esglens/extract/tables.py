@@ -17,30 +17,40 @@ import re
 from collections.abc import Iterator
 
 from ..model import Metric, Table, TableRow
-from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules
+from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules, vetoed_by_context
 from .lines import unit_in
 from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, number_locale, parse_number, unit_table
 
 TABLE_CELL = 0.9  # a value under a period header, with its unit stated
 _GENERIC = re.compile(
-    r"^\s*(?:total|sum|overall|group(?: total)?|company[- ]wide|all|gesamt|insgesamt|summe|"
-    r"合计|合計|总计|總計|小计|小計)\b\W*", re.I,
+    r"\W*(?:total|sum|overall|group(?: total)?|company[- ]wide|all|gesamt|insgesamt|summe|"
+    r"合计|合計|总计|總計|小计|小計)(?:\s+(?:ghg |greenhouse gas |co2e? |carbon )?emissions?)?\W*",
+    re.I,
 )
 _BASIS_ONLY = re.compile(r"^\W*(?:market|location)[- ]based(?: method| approach)?\W*$", re.I)
 _QUALIFIER = re.compile(
-    r"^\W*(?:(?:women|woman|female|frauen|weiblich|女性|女)\W*$|\(.*\)\W*$|.{0,40}\b(?:group|gruppe|konzern)\W*$|"
-    r"of which|thereof|davon|total\b|gesamt)", re.I,
+    r"\W*(?:women|woman|female|frauen|weiblich|女性|女)\W*|\(.*\)\W*|(?:\w+\W+){0,3}(?:group|gruppe|konzern)\W*",
+    re.I,
 )
 _SCALE = re.compile(
     r"\(?\bin\s+(?P<w>thousands?|millions?|billions?|'000|000s?|mio\.?|mn)\b\)?|\((?P<p>'000|000s?)\)|"
-    r"\b(?P<w2>thousands?|millions?|billions?)\s+of\b", re.I,
+    r"\b(?P<w2>thousands?|millions?|billions?)\s+of\b",
+    re.I,
 )
 _BOUNDARY = re.compile(
     r"\(([^()]*\b(?:company|system|group|gruppe|konzern|operations|sites?|global|worldwide|"
-    r"own|including|excluding|incl\.?|excl\.?)\b[^()]*)\)", re.I,
+    r"own|including|excluding|incl\.?|excl\.?)\b[^()]*)\)",
+    re.I,
 )
 _FOOTNOTE_TAIL = re.compile(r"^(\d{1,3}(?:,\d{3})+)(\d{1,2})$")  # "3,976,6171": a glued footnote mark
 _TOTAL = re.compile(r"\b(?:total|gesamt|insgesamt|overall|合计|合計|总计|總計)\b", re.I)
+# A "time basis" column of KPI annexes ("Fiscal year", "Sept. 30th", "as at 31.12."): no label.
+_TIME_BASIS = re.compile(
+    r"\b(?:fiscal year|financial year|calendar year|reporting year|year[- ]end|"
+    r"(?:as (?:at|of) )?(?:sept?\.?|september|dec\.?|december|march|june)\s*\d{1,2}(?:st|nd|rd|th)?|"
+    r"\(?as (?:at|of) \d{1,2}\.\s?\d{1,2}\.?\)?)",
+    re.I,
+)
 _LAST_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 _TARGETISH = re.compile(r"\b(?:target|goal|ziel|by 20[3-5]\d|目标|目標)\b", re.I)
 
@@ -77,31 +87,42 @@ def _value(text: str, locale: str) -> float | None:
 def is_qualifier(label: str) -> bool:
     """A row label that names no quantity of its own, only a part or variant of its section's:
     a total, a Scope 2 basis, a gender, the group ("Total", "market-based", "Women", "X Group")."""
-    s = clean_label(label)
-    s = re.sub(r"\((?:in\s+)?[^()]{0,25}\)\s*$", "", s).strip() or s  # a trailing "(MT CO2e)"
-    return bool(_GENERIC.match(s) or _BASIS_ONLY.match(s) or _QUALIFIER.match(s))
+    s = _TIME_BASIS.sub(" ", clean_label(label)).strip()
+    s = re.sub(r"\s*\((?:in\s+)?[^()]{0,25}\)\s*$", "", s).strip() or s  # a trailing "(MT CO2e)"
+    unit = normalize_unit(s.split()[-1]) if s.split() else None
+    if unit is not None and unit.unit not in ("count", "%") and len(s.split()) > 1:
+        s = " ".join(s.split()[:-1])  # "Total emissions tCO2-eq"
+    return bool(_GENERIC.fullmatch(s) or _BASIS_ONLY.fullmatch(s) or _QUALIFIER.fullmatch(s))
 
 
 def _kpi_for(row: TableRow, table: Table) -> tuple[Kpi | None, str, bool]:
-    """(KPI, the label it was read from, whether it came from the section or title).
+    """(KPI, the label it was read from, whether it came from the parent, section or title).
 
-    The section or title names a row's quantity only when the row's own label is a qualifier
-    (a total, a basis, a gender, the group): a row with a label of its own ("Lost days", "Heating
-    oil") is something else, or a part of the section's quantity.
+    The context names a row's quantity only when the row's own label is a qualifier (a total, a
+    basis, a gender, the group, a bracketed variant): a row with a label of its own ("Lost days",
+    "Heating oil", "Groundwater") is something else, or a part of the context's quantity.
     """
-    own = row.label
-    if row.level == 1 and row.parent and own.strip().startswith("("):
-        own = f"{_LAST_PAREN.sub('', row.parent)} {own}"  # "(The X Company)" under its row
-    qualifier = is_qualifier(own)
-    kpi = None if qualifier and not row.parent else match_kpi(own)
-    if kpi is not None or not qualifier:
+    own, parent = row.label, row.parent
+    if parent and own.startswith(parent + " "):
+        own = own[len(parent) + 1 :]  # the row's own words under a row-group label
+    contexts = [parent, row.section, table.title.split(" / ")[-1] if table.title else ""]
+    if row.level == 1 and parent and own.strip().startswith("("):
+        contexts[0] = _LAST_PAREN.sub("", parent)  # "(The X Company)" under "Energy use (the X system)"
+    around = f"{row.section} {table.unit} {table.title}"
+    if not is_qualifier(own):
+        kpi = match_kpi(own)
+        if kpi is not None and vetoed_by_context(kpi, around):
+            kpi = None
         return kpi, own, False
-    for context in (row.parent, row.section, table.title.split(" / ")[-1] if table.title else ""):
+    for context in contexts:
         if context and not _TARGETISH.search(context):
             kpi = match_kpi(f"{context} {own}")
-            if kpi is not None:
+            if kpi is not None and not vetoed_by_context(kpi, around):
                 return kpi, f"{context} {own}", True
-    return None, own, False
+    kpi = match_kpi(own)
+    if kpi is not None and vetoed_by_context(kpi, around):
+        kpi = None
+    return kpi, own, False
 
 
 def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
@@ -112,7 +133,7 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
     unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
     cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
     context = table.unit + " " + table.title
-    context_unit = _unit(table.unit) or _caption_unit(table.title)
+    context_unit = _unit(table.unit) or _caption_unit(table.title) or _shared_unit(table, unit_col)
     context_scale = _scale(context)
     rows = list(table.table_rows)
     locale = number_locale([c.text for c in table.cells if c.kind == "value"], default=locale)
@@ -124,9 +145,10 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
             via_context = True
         if kpi is None or _TARGETISH.search(label):
             continue
-        if row.level == 1 and via_context:
+        if row.level == 1 and via_context and not row.label.strip().startswith("("):
             continue  # a part of the row above, never its total
-        unit_text = cells[(row.index, unit_col)].text if unit_col is not None and (row.index, unit_col) in cells else ""
+        unit_cell = cells.get((row.index, unit_col)) if unit_col is not None else None
+        unit_text = unit_cell.text if unit_cell is not None else ""
         unit = _unit(unit_text) or unit_in(_SCALE.sub(" ", label)) or _unit(row.section) or context_unit
         explicit = unit is not None
         # Scale words apart from the unit ("(metric tons) (in millions)"): the row's own, else the
@@ -136,8 +158,11 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
         boundary_m = _BOUNDARY.search(label)
         boundary = boundary_m.group(1).strip() if boundary_m else None
         basis = kpi.basis or _basis(kpi, f"{label} {row.section}")
-        quote = " ".join(filter(None, [label, unit_text])) + " " + " ".join(
-            cells[(row.index, c)].text for c in periods if (row.index, c) in cells)
+        quote = (
+            " ".join(filter(None, [label, unit_text]))
+            + " "
+            + " ".join(cells[(row.index, c)].text for c in periods if (row.index, c) in cells)
+        )
         for col, column in periods.items():
             cell = cells.get((row.index, col))
             if cell is None or cell.kind != "value" or column.period is None:
@@ -153,7 +178,8 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
             elif kpi.unit == "rate" and (unit is None or unit.unit in ("count", "rate")):
                 converted = (value, "rate")
             elif kpi.unit == "count" and (unit is None or unit.unit == "count"):
-                converted = (value * scale, "count") if re.fullmatch(r"[\d,.\s]+", cell.text.strip(SUPERSCRIPTS)) else None
+                plain_count = re.fullmatch(r"[\d,.\s]+", cell.text.strip(SUPERSCRIPTS))
+                converted = (value * scale, "count") if plain_count else None
             else:
                 converted = convert(kpi, unit, value)
                 if converted is not None:
@@ -197,6 +223,20 @@ def _basis(kpi: Kpi, text: str) -> str | None:
     return None
 
 
+def _shared_unit(table: Table, unit_col: int | None) -> UnitMatch | None:
+    """The unit a table states on one row only (a total "（噸）"), for its rows that state none:
+    a table has one unit per dimension. None when its rows state different mass units."""
+    found = []
+    for row in table.table_rows:
+        cell = next((c for c in table.cells if c.row == row.index and c.col == unit_col), None)
+        unit = _unit(cell.text) if cell is not None else None
+        unit = unit or unit_in(_SCALE.sub(" ", clean_label(row.label)))
+        if unit is not None and unit.unit not in ("%", "count", "rate"):
+            found.append(unit)
+    kinds = {(u.unit, u.factor) for u in found}
+    return found[0] if len(kinds) == 1 else None
+
+
 def _caption_unit(title: str) -> UnitMatch | None:
     """A unit stated in the table's title lines ("(in 1,000 metric tons of CO2e)", "in t")."""
     for part in reversed(title.split(" / ")):
@@ -210,7 +250,10 @@ def _caption_unit(title: str) -> UnitMatch | None:
 
 
 def _as_total(
-    row: TableRow, rows: list[TableRow], kpis: dict[int, tuple[Kpi | None, str, bool]], table: Table,
+    row: TableRow,
+    rows: list[TableRow],
+    kpis: dict[int, tuple[Kpi | None, str, bool]],
+    table: Table,
     locale: str,
 ) -> tuple[Kpi | None, str]:
     """The KPI of a row whose values are the sum of the top-level rows above it in its section.
@@ -224,7 +267,7 @@ def _as_total(
     above = [r for r in rows if r.index < row.index and r.level == 0 and r.section == row.section]
     if len(above) < 2:
         return None, row.label
-    values = {c.row: {} for c in table.cells}
+    values: dict[int, dict[int, float]] = {}
     for c in table.cells:
         if c.kind == "value":
             v = _value(c.text, locale)
@@ -246,9 +289,12 @@ def _as_total(
     return None, row.label
 
 
-def _total_kpi(parts: list[TableRow], kpis: dict[int, tuple[Kpi | None, str, bool]], table: Table) -> Kpi | None:
-    ids = [kpis[p.index][0].id if kpis[p.index][0] is not None else None for p in parts]
-    if all(ids):
+def _total_kpi(
+    parts: list[TableRow], kpis: dict[int, tuple[Kpi | None, str, bool]], table: Table
+) -> Kpi | None:
+    found = [kpis[p.index][0] for p in parts]
+    ids = [k.id for k in found if k is not None]
+    if len(ids) == len(found):
         for total, rule in sum_rules():
             if len(rule) == len(ids) and all(any(i in alts for i in ids) for alts in rule):
                 return kpi_by_id()[total]

@@ -11,6 +11,7 @@ import re
 import statistics
 
 from ..model import Block, BlockKind, Table
+from .cells import build_tables
 from .lines import (
     _BULLET,
     _CAPTION,
@@ -22,7 +23,6 @@ from .lines import (
     group_lines,
     mark_superscripts,
 )
-from .cells import build_tables
 from .order import xy_cut
 
 __all__ = ["Line", "Segment", "build_blocks", "group_lines", "mark_superscripts", "xy_cut"]
