@@ -293,12 +293,14 @@ class Gap(Record):
 
 @dataclass(frozen=True)
 class Claim(Record):
-    """A statement an analyst should check, with the reason it was flagged."""
+    """A statement an analyst should check, with the reason it was flagged and what evidence
+    would substantiate it."""
 
     text: str
     reason: str
     page: int
     topic: str | None = None
+    substantiate: str | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from ..model import (
     Sentence,
     Target,
 )
+from .coverage import pillar_note
 from .facts import claim_sentences, fill, headline_target, metric_sentences, target_sentences
 from .identity import detect_company, report_title
 from .narrative import (
@@ -217,17 +218,17 @@ def compose_overview(
         from ..extract import find_gaps
 
         gaps = find_gaps(doc, tuple(metrics))
-    if resolve_language(lang, doc) == "zh":
-        from .zh import compose_zh
-
-        sections = compose_zh(doc, company, metrics, targets, claims, gaps)
-        return _finish(sections, doc)
     if not passages:
         from ..segment import segment_document
 
         passages = segment_document(doc)
     if not any(p.topics for p in passages):
         passages = classify_passages(passages)
+    if resolve_language(lang, doc) == "zh":
+        from .zh import compose_zh
+
+        sections = compose_zh(doc, company, metrics, targets, claims, gaps)
+        return _finish(_fill_pillars(sections, doc, passages, "zh"), doc)
     picker = Picker(candidates(doc, passages, company))
     headline = headline_target(targets, doc, company)
     if headline is not None and not verify_sentence(headline, doc):
@@ -243,7 +244,17 @@ def compose_overview(
     sections["Targets and commitments"] = target_sentences(targets, doc, company)
     sections["Data gaps"] = gap_sentences(gaps, doc, "en")
     sections["Claims to watch"] = claim_sentences(claims, doc, company)
-    return _finish(sections, doc)
+    return _finish(_fill_pillars(sections, doc, passages, "en"), doc)
+
+
+def _fill_pillars(sections: dict[str, list[Sentence]], doc: Document, passages: Sequence[Passage],
+                  lang: str) -> dict[str, list[Sentence]]:
+    """A pillar section with nothing to quote says so, as a cited fact about the report."""
+    for pillar, header in PILLAR_SECTION.items():
+        if not any(verify_sentence(s, doc) for s in sections.get(header, [])):
+            note = pillar_note(pillar, doc, passages, lang)
+            sections[header] = [note] if note is not None else []
+    return sections
 
 
 def _finish(sections: dict[str, list[Sentence]], doc: Document) -> Overview:

@@ -237,7 +237,8 @@ def claim_sentences(claims: Sequence[Claim], doc: Document, company: str) -> lis
         if per_reason.get(c.reason, 0) >= 3:
             continue
         per_reason[c.reason] = per_reason.get(c.reason, 0) + 1
+        needs = f"; {c.substantiate.rstrip('.')}" if c.substantiate else ""
         sentence = fill(wording()[0]["claim"], company=company, text=text,
-                        reason=c.reason.rstrip("."))
+                        reason=c.reason.rstrip("."), substantiate=needs)
         out.append(Sentence(sentence, (Citation(page=c.page, quote=c.text),)))
     return out[:8]

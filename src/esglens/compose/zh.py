@@ -1,7 +1,7 @@
 """The overview of a Chinese report, in Chinese: the same sections and narrative as in English.
 
 Report sentences are split at 。！？, pillar-tagged by keywords (``zh.pillars`` in
-``data/templates.yaml``) and kept when they are whole sentences of 12-160 characters about the
+``data/templates.yaml``) and kept when they are whole sentences of 12-120 characters about the
 company, not table debris, boilerplate, financial statements or another organisation's news
 (``zh.reject``); "本公司"/"本行" become the company's name. Figures come from the extracted
 metrics (``narrative``) and targets, with Chinese templates. Every number is printed on a cited
@@ -36,7 +36,11 @@ _JOIN = re.compile(rf"(?<=[{_CJK}，、：；（）“”])\s*\n\s*(?=[{_CJK}0-9
 _SPLIT = re.compile(r"(?<=[。！？])")
 _LEAD = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]{1,3}[)）、.．]|[•●■◆▪·\-–])\s*")
 _SELF = re.compile(r"本公司|本行|本集团|本集團|我行|我公司|我们|我們")
-_OTHER = re.compile(r"^(?:《|「|金管會|金管会|國家|国家|政府|世界|聯合國|联合国|國際|国际|监管|監管)")
+_OTHER = re.compile(r"^(?:《|「|金管會|金管会|國家|国家|政府|世界|聯合國|联合国|國際|国际|监管|監管|"
+                    r"臺灣|台灣|台湾|行政院|國發會|国发会|經濟部|经济部|生态环境部|環境部)")
+# a section number run into the text by the PDF's column order ("建立氣1.0 氣候環境治理")
+_GARBLED = re.compile(rf"[{_CJK}]\d\.\d\s*[{_CJK}]")
+MAX_CHARS = 120  # about 60 words' worth, the longest an overview sentence should be
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,12 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
                 if head and quote.startswith(head) and len(quote) - len(head) >= 12:
                     quote = _LEAD.sub("", quote[len(head):])
                     break
-            if quote in seen or not 12 <= len(quote) <= 160 or not quote.endswith(("。", "！")):
+            if quote in seen or not 12 <= len(quote) <= MAX_CHARS or not quote.endswith(("。", "！")):
                 continue
             seen.add(quote)
             digits = sum(ch.isdigit() for ch in quote)
-            if (reject.search(quote) or _OTHER.search(quote) or digits > 0.25 * len(quote)
+            if (reject.search(quote) or _OTHER.search(quote) or _GARBLED.search(quote)
+                    or digits > 0.25 * len(quote)
                     or re.search(r"\s{2,}|\|", quote) or not re.match(rf"[{_CJK}“]", quote)):
                 continue
             hits = {p: len(rx.findall(quote)) for p, rx in pillars.items()}
