@@ -70,7 +70,7 @@ def test_one_primary_per_key_with_reason() -> None:
     assert all(m.reason for m in out if not m.primary)
 
 
-def test_primary_cites_earliest_agreeing_page_with_best_value() -> None:
+def test_primary_cites_the_data_table_with_best_value() -> None:
     base = dict(metric="ghg_scope1_2", label="Scope 1 and 2", unit="tCO2e", period="2023", quote="q")
     table = Metric(value=32.6e6, page=39, source="table", confidence=0.9, **base)
     tile = Metric(value=32.61e6, page=3, source="chart", confidence=0.55, **base)
@@ -78,9 +78,9 @@ def test_primary_cites_earliest_agreeing_page_with_best_value() -> None:
     other = Metric(value=1.9e6, page=2, source="text", confidence=0.6, **base)
     out = select_primary([table, later, tile, other])
     (primary,) = [m for m in out if m.primary]
-    assert primary.page == 3  # the first place the report states the figure
+    assert primary.page == 39  # the data table that states the figure, before tiles and prose
     assert primary.value == 32.6e6 and primary.confidence == 0.9  # the best-ranked value
-    assert {m.page for m in out if not m.primary} == {2, 7, 39}
+    assert {m.page for m in out if not m.primary} == {2, 3, 7}
     assert all(m.reason for m in out if not m.primary)
 
 

@@ -25,11 +25,12 @@ from .quantity import (
     parse_number,
     parse_quantity,
 )
-from .tables import iter_cell_metrics
+from .tables import iter_cell_metrics, page_notes
 
 # Confidence of values read from chart labels and tiles; primaries need at least MIN_PRIMARY.
 CHART_LABEL = 0.55
 MIN_PRIMARY = 0.5
+_SOURCE_RANK = {"table": 0, "chart": 1, "text": 2}  # where a primary is cited: its data table first
 
 
 def iter_candidates(doc: Document) -> Iterator[Metric]:
@@ -43,9 +44,10 @@ def iter_candidates(doc: Document) -> Iterator[Metric]:
             continue
         lines = _lines_outside_tables(page)
         yield from iter_table_metrics(lines, page.number, year, latest_first)
+        notes = page_notes(page) if any(t.cells for t in page.tables) else {}
         for table in page.tables:
             if table.cells:  # geometry tables: values read from cells
-                yield from iter_cell_metrics(table, locale)
+                yield from iter_cell_metrics(table, locale, year, notes)
                 continue
             # line-based tables: a second reading of rows the text may split
             rows = [" ".join(c for c in row if c) for row in table.rows]
@@ -159,9 +161,9 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
 
     The VALUE is the best-ranked candidate's: higher confidence (table > chart label > prose,
     explicit unit and year > assumed), then values corroborated by other candidates, then the larger
-    value (a total over its parts), then the earlier page. The primary CITES the earliest page that
-    states that value (within 0.5 %): the first place the report gives the figure. Values below
-    MIN_PRIMARY confidence are never primary.
+    value (a total over its parts), then the earlier page. The primary CITES the page where the
+    report's data table states that value (within 0.5 %), the earliest such page; a chart label or a
+    sentence only when no table has it. Values below MIN_PRIMARY confidence are never primary.
     """
     groups: dict[tuple[str, str, str | None, str | None], list[Metric]] = defaultdict(list)
     for m in metrics:
@@ -179,7 +181,7 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
             continue
         first = min(
             (m for m in ranked if _close(m.value, best.value)),
-            key=lambda m: (m.page, -m.confidence),
+            key=lambda m: (_SOURCE_RANK.get(m.source, 3), m.page, -m.confidence),
         )
         out.append(
             replace(

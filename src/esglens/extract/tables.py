@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
-from ..model import Metric, Table, TableRow
+from ..model import Column, Metric, Page, Table, TableRow
 from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules, vetoed_by_context
 from .lines import unit_in
+from .periods import YEAR, year_of
 from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, number_locale, parse_number, unit_table
 
 TABLE_CELL = 0.9  # a value under a period header, with its unit stated
@@ -29,7 +31,10 @@ _GENERIC = re.compile(
 )
 _BASIS_ONLY = re.compile(r"^\W*(?:market|location)[- ]based(?: method| approach)?\W*$", re.I)
 _QUALIFIER = re.compile(
-    r"\W*(?:women|woman|female|frauen|weiblich|女性|女)\W*|\(.*\)\W*|(?:\w+\W+){0,3}(?:group|gruppe|konzern)\W*",
+    r"\W*(?:women|woman|female|frauen|weiblich|女性|女)\W*|\(.*\)\W*|(?:\w+\W+){0,3}(?:group|gruppe|konzern)\W*"
+    # a role under a "Positions held by women" section
+    r"|\W*(?:(?:senior |middle |top )?(?:managers?|management|leaders?|leadership|executives?)|"
+    r"führungskräfte|管理层|管理層|主管)\W*",
     re.I,
 )
 _SCALE = re.compile(
@@ -74,8 +79,23 @@ def _unit(text: str) -> UnitMatch | None:
     return unit
 
 
+_LEADING_NUMBER = re.compile(r"\s*[€$£¥]?\s?([<>~≈]?\s?[-–−+]?\(?\d[\d,.\u00a0\u202f']*\)?)(.*)$")
+
+
+def cell_unit(text: str) -> UnitMatch | None:
+    """The unit printed inside a value cell after its number ("146 kt CO₂e" -> kt CO2e)."""
+    m = _LEADING_NUMBER.match(text.strip(SUPERSCRIPTS))
+    rest = m.group(2).strip(" " + SUPERSCRIPTS) if m else ""
+    if not rest or rest == "%" or not re.search(r"[A-Za-z]", rest):
+        return None
+    return _unit(rest)
+
+
 def _value(text: str, locale: str) -> float | None:
     s = text.strip().rstrip(SUPERSCRIPTS + "*abcde").strip()
+    m = _LEADING_NUMBER.match(s)
+    if m and re.search(r"[A-Za-z]{2}", m.group(2)):
+        s = m.group(1)  # "2,296,953 GJ": the number before the unit
     s = re.sub(r"\s?\(\d{1,2}\)$", "", s)  # "38,341(2)": a footnote reference
     s = s.replace("%", "").replace(" ", "").strip()
     glued = _FOOTNOTE_TAIL.match(s)
@@ -105,7 +125,7 @@ def _kpi_for(row: TableRow, table: Table) -> tuple[Kpi | None, str, bool]:
     own, parent = row.label, row.parent
     if parent and own.startswith(parent + " "):
         own = own[len(parent) + 1 :]  # the row's own words under a row-group label
-    contexts = [parent, row.section, table.title.split(" / ")[-1] if table.title else ""]
+    contexts = [parent, row.section, table.unit, table.title.split(" / ")[-1] if table.title else ""]
     if row.level == 1 and parent and own.strip().startswith("("):
         contexts[0] = _LAST_PAREN.sub("", parent)  # "(The X Company)" under "Energy use (the X system)"
     around = f"{row.section} {table.unit} {table.title}"
@@ -125,18 +145,64 @@ def _kpi_for(row: TableRow, table: Table) -> tuple[Kpi | None, str, bool]:
     return kpi, own, False
 
 
-def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
-    """Metrics from one geometry table (``table.cells``); nothing for line-based tables."""
+def iter_cell_metrics(
+    table: Table, locale: str = "en", year: str | None = None, notes: dict[str, str] | None = None
+) -> Iterator[Metric]:
+    """Metrics from one geometry table (``table.cells``); nothing for line-based tables.
+
+    ``year`` is the report's year (for tables whose title names no period), ``notes`` the page's
+    footnotes by mark, read with the labels and headers that cite them ("Scope 2⁷" and "7.
+    Calculated using the location-based method").
+    """
     if not table.cells:
         return
-    periods = {c.index: c for c in table.columns if c.kind == "period"}
+    locale = number_locale([c.text for c in table.cells if c.kind == "value"], default=locale)
+    notes = notes or {}
+    if any(c.kind == "period" for c in table.columns):
+        found = list(_period_metrics(table, locale, notes))
+    else:
+        found = list(_column_metrics(table, locale, year, notes))
+    yield from _complete_basis(found)
+
+
+_CHANGE_COL = re.compile(r"\+/|change|veränderung|var\.|Δ|vs\.?|变化|變動", re.I)
+_SHARE_COL = re.compile(r"%|\bshare\b|anteil|percent|占比|佔比|比例", re.I)
+_PART_COL = re.compile(
+    r"\b(?:men|women|male|female|frauen|männer|non-?\s?hazardous|hazardous|direct|indirect|"
+    r"full-?time|part-?time|permanent|temporary|男|女)\b", re.I,
+)
+
+
+def _period_columns(table: Table, kpi_unit: str) -> dict[int, Column]:
+    """One column per period for a KPI: where a period has sub-columns ("Non-hazardous |
+    Hazardous | Total", "abs. | in %"), the total one, or the share one for a percentage."""
+    by_period: dict[str, list[Column]] = {}
+    for c in table.columns:
+        if c.kind == "period" and c.period is not None:
+            by_period.setdefault(c.period, []).append(c)
+    out = {}
+    for cols in by_period.values():
+        if len(cols) == 1:
+            out[cols[0].index] = cols[0]
+            continue
+        usable = [c for c in cols if not _CHANGE_COL.search(c.header)]
+        shares = [c for c in usable if _SHARE_COL.search(c.header)]
+        usable = shares if kpi_unit == "%" and shares else [c for c in usable if c not in shares] or usable
+        totals = [c for c in usable if _TOTAL.search(c.header)]
+        whole = [c for c in usable if not _PART_COL.search(c.header)]
+        chosen = (totals or whole or usable)[:1]
+        out.update({c.index: c for c in chosen})
+    return out
+
+
+def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterator[Metric]:
+    """Row label x period column: one Metric per row and period."""
+    all_periods = {c.index: c for c in table.columns if c.kind == "period"}
     unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
     cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
-    context = table.unit + " " + table.title
     context_unit = _unit(table.unit) or _caption_unit(table.title) or _shared_unit(table, unit_col)
-    context_scale = _scale(context)
+    context_scale = _scale(table.unit + " " + table.title)
     rows = list(table.table_rows)
-    locale = number_locale([c.text for c in table.cells if c.kind == "value"], default=locale)
     kpis = {r.index: _kpi_for(r, table) for r in rows}
     for row in rows:
         kpi, label, via_context = kpis[row.index]
@@ -150,63 +216,228 @@ def iter_cell_metrics(table: Table, locale: str = "en") -> Iterator[Metric]:
         unit_cell = cells.get((row.index, unit_col)) if unit_col is not None else None
         unit_text = unit_cell.text if unit_cell is not None else ""
         unit = _unit(unit_text) or unit_in(_SCALE.sub(" ", label)) or _unit(row.section) or context_unit
-        explicit = unit is not None
         # Scale words apart from the unit ("(metric tons) (in millions)"): the row's own, else the
         # table's. A unit parsed from the same text has had them removed, so none counts twice.
         row_scale = _scale(f"{label} {unit_text}")
         scale = row_scale if row_scale != 1.0 else context_scale
+        kpi, basis = _with_basis(kpi, f"{label} {row.section} {_cited_notes(label, notes)}")
         boundary_m = _BOUNDARY.search(label)
-        boundary = boundary_m.group(1).strip() if boundary_m else None
-        basis = kpi.basis or _basis(kpi, f"{label} {row.section}")
+        periods = _period_columns(table, kpi.unit)
         quote = (
             " ".join(filter(None, [label, unit_text]))
             + " "
-            + " ".join(cells[(row.index, c)].text for c in periods if (row.index, c) in cells)
+            + " ".join(cells[(row.index, c)].text for c in all_periods if (row.index, c) in cells)
         )
         for col, column in periods.items():
             cell = cells.get((row.index, col))
             if cell is None or cell.kind != "value" or column.period is None:
                 continue
-            is_pct = "%" in cell.text
-            if (kpi.unit == "%") != (is_pct or (unit is not None and unit.unit == "%")):
-                continue
-            value = _value(cell.text, locale)
-            if value is None:
-                continue
-            if kpi.unit == "%":
-                converted: tuple[float, str] | None = (value, "%")
-            elif kpi.unit == "rate" and (unit is None or unit.unit in ("count", "rate")):
-                converted = (value, "rate")
-            elif kpi.unit == "count" and (unit is None or unit.unit == "count"):
-                plain_count = re.fullmatch(r"[\d,.\s]+", cell.text.strip(SUPERSCRIPTS))
-                converted = (value * scale, "count") if plain_count else None
-            else:
-                converted = convert(kpi, unit, value)
-                if converted is not None:
-                    converted = (float(f"{converted[0] * scale:.15g}"), converted[1])
+            converted = _reading(kpi, cell.text, unit, scale, locale)
             if converted is None:
                 continue
-            confidence = TABLE_CELL - (0.0 if explicit or kpi.unit in ("%", "count") else 0.05)
+            confidence = TABLE_CELL - (0.0 if unit is not None or kpi.unit in ("%", "count") else 0.05)
             confidence += 0.03 if _TOTAL.search(label) else 0.0
             confidence -= 0.05 if via_context else 0.0
             confidence -= 0.2 if row.level == 1 else 0.0
             confidence -= 0.2 if cell.text.strip()[:1] in "<>~" else 0.0
             confidence -= 0.1 if column.restated else 0.0
-            yield Metric(
-                metric=kpi.id,
-                label=clean_label(label)[:160],
-                value=converted[0],
-                unit=converted[1],
-                period=column.period,
-                page=table.page,
-                quote=quote[:300],
-                raw_value=cell.text,
-                raw_unit=unit_text or ("" if unit is None else f"x{unit.factor * scale:g} {unit.unit}"),
-                basis=basis,
-                boundary=boundary,
-                source="table",
-                confidence=round(confidence, 3),
+            yield _metric(
+                kpi,
+                label,
+                converted,
+                column.period,
+                table.page,
+                quote,
+                cell.text,
+                unit_text or _unit_note(unit, scale),
+                basis,
+                boundary_m.group(1).strip() if boundary_m else None,
+                confidence,
             )
+
+
+def _column_metrics(table: Table, locale: str, year: str | None, notes: dict[str, str]) -> Iterator[Metric]:
+    """Column header x total row, for breakdown tables whose columns name the quantities.
+
+    The period is the latest year the title or header names (a title "2021 GHG Emissions", a
+    header "As of March 31, 2022"), else the report's year at lower confidence.
+    """
+    rows = list(table.table_rows)
+    totals = [r for r in rows if _GENERIC.fullmatch(_TIME_BASIS.sub(" ", clean_label(r.label)).strip())]
+    if not totals and len(rows) == 1:
+        totals = rows
+    if not totals:
+        return
+    total = totals[-1]
+    cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty")}
+    context_unit = _caption_unit(table.title)
+    for column in table.columns:
+        if column.kind != "value" or not column.header:
+            continue
+        cell = cells.get((total.index, column.index))
+        if cell is None or cell.kind != "value":
+            continue
+        head = column.header
+        years = sorted(
+            y for m in YEAR.finditer(f"{table.title} {head}") if (y := year_of(m)) <= (year or "9999")
+        )
+        period = years[-1] if years else year
+        if period is None:
+            continue
+        name = YEAR.sub(" ", head)
+        kpi = match_kpi(name) if not is_qualifier(name) else match_kpi(f"{table.title} {name}")
+        if kpi is None or _TARGETISH.search(head) or vetoed_by_context(kpi, table.title):
+            continue
+        unit = _unit(name) or unit_in(_SCALE.sub(" ", name)) or context_unit or _sibling_unit(table, kpi)
+        scale = _scale(name) if _scale(name) != 1.0 else _scale(table.title)
+        kpi, basis = _with_basis(kpi, f"{head} {table.title} {_cited_notes(head, notes)}")
+        converted = _reading(kpi, cell.text, unit, scale, locale)
+        if converted is None:
+            continue
+        confidence = TABLE_CELL - 0.05 - (0.0 if years else 0.1)
+        quote = f"{head} | {total.label}: {cell.text}"
+        yield _metric(
+            kpi,
+            f"{name} {total.label}",
+            converted,
+            period,
+            table.page,
+            quote,
+            cell.text,
+            _unit_note(unit, scale),
+            basis,
+            None,
+            confidence,
+        )
+
+
+def _sibling_unit(table: Table, kpi: Kpi) -> UnitMatch | None:
+    """The unit the other columns of a breakdown table state for the same kind of quantity
+    ("Scope 1 (MTCO2e) | Scope 2 (MTCO2e) | Scope 1&2 TOTAL")."""
+    found = set()
+    for column in table.columns:
+        unit = _unit(column.header) if column.kind == "value" and column.header else None
+        if unit is not None and kpi.accepts_unit(unit.unit):
+            found.add(unit)
+    return found.pop() if len(found) == 1 else None
+
+
+def _reading(
+    kpi: Kpi, text: str, unit: UnitMatch | None, scale: float, locale: str
+) -> tuple[float, str] | None:
+    """A cell's value in the KPI's canonical unit, or None when value and unit do not fit it."""
+    unit = cell_unit(text) or unit
+    is_pct = "%" in text
+    if (kpi.unit == "%") != (is_pct or (unit is not None and unit.unit == "%")):
+        return None
+    value = _value(text, locale)
+    if value is None:
+        return None
+    if kpi.unit == "%":
+        return value, "%"
+    if kpi.unit == "rate" and (unit is None or unit.unit in ("count", "rate")):
+        return value, "rate"
+    if kpi.unit == "count" and (unit is None or unit.unit == "count"):
+        return (value * scale, "count") if re.fullmatch(r"[\d,.\s]+", text.strip(SUPERSCRIPTS)) else None
+    converted = convert(kpi, unit, value)
+    return None if converted is None else (float(f"{converted[0] * scale:.15g}"), converted[1])
+
+
+def _metric(
+    kpi: Kpi,
+    label: str,
+    converted: tuple[float, str],
+    period: str,
+    page: int,
+    quote: str,
+    raw: str,
+    raw_unit: str,
+    basis: str | None,
+    boundary: str | None,
+    confidence: float,
+) -> Metric:
+    return Metric(
+        metric=kpi.id,
+        label=clean_label(label)[:160],
+        value=converted[0],
+        unit=converted[1],
+        period=period,
+        page=page,
+        quote=quote[:300],
+        raw_value=raw,
+        raw_unit=raw_unit,
+        basis=basis,
+        boundary=boundary,
+        source="table",
+        confidence=round(confidence, 3),
+    )
+
+
+def _unit_note(unit: UnitMatch | None, scale: float) -> str:
+    return "" if unit is None else f"x{unit.factor * scale:g} {unit.unit}"
+
+
+_MARKS = re.compile(r"([" + SUPERSCRIPTS + r"]+)|\((\d{1,2})\)")
+_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
+
+
+_NOTE = re.compile(r"^\s*(?:(\d{1,2})[.)]?|\((\d{1,2})\)|([" + SUPERSCRIPTS + r"]{1,2}))\s+(\S.{8,})")
+
+
+def page_notes(page: Page) -> dict[str, str]:
+    """A page's footnotes by mark: blocks in its lower half that start with "7.", "(7)" or "⁷"."""
+    notes: dict[str, str] = {}
+    for b in page.blocks:
+        if b.kind != "footnote" and b.bbox[1] < 0.5 * page.height:
+            continue
+        m = _NOTE.match(b.text)
+        if m:
+            mark = m.group(1) or m.group(2) or (m.group(3) or "").translate(_TO_DIGIT)
+            notes.setdefault(mark, m.group(4)[:300])
+    return notes
+
+
+def _cited_notes(text: str, notes: dict[str, str]) -> str:
+    """The footnotes a label or header cites by its marks ("Scope 2⁷", "Emissions (3)")."""
+    out = []
+    for m in _MARKS.finditer(text):
+        marks = (m.group(1) or "").translate(_TO_DIGIT) or m.group(2)
+        for mark in [marks] if m.group(2) else list(marks) + [marks]:
+            if mark in notes:
+                out.append(notes[mark])
+    return " ".join(dict.fromkeys(out))
+
+
+def _with_basis(kpi: Kpi, text: str) -> tuple[Kpi, str | None]:
+    """The KPI with the Scope 2 basis its label, section or footnote states: a plain Scope 2 row
+    "calculated using the location-based method" is the location-based Scope 2 figure."""
+    basis = kpi.basis or _basis(kpi, text)
+    if kpi.id == "ghg_scope2" and basis is not None:
+        return kpi_by_id()[f"ghg_scope2_{basis}"], basis
+    return kpi, basis
+
+
+def _complete_basis(found: list[Metric]) -> list[Metric]:
+    """A table reporting a Scope 2 figure of one stated basis beside one of no stated basis: the
+    unstated one is the other basis (GHG Protocol Scope 2 Guidance asks for both; tables print
+    the location-based one plain with "market-based" in brackets, or the reverse)."""
+    out = []
+    for m in found:
+        if m.metric in ("ghg_scope2", "ghg_scope1_2") and m.basis is None:
+            family = ("ghg_scope2_market", "ghg_scope2_location") if m.metric == "ghg_scope2" else ()
+            stated = {
+                o.basis
+                for o in found
+                if o.period == m.period
+                and o.basis
+                and (o.metric in family or (o.metric == m.metric and m.metric == "ghg_scope1_2"))
+            }
+            if len(stated) == 1:
+                other = "location" if stated == {"market"} else "market"
+                metric = f"ghg_scope2_{other}" if m.metric == "ghg_scope2" else m.metric
+                m = replace(m, metric=metric, basis=other, confidence=round(m.confidence - 0.02, 3))
+        out.append(m)
+    return out
 
 
 def _basis(kpi: Kpi, text: str) -> str | None:
@@ -214,6 +445,7 @@ def _basis(kpi: Kpi, text: str) -> str | None:
     (GHG Protocol Scope 2 Guidance, ch. 7: report both; a combined total follows one of them)."""
     if not kpi.id.startswith("ghg_") or kpi.id in ("ghg_scope1", "ghg_scope3"):
         return None
+    text = clean_label(text)
     market = re.search(r"market[- ]?based", text, re.I)
     location = re.search(r"location[- ]?based", text, re.I)
     if market and not location:
@@ -299,7 +531,7 @@ def _total_kpi(
             if len(rule) == len(ids) and all(any(i in alts for i in ids) for alts in rule):
                 return kpi_by_id()[total]
         return None
-    for context in (parts[0].section, table.title.split(" / ")[-1] if table.title else ""):
+    for context in (parts[0].section, table.unit, table.title.split(" / ")[-1] if table.title else ""):
         if context:
             kpi = match_kpi(f"total {context}")
             if kpi is not None:

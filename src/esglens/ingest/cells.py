@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Cell, CellKind, Column, Table, TableRow
+from .columns import build_column_tables
 from .lines import Segment
 from .rows import Record, assemble_rows, trim_prose
 from .words import SUPERS, Phrase, PhraseLine, box, box_of, group_phrase_lines, iter_phrases, round_box
@@ -47,6 +48,7 @@ class _Spec:
     right: float = 1e9
     bottom: float = 1e9
     label_head: list[Phrase] = field(default_factory=list)
+    body: int = -1  # the last header line (a sub-header below the periods); rows start after it
 
 
 def _header_groups(line: PhraseLine) -> list[_Spec]:
@@ -119,11 +121,16 @@ def _assign(
     for p in line.phrases:
         if p.x1 <= spec.left or p.x0 >= spec.right:
             continue
-        if unit_slot and unit_slot[0] <= p.cx <= unit_slot[1] and p.kind == "text":
+        if (
+            unit_slot
+            and unit_slot[0] <= p.cx <= unit_slot[1]
+            and (p.kind == "text" or (p.kind == "value" and re.search(r"[A-Za-z%]", p.text)))
+        ):  # "1,000 gigajoule" in a unit column is a unit
             unit = p
             continue
         if p.cx < label_edge and p.kind != "value" or p.x1 <= label_edge:
-            labels.append(p)
+            if re.search(r"\w", p.text):  # leader dots and rules are no label
+                labels.append(p)
             continue
         if p.kind in ("value", "empty", "period"):
             for i, (left, right) in enumerate(slots):
@@ -140,13 +147,13 @@ def _assign(
     return Record(line, labels, values, unit)
 
 
-def _title(lines: list[PhraseLine], spec: _Spec) -> str:
+def _title(lines: list[PhraseLine], spec: _Spec, x0: float, x1: float) -> str:
     """Short lines just above the header inside the table's x-range: title, caption, unit line."""
     out: list[str] = []
     header = lines[spec.header]
     last_top = header.top
     for line in reversed(lines[max(0, spec.header - 6) : spec.header]):
-        parts = [p for p in line.phrases if p.x1 > spec.left and p.x0 < spec.right]
+        parts = [p for p in line.phrases if p.x1 > x0 and p.x0 < x1]
         if not parts:
             continue
         if last_top - line.bottom > 4 * line.height:
@@ -174,8 +181,10 @@ def build_tables(segments: list[Segment], page_number: int, source: str = "text"
             spec.header = i
             if n:
                 prev = groups[n - 1]
+                # The gutter follows the left table's last column: the right table's label
+                # column fills the space between them.
                 edge = max(p.x1 for p in prev.columns + prev.extras)
-                spec.left = prev.right = edge + 0.35 * (spec.columns[0].x0 - edge)
+                spec.left = prev.right = edge + min(20.0, 0.25 * (spec.columns[0].x0 - edge))
             specs.append(spec)
     for spec in specs:  # a later header over the same columns ends the table above it
         x0, x1 = spec.columns[0].x0, spec.columns[-1].x1
@@ -187,10 +196,93 @@ def build_tables(segments: list[Segment], page_number: int, source: str = "text"
         table = _build(spec, lines, page_number, source)
         if table is not None:
             tables.append(table)
-    return tables
+    return tables + build_column_tables(lines, page_number, source, [t.bbox for t in tables])
+
+
+def _sub_columns(spec: _Spec, lines: list[PhraseLine]) -> None:
+    """Split period columns into their sub-columns when a header line below the periods names
+    several columns per period ("2023" over "Non-hazardous | Hazardous | Total", "2022" over
+    "abs. | in %"). Each sub-column keeps its period; the table's rows start below the sub-header.
+
+    Sub-column headers are the words stacked above the value columns of the first data rows;
+    the groups they form are found where the first sub-header repeats, else by the period
+    header each sub-column sits nearest to.
+    """
+    data = [
+        i
+        for i in range(spec.header + 1, min(len(lines), spec.header + 10))
+        if sum(p.kind == "value" and p.x0 > spec.left for p in lines[i].phrases) >= 2
+    ]
+    if not data or data[0] == spec.header + 1:
+        return
+    between = list(range(spec.header + 1, data[0]))[-3:]
+    values = [
+        p for i in data for p in lines[i].phrases if p.kind in ("value", "empty") and p.x0 > spec.left
+    ]
+    heads: list[Phrase] = []
+    for i in between:
+        for p in lines[i].phrases:
+            if p.x0 < spec.left or p.kind == "value" and not re.search(r"[A-Za-z%]", p.text):
+                continue
+            if any(min(p.x1, v.x1) - max(p.x0, v.x0) > -2 for v in values):
+                heads.append(p)
+    cols: list[list[Phrase]] = []
+    for p in sorted(heads, key=lambda p: (p.x0, p.top)):
+        home = next(
+            (c for c in cols if min(p.x1, max(q.x1 for q in c)) - max(p.x0, min(q.x0 for q in c)) > 0), None
+        )
+        if home is None:
+            cols.append([p])
+        else:
+            home.append(p)
+    tops = [
+        Phrase(
+            min(q.x0 for q in c),
+            max(q.x1 for q in c),
+            min(q.top for q in c),
+            max(q.bottom for q in c),
+            " ".join(q.text for q in sorted(c, key=lambda q: q.top)),
+            c[0].size,
+            c[0].bold,
+        )
+        for c in cols
+    ]
+    tops.sort(key=lambda p: p.x0)
+    heads_in_order = sorted(
+        spec.columns + [e for e in spec.extras if e.x0 > spec.columns[0].x0], key=lambda p: p.x0
+    )
+    if len(tops) <= len(spec.columns):
+        return
+    groups: list[list[Phrase]] = [[]]
+    for p in tops:
+        if groups[-1] and p.text == tops[0].text:
+            groups.append([])
+        groups[-1].append(p)
+    if len(groups) not in (len(spec.columns), len(heads_in_order)):
+        groups = [[] for _ in heads_in_order]  # each sub-column under the nearest period header
+        for p in tops:
+            k = min(range(len(heads_in_order)), key=lambda k: abs(heads_in_order[k].cx - p.cx))
+            groups[k].append(p)
+    owners = spec.columns if len(groups) == len(spec.columns) else heads_in_order
+    extras = [e for e in heads_in_order if e.kind != "period"]
+    for group in groups:  # a sub-column under a "Change" header belongs to it, not to a period
+        for p in list(group):
+            over = next((e for e in extras if min(e.x1, p.x1) - max(e.x0, p.x0) > 0), None)
+            if over is not None and len(group) > 1:
+                group.remove(p)
+                over.x0, over.x1 = min(over.x0, p.x0), max(over.x1, p.x1)
+    new_cols: list[Phrase] = []
+    new_extras = [e for e in spec.extras if e not in heads_in_order]
+    for owner, group in zip(owners, groups, strict=True):
+        for p in group:
+            p.kind, p.period = ("period", owner.period) if owner.kind == "period" else ("text", None)
+            (new_cols if owner.kind == "period" else new_extras).append(p)
+    if new_cols:
+        spec.columns, spec.extras, spec.body = new_cols, new_extras, between[-1]
 
 
 def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) -> Table | None:
+    _sub_columns(spec, lines)
     slots, label_edge = _boundaries(spec)
     unit_head = next((e for e in spec.extras if _UNIT_HEAD.match(e.text.strip())), None)
     if unit_head is None:
@@ -203,11 +295,21 @@ def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) 
             unit_slot = (unit_head.x0 - 4, slots[0][0])
     header = lines[spec.header]
     restated = [bool(_RESTATED.search(c.text)) for c in spec.columns]
+    body = max(spec.body, spec.header)
     records: list[Record] = []
     gap_rows = 0
     last_bottom = header.bottom
-    for line in lines[spec.header + 1 :]:
+    since_value = 0  # lines read since the last one with a value under a period column
+    for line in lines[body + 1 :]:
         if line.top >= spec.bottom:
+            break
+        # A table's rows follow its header closely and keep coming; a chart axis or a year in a
+        # heading has no rows under it, and a table ends where its values stop. Notes beside the
+        # table (right of its last period column) do not count.
+        if any(p.x1 > spec.left and p.x0 < slots[-1][1] for p in line.phrases):
+            since_value += 1
+        has_rows = any(any(v.kind in ("value", "empty") for v in r.values.values()) for r in records)
+        if since_value > (8 if has_rows else 6):
             break
         r = _assign(spec, line, slots, label_edge, unit_slot)
         if r is None:
@@ -228,6 +330,8 @@ def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) 
                 continue
         records.append(r)
         last_bottom = line.bottom
+        if any(v.kind in ("value", "empty") for v in r.values.values()):
+            since_value = 0
     while records and not any(v.kind in ("value", "empty") for v in records[-1].values.values()):
         records.pop()  # text after the last row (footnotes, the next section) is not the table's
     cut = trim_prose(records)
@@ -289,7 +393,8 @@ def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) 
         max(b[2] for b in all_boxes),
         max(b[3] for b in all_boxes),
     )
-    title = _title(lines, spec)
+    right = max([slots[-1][1]] + [e.x1 for e in spec.extras]) + 20
+    title = _title(lines, spec, max(spec.left, left - 5), min(spec.right, right))
     unit = " ".join(p.text for p in spec.label_head if not _UNIT_HEAD.match(p.text.strip()))
     return Table(
         page_number,

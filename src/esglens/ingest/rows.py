@@ -44,10 +44,17 @@ def _is_prose(records: list[Record], cut: float) -> bool:
     """
     lefts = [" ".join(p.text for p in r.labels if p.x1 <= cut) for r in records]
     filled = [t for t in lefts if t]
-    if len(filled) < 3 or len(filled) < 0.6 * len(lefts):
+    if len(filled) < 3:
         return False
     long = sum(1 for t in filled if len(t.split()) >= 6 or len(CJK.findall(t)) >= 14)
-    return long >= 0.5 * len(filled)
+    if len(filled) >= 0.6 * len(lefts) and long >= 0.5 * len(filled):
+        return True
+    # Words left of the cut on lines where the table has no values, and words right of it on
+    # the value lines: a text column runs beside the table (its rows have labels of their own).
+    between = [t for t, r in zip(lefts, records, strict=True) if t and not r.values and len(t.split()) >= 4]
+    own = [r for r in records if r.values and any(p.x0 >= cut for p in r.labels)]
+    valued = [r for r in records if r.values]
+    return len(between) >= 3 and len(between) >= 0.25 * len(records) and len(own) >= 0.8 * len(valued)
 
 
 def trim_prose(records: list[Record]) -> float | None:
@@ -111,16 +118,25 @@ def assemble_rows(records: list[Record]) -> list[tuple[str, str, Record, int, st
     for i in idx:
         if kinds[i] != "value":
             continue
-        above = neighbour(i, -1)
-        if (
+        above, first = neighbour(i, -1), i
+        # Lines above that the label continues from: "Indirect energy-related" / "greenhouse gas" /
+        # "emissions (Scope 2) –" over the value line; their unit-column words join the unit.
+        while (
             above is not None
             and kinds[above] == "label"
             and above not in used
-            and close(above, i)
+            and close(above, first)
             and (_continues(texts[i]) or _open(texts[above]))
         ):
             texts[i] = _join(texts[above], texts[i])
+            extra = records[above].unit
+            if extra is not None:
+                unit = records[i].unit
+                records[i].unit = extra if unit is None else Phrase(
+                    extra.x0, extra.x1, extra.top, unit.bottom, f"{extra.text} {unit.text}", unit.size,
+                    unit.bold, "text")
             used.add(above)
+            first, above = above, neighbour(above, -1)
         below, last = neighbour(i, 1), i
         while below is not None and kinds[below] == "label" and below not in used and close(last, below):
             nxt = neighbour(below, 1)

@@ -19,6 +19,11 @@ _VALUE = re.compile(
     r"[<>~≈]?\s?[-–−+]?\s?\(?[-–−]?\d[\d,.\u00a0\u202f' ]*\)?\s?%?\)?[" + SUPERS + r"*a-e]?"
     r"(?:\s?\(\d{1,2}\))?"
 )
+# A value with a short unit in the same cell: "75,617 t", "596 million liters", "€11,433.7 million".
+_VALUE_UNIT = re.compile(
+    r"[€$£¥]?\s?[-–−]?\d[\d,.\u00a0']*\s?(?:%|(?:[A-Za-z€$£¥µ][\w.²³₂/\-]*|CO₂e?|CO2e?)(?:\s[\w.²³₂/\-]+){0,3})"
+    r"[" + SUPERS + r"]*"
+)
 _EMPTY = re.compile(r"(?:[-–—‐]{1,3}|n/?a|n\.a\.|N/?A|k\.\s?A\.|nm|n\.m\.|/|x|–\s?%)", re.I)
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -71,6 +76,8 @@ def _classify(p: Phrase) -> None:
         p.kind = "value"
     elif _EMPTY.fullmatch(s):
         p.kind = "empty"
+    elif _VALUE_UNIT.fullmatch(s):
+        p.kind = "value"  # a value printed with its unit in the cell ("2,296,953 GJ", "146 kt CO₂e")
 
 
 def iter_phrases(segments: list[Segment]) -> list[Phrase]:
