@@ -253,7 +253,7 @@ def test_real_report_retrieval_and_speed(tmp_path: Path) -> None:
         ("Does the company report its Scope 3 emissions?", "yesno", [("ghg_scope3",)]),
         ("Does the company have a Scope 3 reduction target?", "yesno", []),
         ("Does the company use an internal carbon price?", "yesno", []),
-        ("What drove the change in carbon intensity?", "explain", []),
+        ("What drove the change in carbon intensity?", "explain", [("ghg_intensity",)]),
     ],
 )
 def test_question_kinds_and_metrics(question: str, kind: str, ids: list[tuple[str, ...]]) -> None:

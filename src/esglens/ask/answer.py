@@ -25,8 +25,8 @@ from typing import Any
 
 from ..model import Citation, Document, Metric, Record
 from .evidence import Piece, clip
-from .kinds import Query, parse_question
-from .numeric import find_request, in_periods
+from .kinds import Query, parse_question, vocabulary
+from .numeric import change_pieces, find_request, in_periods
 from .respond import Composed, list_answer, numeric_answer, own_terms, sentence_answer, who_answer
 from .retrieve import (
     Index,
@@ -116,6 +116,18 @@ def _compose(query: Query, index: Index, hits: list[tuple[int, float]],
         return who_answer(query, index, hits)
     if query.kind == "list":
         return list_answer(query, index, hits)
+    if query.kind == "explain":
+        composed = sentence_answer(query, index, hits)
+        if query.requests and vocabulary()["change_re"].search(query.text):
+            figures = change_pieces(query, metrics)
+            if figures:
+                said = composed[0] if not isinstance(composed, str) else []
+                return figures + said[:2], None
+        if isinstance(composed, str) and query.requests:  # no prose: the figures it explains
+            figures = numeric_answer(query, index, hits, metrics)
+            if figures is not None and not isinstance(figures, str):
+                return figures[0], "The report explains it in no sentence esglens could quote; its figures:"
+        return composed
     if query.requests:
         composed = numeric_answer(query, index, hits, metrics)
         if composed is not None:

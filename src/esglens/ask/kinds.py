@@ -57,7 +57,7 @@ def vocabulary() -> dict[str, Any]:
 
     raw["kinds_re"] = {k: rx(p) for k, p in raw["kinds"].items()}
     for key in ("combine", "individually", "emissions", "not_the_company_role", "assurance_context",
-                "negation", "reports_figure", "not_a_figure"):
+                "negation", "reports_figure", "not_a_figure", "change"):
         raw[key + "_re"] = rx(raw[key])
     raw["scope_words_re"] = {k: rx(p) for k, p in raw["scope_words"].items()}
     raw["basis_re"] = {k: rx(p) for k, p in raw["basis"].items()}
@@ -131,7 +131,7 @@ def metric_requests(question: str) -> tuple[Request, ...]:
     text = normalise(question)
     v = vocabulary()
     request, when, unless = v["metrics_re"][0]  # intensity first: "Scope 1+2 intensity" is a rate
-    if when and when.search(text) and not (unless and unless.search(text)) and v["emissions_re"].search(text):
+    if when and when.search(text) and not (unless and unless.search(text)):
         return (request,)
     found = ghg_requests(text)
     if found and not re.search(r"\brenewable|\bwater\b|\bwaste\b|\bemployee", text):
@@ -173,7 +173,7 @@ def parse_question(question: str) -> Query:
         about_figure = v["reports_figure_re"].search(text) and not v["not_a_figure_re"].search(text)
         return Query(question, "yesno", requests if about_figure else (), years)
     if kinds["explain"].search(text) and not re.match(r"\W*how (?:much|many)\b", text):
-        return Query(question, "explain", (), years)
+        return Query(question, "explain", requests, years)
     if requests and kinds["numeric"].search(text):
         return Query(question, "numeric", requests, years)
     return Query(question, "explain", (), years)

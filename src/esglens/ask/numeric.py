@@ -84,8 +84,12 @@ def quantity_text(m: Metric) -> str:
         text = re.sub(r"\s*(?:t|tonnes?|metric tons?|tons?)?$", "", text) + " tCO2e"
     if _reads_back(text, m):
         return text
-    value = f"{m.value:,.0f}" if abs(m.value) >= 100 else f"{m.value:,.3g}"
     raw = re.match(r"[\d.,]+", m.raw_value.strip())
+    printed_number = parse_number(raw.group(0)) if raw else None
+    for factor, word in ((1e3, "thousand"), (1e6, "million"), (1e9, "billion")):
+        if printed_number and abs(m.value - printed_number * factor) <= 1e-6 * abs(m.value):
+            return f"{raw.group(0)} {word} {m.unit}"  # type: ignore[union-attr]
+    value = f"{m.value:,.0f}" if abs(m.value) >= 100 else f"{m.value:,.3g}"
     same = raw is not None and parse_number(raw.group(0)) == m.value
     printed = f" (converted from the printed {raw.group(0)})" if raw and not same else ""
     return f"{value} {m.unit}{printed}"
@@ -105,6 +109,35 @@ def metric_sentence(m: Metric) -> str:
 
 def _order(m: Metric) -> tuple[object, ...]:
     return (m.period, {"market": 1, "location": 2}.get(m.basis or "", 0), m.metric)
+
+
+def change_pieces(query: Query, metrics: Sequence[Metric]) -> list[Piece]:
+    """For "what drove the change in X": X for its two latest periods, then the figures X is
+    computed from (``drivers`` in ``data/questions.yaml``), each "A in 2024, against B in 2023"."""
+    from .kinds import vocabulary
+
+    drivers = vocabulary()["drivers"]
+    pieces: list[Piece] = []
+    for request in query.requests:
+        ids = [request.ids] + [(d,) for d in drivers.get(request.ids[0], [])]
+        for group_ids in ids:
+            group = _best_per_key([m for m in metrics if m.primary and m.metric in group_ids])
+            by_key: dict[tuple[str, str | None], list[Metric]] = {}
+            for m in _lookup(group_ids, request.basis, metrics):
+                by_key.setdefault((m.metric, m.basis), []).append(m)
+            for series in by_key.values():
+                periods = sorted({m.period for m in series}, reverse=True)[:2]
+                if len(periods) < 2:
+                    continue
+                cur, prev = (next(m for m in series if m.period == p) for p in periods)
+                if cur.page != prev.page:
+                    continue
+                text = metric_sentence(cur).rstrip(".") + f", against {quantity_text(prev)} in {prev.period}."
+                pieces.append(Piece(text, cur.page, clip(cur.quote), 1.0))
+                break
+            if len(pieces) >= 2 or group and pieces and group_ids != request.ids:
+                break
+    return pieces[:2]
 
 
 def request_label(request: Request) -> str:

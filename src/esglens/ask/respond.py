@@ -116,7 +116,7 @@ def numeric_answer(query: Query, index: Index, hits: Hits, metrics: Sequence[Met
             found.append(Piece(f"No figure for {label} was found.", 0))
     if found:
         return found, " ".join(notes) or ("Yes — " if query.kind == "yesno" else None)
-    if query.kind != "numeric":
+    if query.kind not in ("numeric", "explain"):
         return None
     labels = " or ".join(request_label(r) for r in query.requests)
     years = f" for {' or '.join(query.years)}" if query.years else ""
@@ -132,7 +132,7 @@ def sentence_answer(query: Query, index: Index, hits: Hits) -> Composed:
     the best one says so, else by a note that the report does not say so directly."""
     weights = expand_query(query.text)
     n = 3 if query.kind == "explain" or _DETAIL.search(query.text) else 2
-    pieces = best_sentences(index, hits, weights, n=n)
+    pieces = best_sentences(index, hits, weights, n=n, top=12)
     if not pieces:
         return "no sentence of the report's prose answers it (only tables and fragments match)"
     if query.kind != "yesno":

@@ -74,7 +74,8 @@ def _detect_company(doc: Document) -> str:
     hint_tokens = set(re.findall(r"[a-z0-9]+", hints))
     scores: dict[str, float] = {}
     spelled: dict[str, dict[str, int]] = {}
-    run = re.compile(r"(?<![\w&])([A-Z][\w&]*(?:[ \-][A-Z][\w&]*){0,2})(?![\w&])")
+    # capitalised words, or a name opening with digits and an ampersand ("1&1")
+    run = re.compile(r"(?<![\w&])((?:[A-Z][\w&]*|\d+&\w+)(?:[ \-][A-Z][\w&]*){0,2})(?![\w&])")
     for source, weight in ((body, 1.0), (furniture, 2.0), (cover, 5.0)):
         for m in run.finditer(source):
             words = m.group(1).split()
@@ -100,7 +101,7 @@ def _detect_company(doc: Document) -> str:
     if not scores:
         return "The company"
     for key in scores:
-        if set(key.split()) & hint_tokens:
+        if set(re.findall(r"[a-z0-9]+", key)) & hint_tokens:  # "coca-cola" matches "coca", "cola"
             scores[key] *= 3.0
     top = sorted(scores, key=lambda k: -scores[k])[:40]
     for key in top:  # prefer "Rio Tinto" over "Tinto" when they mostly occur together

@@ -132,6 +132,9 @@ def why_malformed(text: str) -> str | None:
     tail = re.search(r"(\S+) \d{1,2}\.$", text)
     if tail and tail.group(1)[:1].isupper() and _bare(tail.group(1)) not in _SCOPE_WORDS:
         return "trailing page or note number"
+    doubled = re.search(r"\b([A-Za-z]{2,})\s+\1\b", text, re.I)
+    if doubled and doubled.group(1).lower() not in ("had", "that"):
+        return "doubled word"  # two columns run together ("base year emissions emissions from")
     grams = [" ".join(bare[i : i + 4]) for i in range(len(bare) - 3)]
     if len(grams) != len(set(grams)):
         return "repeated words"
