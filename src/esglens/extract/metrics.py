@@ -45,16 +45,23 @@ def iter_candidates(doc: Document) -> Iterator[Metric]:
         lines = _lines_outside_tables(page)
         yield from iter_table_metrics(lines, page.number, year, latest_first)
         notes = page_notes(page) if any(t.cells for t in page.tables) else {}
+        read = [t.bbox for t in page.tables if t.cells]
         for table in page.tables:
             if table.cells:  # geometry tables: values read from cells
                 yield from iter_cell_metrics(table, locale, year, notes)
                 continue
+            if any(_overlaps(table.bbox, b) for b in read):
+                continue  # the line-based reading of a table already read from its cells
             # line-based tables: a second reading of rows the text may split
             rows = [" ".join(c for c in row if c) for row in table.rows]
             rows = [r for r in rows if r.strip()]
             yield from iter_table_metrics(rows, page.number, year, latest_first)
         yield from _chart_labels(lines, page.number, year)
         yield from iter_prose_metrics(page, year)
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
 def _lines_outside_tables(page: Page) -> list[str]:
@@ -175,7 +182,7 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
             return sum(1 for o in group if _close(o.value, m.value))
 
         ranked = sorted(group, key=lambda m: (-m.confidence, -agree(m), m.page, -abs(m.value)))
-        best = ranked[0]
+        best = _most_precise(ranked[0], ranked)
         if best.confidence < MIN_PRIMARY:
             out.extend(replace(m, primary=False, reason="confidence too low to be primary") for m in ranked)
             continue
@@ -207,6 +214,29 @@ def select_primary(metrics: list[Metric]) -> list[Metric]:
                 why = f"lower-confidence value; {where} preferred ({best.value:g})"
             out.append(replace(m, primary=False, reason=why))
     return sorted(out, key=lambda m: (m.metric, m.period, not m.primary, m.page))
+
+
+def _step(m: Metric) -> float:
+    """The rounding step of a printed value in canonical units ("35" kt -> 1,000 t)."""
+    raw = re.sub(r"[^\d.,]", "", m.raw_value)
+    number = parse_number(raw) if raw else None
+    if not number:
+        return 0.0
+    grouped = re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw)  # "219.900": a thousands point
+    decimals = len(raw.rsplit(".", 1)[1]) if "." in raw and not grouped else 0
+    return abs(m.value / number) * 10.0**-decimals
+
+
+def _most_precise(best: Metric, ranked: list[Metric]) -> Metric:
+    """The best value, or a more precise statement of it elsewhere: "35 kt" in a summary table and
+    "35,338 t" in the detailed one are one figure, and the detailed one is the figure."""
+    step = _step(best)
+    finer = [
+        m for m in ranked
+        if m is not best and m.confidence >= best.confidence - 0.15 and 0 < _step(m) < step
+        and abs(m.value - best.value) <= 0.5 * step
+    ]
+    return min(finer, key=_step) if finer else best
 
 
 def add_consistency(metrics: list[Metric], bonus: float = 0.05) -> list[Metric]:

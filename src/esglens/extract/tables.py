@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ..model import Column, Metric, Page, Table, TableRow
+from ..model import Cell, Column, Metric, Page, Table, TableRow
 from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules, vetoed_by_context
 from .lines import unit_in
 from .periods import YEAR, year_of
@@ -169,7 +169,8 @@ _CHANGE_COL = re.compile(r"\+/|change|veränderung|var\.|Δ|vs\.?|变化|變動"
 _SHARE_COL = re.compile(r"%|\bshare\b|anteil|percent|占比|佔比|比例", re.I)
 _PART_COL = re.compile(
     r"\b(?:men|women|male|female|frauen|männer|non-?\s?hazardous|hazardous|direct|indirect|"
-    r"full-?time|part-?time|permanent|temporary|男|女)\b", re.I,
+    r"full-?time|part-?time|permanent|temporary|男|女)\b",
+    re.I,
 )
 
 
@@ -263,14 +264,24 @@ def _column_metrics(table: Table, locale: str, year: str | None, notes: dict[str
     header "As of March 31, 2022"), else the report's year at lower confidence.
     """
     rows = list(table.table_rows)
+    cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty")}
+    context_unit = _caption_unit(table.title)
+    years = sorted(y for m in YEAR.finditer(table.title) if (y := year_of(m)) <= (year or "9999"))
+    value_cols = [c for c in table.columns if c.kind == "value"]
+    if value_cols and all(not c.header or _unit(c.header) for c in value_cols):
+        # Columns headed by a unit or by nothing ("Mt CO2e"): the rows name the quantities.
+        period = years[-1] if years else year
+        if period is not None:
+            yield from _unit_column_metrics(
+                table, rows, cells, value_cols, period, bool(years), locale, notes
+            )
+        return
     totals = [r for r in rows if _GENERIC.fullmatch(_TIME_BASIS.sub(" ", clean_label(r.label)).strip())]
     if not totals and len(rows) == 1:
         totals = rows
     if not totals:
         return
     total = totals[-1]
-    cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty")}
-    context_unit = _caption_unit(table.title)
     for column in table.columns:
         if column.kind != "value" or not column.header:
             continue
@@ -305,6 +316,46 @@ def _column_metrics(table: Table, locale: str, year: str | None, notes: dict[str
             quote,
             cell.text,
             _unit_note(unit, scale),
+            basis,
+            None,
+            confidence,
+        )
+
+
+def _unit_column_metrics(
+    table: Table,
+    rows: list[TableRow],
+    cells: dict[tuple[int, int], Cell],
+    columns: list[Column],
+    period: str,
+    dated: bool,
+    locale: str,
+    notes: dict[str, str],
+) -> Iterator[Metric]:
+    """Rows of a table whose value columns are headed by units: each KPI row's one value, for the
+    period the title names (``dated``), else the report year at lower confidence."""
+    for row in rows:
+        kpi, label, via_context = _kpi_for(row, table)
+        found = [(c, cells[(row.index, c.index)]) for c in columns if (row.index, c.index) in cells]
+        found = [(c, cell) for c, cell in found if cell.kind == "value"]
+        if kpi is None or len(found) != 1 or row.level == 1:
+            continue
+        column, cell = found[0]
+        unit = unit_in(_SCALE.sub(" ", label)) or _unit(column.header) or _caption_unit(table.title)
+        kpi, basis = _with_basis(kpi, f"{label} {row.section} {_cited_notes(label, notes)}")
+        converted = _reading(kpi, cell.text, unit, _scale(table.title), locale)
+        if converted is None:
+            continue
+        confidence = TABLE_CELL - 0.1 - (0.05 if via_context else 0.0) - (0.0 if dated else 0.05)
+        yield _metric(
+            kpi,
+            label,
+            converted,
+            period,
+            table.page,
+            f"{label} {cell.text}",
+            cell.text,
+            _unit_note(unit, 1.0),
             basis,
             None,
             confidence,

@@ -279,6 +279,10 @@ def _sub_columns(spec: _Spec, lines: list[PhraseLine]) -> None:
             (new_cols if owner.kind == "period" else new_extras).append(p)
     if new_cols:
         spec.columns, spec.extras, spec.body = new_cols, new_extras, between[-1]
+        first = min(c.x0 for c in new_cols)  # "in t" left of the sub-headers: the unit
+        spec.label_head += [
+            p for i in between for p in lines[i].phrases if spec.left <= p.x0 and p.x1 < first
+        ]
 
 
 def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) -> Table | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import BBox, Cell, CellKind, Column, Table, TableRow
-from .rows import Record, assemble_rows
+from .rows import Record, assemble_rows, trim_prose
 from .words import Phrase, PhraseLine, box, box_of, round_box
 
 
@@ -162,6 +162,11 @@ def build_column_tables(
                     if slot is not None and slot not in values:
                         values[slot] = p
             records.append(Record(line, labels, values))
+        cut = trim_prose(records)
+        if cut is not None:
+            edge_left = cut
+            for r in records:
+                r.labels = [p for p in r.labels if p.x0 >= edge_left]
         rows = [r for r in assemble_rows(records) if r[0].strip()]
         if not rows:
             continue
