@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -42,6 +42,7 @@ class Rule:
     substantiate: str = ""
     requires: re.Pattern[str] | None = None
     needs_detector: bool = False
+    cleared_needs: str = ""
 
 
 def _rx(pattern: str | None) -> re.Pattern[str] | None:
@@ -56,7 +57,7 @@ def load_rules() -> tuple[tuple[Rule, ...], tuple[tuple[str, re.Pattern[str]], .
     rules = tuple(
         Rule(r["id"], re.compile(r["pattern"], re.I), r["reason"], _rx(r.get("unless")),
              _rx(r.get("cleared_by")), bool(r.get("same_topic")), r.get("substantiate", ""),
-             _rx(r.get("requires")), bool(r.get("needs_detector")))
+             _rx(r.get("requires")), bool(r.get("needs_detector")), str(r.get("cleared_needs", "")))
         for r in data["rules"]
     )
     topics = tuple((name, re.compile(p, re.I)) for name, p in data["topics"].items())
@@ -100,6 +101,7 @@ def is_environmental_claim(sentence: str) -> bool:
 # --------------------------------------------------------------------------- flags
 
 
+@lru_cache(maxsize=8192)
 def topic_of(sentence: str) -> str | None:
     """The first topic of ``data/claims.yaml`` the sentence names, or None."""
     return next((name for name, p in load_rules()[1] if p.search(sentence)), None)
@@ -115,8 +117,9 @@ def find_evidence(sentences: list[tuple[int, str]]) -> Evidence:
     for rule in rules:
         if rule.cleared_by is None:
             continue
-        pattern = rule.cleared_by
-        out[rule.id] = [(page, s, topic_of(s)) for page, s in sentences if pattern.search(s)]
+        pattern, needs = rule.cleared_by, rule.cleared_needs
+        out[rule.id] = [(page, s, topic_of(s)) for page, s in sentences
+                        if needs in s and pattern.search(s)]
     return out
 
 
