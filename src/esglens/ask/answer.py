@@ -117,22 +117,29 @@ def _compose(query: Query, index: Index, hits: list[tuple[int, float]],
     if query.kind == "list":
         return list_answer(query, index, hits)
     if query.kind == "explain":
-        composed = sentence_answer(query, index, hits)
-        if query.requests and vocabulary()["change_re"].search(query.text):
-            figures = change_pieces(query, metrics)
-            if figures:
-                said = composed[0] if not isinstance(composed, str) else []
-                return figures + said[:2], None
-        if isinstance(composed, str) and query.requests:  # no prose: the figures it explains
-            figures = numeric_answer(query, index, hits, metrics)
-            if figures is not None and not isinstance(figures, str):
-                return figures[0], "The report explains it in no sentence esglens could quote; its figures:"
-        return composed
+        return _explain(query, index, hits, metrics)
     if query.requests:
-        composed = numeric_answer(query, index, hits, metrics)
-        if composed is not None:
-            return composed
+        numeric = numeric_answer(query, index, hits, metrics)
+        if numeric is not None:
+            return numeric
     return sentence_answer(query, index, hits)
+
+
+def _explain(query: Query, index: Index, hits: list[tuple[int, float]],
+             metrics: Sequence[Metric]) -> Composed:
+    """The best sentences; for "what drove the change in X" X's two latest figures first; when
+    no sentence can be quoted, the figures the question is about."""
+    composed = sentence_answer(query, index, hits)
+    said = composed[0] if not isinstance(composed, str) else []
+    if query.requests and vocabulary()["change_re"].search(query.text):
+        figures = change_pieces(query, metrics)
+        if figures:
+            return figures + said[:2], None
+    if isinstance(composed, str) and query.requests:
+        numeric = numeric_answer(query, index, hits, metrics)
+        if numeric is not None and not isinstance(numeric, str):
+            return numeric[0], "The report explains it in no sentence esglens could quote; its figures:"
+    return composed
 
 
 def ask(index: Index, question: str, k: int = 5, metrics: Sequence[Metric] = ()) -> Answer:
@@ -143,7 +150,7 @@ def ask(index: Index, question: str, k: int = 5, metrics: Sequence[Metric] = ())
     if not own_terms(question):
         return _abstain(query.kind, "the question has no terms to look for")
     needs_gate = query.kind in ("yesno", "explain") or (query.kind == "numeric" and not query.requests)
-    if not hits or (needs_gate and not is_answerable(index, question, top)):
+    if (not hits and query.kind != "who") or (needs_gate and not is_answerable(index, question, top)):
         missing = _missing_terms(index, question, top) if hits else []
         said = f" ({', '.join(missing)} not found)" if missing else ""
         return _abstain(query.kind, f"the report does not address the question{said}")

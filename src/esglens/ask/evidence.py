@@ -83,10 +83,15 @@ def best_sentences(
     top: int = 8,
     must: set[str] | None = None,
     min_share: float = 0.0,
+    phrases: Sequence[tuple[str, ...]] = (),
+    must_re: re.Pattern[str] | None = None,
 ) -> list[Piece]:
     """Up to ``n`` quotable sentences from the ``top`` retrieved chunks, best first, one per
     distinct text. ``must``: terms of which a sentence needs at least one (with ``min_share``,
-    at least that idf-weighted share of them)."""
+    at least that idf-weighted share of them); ``must_re``: a pattern it must match; a sentence
+    holding one of ``phrases`` whole ranks higher."""
+    from .kinds import has_phrase
+
     scored: list[tuple[float, int, Piece]] = []
     for rank, (i, chunk_score) in enumerate(hits[:top]):
         chunk = index.chunks[i]
@@ -99,12 +104,16 @@ def best_sentences(
             terms = set(tokenize(sentence))
             if must and not terms & must:
                 continue
+            if must_re is not None and not must_re.search(sentence):
+                continue
             if must and min_share:
                 total = sum(index.idf(t) for t in must)
                 if sum(index.idf(t) for t in must & terms) < min_share * total:
                     continue
             score = sentence_score(sentence, weights, index) * (0.6 + 0.4 * chunk_score)
             score /= 1.0 + 0.15 * rank
+            if phrases and any(has_phrase(sentence, p) for p in phrases):
+                score *= 1.5
             if subject_kind(sentence, index.company) == "other":
                 score *= 0.5  # another organisation's statement ("COP 28 resulted in ...")
             scored.append((score, rank, Piece(sentence, chunk.page, clip(raw), round(chunk_score, 4))))
@@ -112,7 +121,7 @@ def best_sentences(
     out: list[Piece] = []
     seen: set[str] = set()
     for _, _, piece in scored:
-        key = re.sub(r"\W+", " ", piece.text.lower())
+        key = re.sub(r"\W+", " ", piece.text.lower())[:80]  # near-duplicates from two chunks
         if key in seen:
             continue
         seen.add(key)

@@ -50,14 +50,16 @@ class Query:
 @cache
 def vocabulary() -> dict[str, Any]:
     """``data/questions.yaml`` with every pattern compiled (cached)."""
-    raw = yaml.safe_load(resources.files("esglens.data").joinpath("questions.yaml").read_text("utf-8"))
+    text = resources.files("esglens.data").joinpath("questions.yaml").read_text("utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: fast
 
     def rx(p: str | None) -> re.Pattern[str] | None:
         return re.compile(p, re.I) if p else None
 
     raw["kinds_re"] = {k: rx(p) for k, p in raw["kinds"].items()}
     for key in ("combine", "individually", "emissions", "not_the_company_role", "assurance_context",
-                "negation", "reports_figure", "not_a_figure", "change"):
+                "negation", "reports_figure", "not_a_figure", "change", "target_question",
+                "target_evidence"):
         raw[key + "_re"] = rx(raw[key])
     raw["scope_words_re"] = {k: rx(p) for k, p in raw["scope_words"].items()}
     raw["basis_re"] = {k: rx(p) for k, p in raw["basis"].items()}
@@ -67,8 +69,37 @@ def vocabulary() -> dict[str, Any]:
         for m in raw["metrics"]
     ]
     raw["roles_re"] = {k: {f: rx(p) for f, p in v.items()} for k, v in raw["roles"].items()}
-    raw["lists_re"] = {k: {f: rx(p) for f, p in v.items()} for k, v in raw["lists"].items()}
+    raw["lists_re"] = {k: {f: rx(p) for f, p in v.items() if f != "query"} for k, v in raw["lists"].items()}
     return raw
+
+
+def phrase_text(phrase: tuple[str, ...]) -> str:
+    """How a phrase of ``phrases_in`` is written in ``data/questions.yaml`` ("scenario analysis")."""
+    from .retrieve import tokenize
+
+    return next((str(p) for p in vocabulary()["phrases"] if tuple(tokenize(str(p))) == phrase),
+                " ".join(phrase))
+
+
+def phrases_in(question: str) -> list[tuple[str, ...]]:
+    """The multi-word terms of ``phrases`` the question holds, as search-term tuples."""
+    from .retrieve import tokenize
+
+    terms = tokenize(question)
+    joined = f" {' '.join(terms)} "
+    out = []
+    for phrase in vocabulary()["phrases"]:
+        toks = tuple(tokenize(str(phrase)))
+        if len(toks) >= 2 and f" {' '.join(toks)} " in joined:
+            out.append(toks)
+    return out
+
+
+def has_phrase(text: str, phrase: tuple[str, ...]) -> bool:
+    """True when ``text`` holds the phrase's terms adjacently."""
+    from .retrieve import tokenize
+
+    return f" {' '.join(phrase)} " in f" {' '.join(tokenize(text))} "
 
 
 def normalise(question: str) -> str:

@@ -20,11 +20,13 @@ from .retrieve import Index
 
 MIN_ITEMS, MAX_ITEMS = 3, 15
 _ENUM = re.compile(
-    r"\b(?:include|includes|including|are|were|comprise|comprises|such as|namely|as follows|cover|covers)"
+    r"(?:\b(?:include|includes|including|are|were|comprise|comprises|such as|namely|as follows|cover|"
+    r"covers)|:)"
     r"\s*:?\s+(?P<items>[^.;:]*?(?:,|;)[^.;:]*?\b(?:and|as well as|or)\b[^.;:]+)",
 )
 _BULLET = re.compile(r"^\s*(?:[•▪●■◦·→>*–—-]|\(?\d{1,2}[.)]|[a-z]\))\s*")
 _SPACED_CAPS = re.compile(r"\s+[A-Z]\s?[A-Z]{3,}(?:\s+[A-Z]{3,})*\b")
+_INDEX_LINE = re.compile(r"\b(?:GRI|ESRS|SASB)\s*[A-Z]?\d|\b\d{3}-\d{1,2}\b")
 _FOOTNOTE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\(\d\)")
 
 
@@ -32,7 +34,7 @@ def clean_item(text: str) -> str:
     """A list line without its bullet, footnote marks and column labels in spaced capitals."""
     text = _FOOTNOTE.sub("", _BULLET.sub("", text))
     text = _SPACED_CAPS.sub("", text)
-    return re.sub(r"\s+", " ", text).strip(" ,;:–-")
+    return re.sub(r"\s+", " ", text).strip(" ,;:.–-")
 
 
 def is_item(text: str) -> bool:
@@ -40,16 +42,17 @@ def is_item(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 12 or not text[:1].isupper() or text.isupper():
         return False
-    if re.search(r"\d{2,}|%|\|", text) or text.endswith((":", "?")):
+    if re.search(r"\d{2,}|%|\||[−–-]\s+[−–-]", text) or text.endswith((":", "?")):
         return False
     return not re.search(r"\b(?:page|report|contents|see|table|figure|source)\b", text, re.I)
 
 
 def split_enumeration(items: str) -> list[str]:
     """"a, b and c" -> ["a", "b", "c"] (items of 1-10 words)."""
+    items = re.sub(r"\s*\([^()]*\)", "", items)  # "(for example ...)" asides
     parts = re.split(r"\s*(?:,|;|\band\b|\bas well as\b)\s*", items)
     out = [p.strip(" .") for p in parts if p.strip(" .")]
-    return [p for p in out if 1 <= len(p.split()) <= 10]
+    return [p for p in out if 1 <= len(p.split()) <= 14]
 
 
 def _pages(index: Index, hits: Sequence[tuple[int, float]], finds: re.Pattern[str]) -> list[int]:
@@ -66,11 +69,11 @@ def _pages(index: Index, hits: Sequence[tuple[int, float]], finds: re.Pattern[st
     return sorted(score, key=lambda p: -score[p])[:3]
 
 
-def _run_after(lines: list[str], finds: re.Pattern[str]) -> list[str]:
+def _run_after(lines: list[str], core: re.Pattern[str], finds: re.Pattern[str]) -> list[str]:
     """The longest run of item lines following a line that names the list."""
     best: list[str] = []
     for j, line in enumerate(lines):
-        if not finds.search(line):
+        if not core.search(line):
             continue
         run: list[str] = []
         for nxt in lines[j + 1 :]:
@@ -91,18 +94,22 @@ def list_pieces(index: Index, name: str, hits: Sequence[tuple[int, float]]) -> t
     """(how the items were found, pieces): one piece whose text is the items of the best page
     ("a, b and c" from a sentence, "a; b; c" from lines) and whose quote is the source."""
     finds = vocabulary()["lists_re"][name]["finds"]
+    core = vocabulary()["lists_re"][name].get("core") or finds
     pages = _pages(index, hits, finds)
     for page in pages:
         for chunk in (c for c in index.chunks if c.page == page and not c.is_table):
             for sentence in split_sentences(chunk.text):
-                m = _ENUM.search(sentence)
-                if m and finds.search(sentence) and not why_not_quotable(sentence):
+                named = core.search(sentence)
+                m = _ENUM.search(sentence, named.start()) if named else None
+                if m and not why_not_quotable(sentence):
                     items = split_enumeration(m.group("items"))
                     if len(items) >= MIN_ITEMS:
-                        named = ", ".join(items[:-1]) + " and " + items[-1]
-                        return "sentence", [Piece(named, page, clip(sentence))]
+                        listed = ", ".join(items[:-1]) + " and " + items[-1]
+                        return "sentence", [Piece(listed, page, clip(sentence))]
         lines = [t for p, t in index.items if p == page]
-        run = _run_after(lines, finds)
+        if sum(bool(_INDEX_LINE.search(t)) for t in lines) >= 3:
+            continue  # a GRI / ESRS content index lists disclosures, not the company's topics
+        run = _run_after(lines, core, finds)
         if len(run) >= MIN_ITEMS:
             quote = clip(" · ".join(run))
             return "items", [Piece("; ".join(run), page, quote)]

@@ -34,6 +34,7 @@ _NOT_NAME = frozenset(
     introduction highlights contents year fiscal climate environment social responsibility esg
     independent non deputy ceo cfo coo cso letter interview welcome stakeholders shareholders
     strategy performance overview responsible business plc inc ltd ag se sa gmbh llc limited
+    corporation corp holdings best regards wishes sincerely yours kind
     january february march april may june july august september october november december
     united nations alliance coalition mandate forum initiative initiatives foundation institute
     university association agency commission world economic partnership network water leaders
@@ -56,23 +57,89 @@ class Holder:
     quote: str
 
 
-def _is_name(text: str) -> bool:
+def _is_name(text: str, company: str = "") -> bool:
+    """Two to four capitalised words that are not title, organisation or company words."""
     words = [w.strip(".,").lower() for w in text.split()]
     core = [w for w in words if w not in ("dr", "prof", "mr", "mrs", "ms", "sir", "dame")]
-    return len(core) >= 2 and not any(w in _NOT_NAME for w in core)
+    own = {w.lower() for w in re.findall(r"\w+", company)}
+    return len(core) >= 2 and not any(w in _NOT_NAME or w in own for w in core)
 
 
-def _name_before(text: str, end: int) -> str | None:
-    head = text[max(0, end - 60) : end]
-    m = re.search(rf"({NAME.pattern})[\s,–-]*(?:(?:is|as|our|the|its|and)\s+)*$", head)
-    return m.group(1) if m and _is_name(m.group(1)) else None
+# other titles a holder may carry before the one asked about ("Chairman, President and CEO")
+_OTHER_TITLES = r"(?:(?:is|as|our|the|its|and|&|chairman|chairwoman|chair|president|founder)[\s,]+)*"
 
 
-def _name_after(text: str, start: int) -> str | None:
+def _name_before(text: str, end: int, company: str) -> str | None:
+    head = text[max(0, end - 80) : end]
+    m = re.search(rf"({NAME.pattern})[\s,–-]*(?i:{_OTHER_TITLES})$", head)
+    if not m:
+        return None
+    words = m.group(1).split()
+    while len(words) > 2 and words[-1].strip(",").lower() in _NOT_NAME:  # "... Taiclet Chairman"
+        words.pop()
+    name = " ".join(words)
+    return name if _is_name(name, company) else None
+
+
+def _name_after(text: str, start: int, company: str) -> str | None:
     m = re.match(rf"[\s,:–-]*(?:(?:is|was)\s+)?({NAME.pattern})", text[start : start + 60])
-    if not m or not _is_name(m.group(1)):
+    if not m or not _is_name(m.group(1), company):
         return None
     return m.group(1).rstrip()
+
+
+def _is_someone_elses(m: re.Match[str], text: str, company: str) -> bool:
+    """A title of a region, division, committee or other organisation ("CEO Asia Pacific",
+    "CEO of Siemens Healthineers" when the company is Siemens, "CEO Water Mandate")."""
+    other = vocabulary()["not_the_company_role_re"]
+    after = text[m.end() : m.end() + 40]
+    before = text[max(0, m.start() - 25) : m.start()]
+    if _INITIATIVE.match(after) or other.search(m.group(0)) or other.search(re.split(r"[,.;]", after)[0]):
+        return True
+    if re.search(r"\b(?:former|deputy|vice|regional|division\w*)\s*$", before, re.I):
+        return True
+    of = re.match(r"\s+of\s+(?!the\s+(?:company|group|board))([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)", after)
+    return bool(of and company and not of.group(1).startswith(company.split()[0])) or bool(
+        of and of.group(1).split()[-1] in ("Healthineers", "Foundation", "Stiftung"))
+
+
+def _signature(lines: list[str], i: int, title_re: re.Pattern[str], company: str) -> str | None:
+    """A signature block laid out in columns: names on one line, their titles on the next, in
+    the same order ("Jane Doe  John Roe" / "Chief Executive Officer  Chief Financial Officer")."""
+    line, prev = lines[i], lines[i - 1] if i else ""
+    m = title_re.search(line)
+    if not m or not prev:
+        return None
+    names = [n for n in _names_in(prev) if _is_name(n, company)]
+    runs = _title_runs(line)
+    if len(names) < 2 or len(names) != len(runs):
+        return None
+    k = sum(1 for start in runs if start <= m.start()) - 1
+    return names[k] if 0 <= k < len(names) else None
+
+
+def _names_in(line: str) -> list[str]:
+    """Person names side by side on a line ("Rob Smith Valeria Gargiulo" -> two names): runs of
+    capitalised words cut into first-name/last-name pairs when no particle joins them."""
+    tail = re.search(r"(?:(?:Dr|Prof)\.?\s+|[A-Z][a-zà-ÿß'’-]+\s*|[A-Z]\.\s*)+$", line)
+    words = re.findall(r"(?:(?:Dr|Prof)\.?\s+)?[A-Z][a-zà-ÿß'’-]+|[A-Z]\.", tail.group(0) if tail else "")
+    out, current = [], []
+    for w in words:
+        current.append(w)
+        if len([x for x in current if not re.match(r"(?:Dr|Prof)\b|[A-Z]\.$", x)]) == 2:
+            out.append(" ".join(current))
+            current = []
+    return out
+
+
+def _title_runs(line: str) -> list[int]:
+    """Start offsets of the titles in a line of column titles ("Chief Executive Officer Chief
+    People & Sustainability Officer" -> two runs: each starts a title after an "Officer"-like end)."""
+    runs = [0] if line[:1].isupper() else []
+    ends = r"\b(?:Officer|Director|Chair(?:man|woman|person)?|President|Board|CEO|CFO|COO|CSO)\b\s+(?=[A-Z])"
+    for t in re.finditer(ends, line):
+        runs.append(t.end())
+    return runs
 
 
 def _iter_texts(index: Index) -> list[tuple[int, str]]:
@@ -82,33 +149,32 @@ def _iter_texts(index: Index) -> list[tuple[int, str]]:
 
 def role_holder(index: Index, role: str) -> Holder | None:
     """The person the report names for ``role`` (ceo, chair, cso), by votes; None if nobody."""
-    v = vocabulary()
-    title_re = v["roles_re"][role]["title"]
-    other = v["not_the_company_role_re"]
+    title_re = vocabulary()["roles_re"][role]["title"]
+    company = index.company
     votes: dict[str, float] = defaultdict(float)
     where: dict[str, Holder] = {}
+
+    def vote(name: str, weight: float, page: int, title: str, quote: str) -> None:
+        key = re.sub(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Sir|Dame)\.?\s+)+", "", name)
+        votes[key] += weight
+        if key not in where or weight > 0.9:
+            where[key] = Holder(name, title, page, clip(quote))
+
     for page, text in _iter_texts(index):
         for m in title_re.finditer(text):
-            after = text[m.end() : m.end() + 40]
-            if _INITIATIVE.match(after):
-                continue  # "CEO Water Mandate": the title is part of an initiative's name
-            before = text[max(0, m.start() - 25) : m.start()]
-            if other.search(m.group(0)) or other.search(re.split(r"[,.;]", after)[0]) or re.search(
-                r"\b(?:former|deputy|vice|regional|division\w*)\s*$", before, re.I
-            ):
+            if _is_someone_elses(m, text, company):
                 continue
-            if re.match(r"\s+of\s+(?!the\s+(?:company|group|board))(?:[A-Z]\w+)", after) and not re.match(
-                rf"\s+of\s+{re.escape(index.company)}", after
-            ) and index.company:
-                continue  # the CEO of another organisation
-            for name, weight in ((_name_before(text, m.start()), 1.0), (_name_after(text, m.end()), 0.8)):
-                if not name:
-                    continue
-                key = re.sub(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Sir|Dame)\.?\s+)+", "", name)
-                votes[key] += weight
-                if key not in where or weight > 0.9:
-                    lo = max(0, min(m.start(), text.find(name, max(0, m.start() - 80))) - 40)
-                    where[key] = Holder(name, m.group(0), page, clip(text[lo : m.end() + 80]))
+            quote = text[max(0, m.start() - 80) : m.end() + 60]
+            for name, weight in ((_name_before(text, m.start(), company), 1.0),
+                                 (_name_after(text, m.end(), company), 0.8)):
+                if name:
+                    vote(name, weight, page, m.group(0), quote)
+    lines = [t for _, t in index.items]
+    for i, (page, line) in enumerate(index.items):
+        name = _signature(lines, i, title_re, company)
+        m = title_re.search(line)
+        if name and m and not _is_someone_elses(m, line, company):
+            vote(name, 1.5, page, m.group(0), f"{lines[i - 1]} / {line}")
     if not votes:
         return None
     best = max(votes, key=lambda k: (votes[k], len(k)))

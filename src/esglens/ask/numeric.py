@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import yaml
 
 from ..compose.facts import label_and_verb, printed_value
-from ..extract.quantity import iter_quantities, parse_number
 from ..model import Metric
 from .evidence import Piece, clip
 from .kinds import Query, Request
@@ -64,6 +67,8 @@ def in_periods(group: list[Metric], years: Sequence[str]) -> tuple[list[Metric],
 
 def _reads_back(text: str, m: Metric) -> bool:
     """True when ``text`` states ``m.value`` in ``m.unit`` (within 0.5%)."""
+    from ..extract.quantity import iter_quantities, parse_number
+
     if m.unit in ("count", "rate", "%", "currency") or m.unit.isupper():
         found = [parse_number(n) for n in re.findall(r"\d[\d,.]*", text)]
         scale = 1e9 if "billion" in text else 1e6 if "million" in text else 1e3 if "thousand" in text else 1
@@ -73,10 +78,31 @@ def _reads_back(text: str, m: Metric) -> bool:
     return any(abs(v - m.value) <= 0.005 * max(abs(m.value), 1e-9) for v in values)
 
 
+# Value texts worked out when the index was built (``remember``), so a cached question need not
+# load the quantity grammar to check that a printed value reads back.
+_PRINTED: dict[Metric, str] = {}
+
+
+def remember(metrics: Sequence[Metric], texts: Sequence[str]) -> None:
+    """Prime ``quantity_text`` with texts computed at index build time."""
+    if len(_PRINTED) > 50_000:
+        _PRINTED.clear()
+    _PRINTED.update(zip(metrics, texts, strict=False))
+
+
 def quantity_text(m: Metric) -> str:
+    """The value with its unit as printed (see ``_quantity_text``), remembered per metric."""
+    if m not in _PRINTED:
+        _PRINTED[m] = _quantity_text(m)
+    return _PRINTED[m]
+
+
+def _quantity_text(m: Metric) -> str:
     """The value with its unit as printed ("347 thousand tCO2e", "35.1%"); a GHG figure printed
     in bare tonnes says CO2e so the reader knows what the tonnes are. A value printed in a unit
     esglens cannot name is given in the catalog unit, marked as converted."""
+    from ..extract.quantity import parse_number
+
     text = printed_value(m)
     if m.unit in ("rate", "count"):  # a stray unit cell ("No.", "n", "number") says nothing
         text = re.sub(r"\s+(?:no\.?|n|nr\.?|number|count|#|x1)$", "", text, flags=re.I)
@@ -95,9 +121,22 @@ def quantity_text(m: Metric) -> str:
     return f"{value} {m.unit}{printed}"
 
 
+@cache
+def kpi_labels() -> dict[str, tuple[str, str]]:
+    """Catalog id -> (label, canonical unit), read straight from ``data/kpis.yaml`` (the full
+    catalog, with its compiled patterns, is not needed to answer and costs a cached question
+    a tenth of a second)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(resources.files("esglens.data").joinpath("kpis.yaml").read_text("utf-8"), Loader=loader)
+    out: dict[str, tuple[str, str]] = {}
+    for k in raw.get("kpis", []):
+        out.setdefault(k["id"], (k.get("label", k["id"]), k.get("unit", "")))
+    return out
+
+
 def metric_sentence(m: Metric) -> str:
     """"Scope 2 GHG emissions (market-based) were 456.4 tCO2e in 2023." (no page tag)."""
-    label, verb = label_and_verb(m)
+    label, verb = label_and_verb(m, kpi_labels().get(m.metric, (m.label, ""))[0])
     extra = []
     if m.basis and m.basis not in label.lower():
         extra.append(f"{m.basis}-based")
@@ -142,10 +181,7 @@ def change_pieces(query: Query, metrics: Sequence[Metric]) -> list[Piece]:
 
 def request_label(request: Request) -> str:
     """How the answer names a request it found nothing for ("Scope 3 GHG emissions")."""
-    from ..extract.catalog import kpi_by_id
-
-    kpi = kpi_by_id().get(request.ids[0])
-    label = kpi.label if kpi is not None else request.ids[0].replace("_", " ")
+    label = kpi_labels().get(request.ids[0], (request.ids[0].replace("_", " "), ""))[0]
     label = re.sub(r"\s*\((?:total|basis not stated)\)", "", label)
     if label[1:2].islower() and not label.startswith("Scope"):
         label = label[0].lower() + label[1:]
@@ -154,12 +190,12 @@ def request_label(request: Request) -> str:
 
 def states_quantity(text: str, request: Request) -> bool:
     """True when a sentence states a quantity in the unit of the request's metric."""
-    from ..extract.catalog import kpi_by_id
+    from ..extract.quantity import iter_quantities
 
-    kpi = kpi_by_id().get(request.ids[0])
-    if kpi is None or kpi.unit in ("count", "rate", "currency"):
+    unit = kpi_labels().get(request.ids[0], ("", ""))[1]
+    if unit in ("", "count", "rate", "currency"):
         return bool(re.search(r"\d[\d,.]*\d|\b\d\b", re.sub(r"\b(?:19|20)\d\d\b", "", text)))
-    return any(f.quantity.unit == kpi.unit for f in iter_quantities(text))
+    return any(f.quantity.unit == unit for f in iter_quantities(text))
 
 
 def numeric_pieces(query: Query, metrics: Sequence[Metric]) -> tuple[list[Piece], list[str], list[Request]]:

@@ -13,17 +13,17 @@ from dataclasses import replace
 
 from ..model import Metric
 from .evidence import Piece, best_sentences
-from .kinds import Query, vocabulary
+from .kinds import Query, has_phrase, phrase_text, phrases_in, vocabulary
 from .lists import list_pieces
 from .names import assurance_provider, role_holder
 from .numeric import numeric_pieces, request_label, states_quantity
-from .retrieve import Index, domain_terms, expand_query, tokenize
+from .retrieve import Index, domain_terms, expand_query, search, tokenize
 
 Composed = tuple[list[Piece], str | None] | str
 Hits = Sequence[tuple[int, float]]
 
 # "Yes — " needs the evidence sentence to hold this share of the question's own terms.
-YES_COVERAGE = 0.5
+YES_COVERAGE = 0.65
 _YEAR_WORD = re.compile(r"^(?:fy)?(?:19|20)\d\d$")
 _DETAIL = re.compile(r"\b(?:if (?:so|yes)|specify|detail|describe|highlight|which|what are|explain)\b", re.I)
 _LIST_NAMES = {"material_topics": "material topics", "levers": "decarbonisation levers"}
@@ -66,6 +66,14 @@ def share_in(sentence: str, weights: dict[str, float], index: Index) -> float:
     return min(1.0, got / total) if total else 0.0
 
 
+def _in_report(index: Index, phrase: str) -> bool:
+    """True when some chunk holds the phrase ("scenario analysis", "scenario analyses")."""
+    words = phrase.lower().split()
+    rx = re.compile(r"\b" + r"[\s-]+".join(re.escape(w[: max(4, len(w) - 2)]) + r"\w*" for w in words),
+                    re.I)
+    return any(rx.search(c.text) for c in index.chunks)
+
+
 def who_answer(query: Query, index: Index, hits: Hits) -> Composed:
     """The person holding the role, or the firm that gave assurance, with where it is named."""
     if query.role == "auditor":
@@ -84,8 +92,14 @@ def who_answer(query: Query, index: Index, hits: Hits) -> Composed:
 
 
 def list_answer(query: Query, index: Index, hits: Hits) -> Composed:
-    """The listed items (a run of lines or an enumeration), else the best sentences about them."""
+    """The listed items (a run of lines or an enumeration), else the best sentences about them.
+    The pages searched are the question's hits and those of the list's own query ("material
+    topics materiality assessment ...")."""
     weights = expand_query(query.text)
+    own = vocabulary()["lists"].get(query.list_name or "", {}).get("query", "")
+    if own:
+        found = search(index, own, k=20)
+        hits = sorted({i: s for i, s in [*found, *hits]}.items(), key=lambda t: -t[1])
     how, pieces = list_pieces(index, query.list_name or "", hits)
     label = _LIST_NAMES.get(query.list_name or "", "items")
     lead = "Yes — " if vocabulary()["kinds_re"]["yesno"].search(query.text.lower()) else None
@@ -95,7 +109,8 @@ def list_answer(query: Query, index: Index, hits: Hits) -> Composed:
         items = pieces[0].text
         more = [p for p in best_sentences(index, hits, weights, n=2) if p.quote != pieces[0].quote]
         return [replace(pieces[0], text=f"The report names these {label}: {items}."), *more[:1]], lead
-    return best_sentences(index, hits, weights, n=3, must=set(tokenize(label)) | own_terms(query.text)), None
+    finds = vocabulary()["lists_re"][query.list_name or ""]["finds"] if query.list_name else None
+    return best_sentences(index, hits, weights, n=3, must_re=finds, phrases=phrases_in(query.text)), None
 
 
 def numeric_answer(query: Query, index: Index, hits: Hits, metrics: Sequence[Metric]) -> Composed | None:
@@ -132,7 +147,8 @@ def sentence_answer(query: Query, index: Index, hits: Hits) -> Composed:
     the best one says so, else by a note that the report does not say so directly."""
     weights = expand_query(query.text)
     n = 3 if query.kind == "explain" or _DETAIL.search(query.text) else 2
-    pieces = best_sentences(index, hits, weights, n=n, top=12)
+    phrases = phrases_in(query.text)
+    pieces = best_sentences(index, hits, weights, n=n, top=12, phrases=phrases)
     if not pieces:
         return "no sentence of the report's prose answers it (only tables and fragments match)"
     if query.kind != "yesno":
@@ -140,8 +156,12 @@ def sentence_answer(query: Query, index: Index, hits: Hits) -> Composed:
     top = pieces[0].text
     if is_negative(top, own_terms(query.text)):
         return pieces, "No — "
-    if share_in(top, weights, index) >= YES_COVERAGE:
+    v = vocabulary()
+    whole = all(has_phrase(top, p) for p in phrases)
+    states = not v["target_question_re"].search(query.text) or v["target_evidence_re"].search(top)
+    if whole and states and share_in(top, weights, index) >= YES_COVERAGE:
         return pieces, "Yes — "
-    absent = absent_topic_words(index, query.text)
+    missing = [phrase_text(p) for p in phrases if not _in_report(index, phrase_text(p))]
+    absent = missing or absent_topic_words(index, query.text)
     said = f"never mentions {' or '.join(absent)}" if absent else "does not say so in as many words"
     return pieces, f"The report {said}; the closest passages:"

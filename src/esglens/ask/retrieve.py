@@ -26,7 +26,7 @@ import numpy as np
 from ..model import Document, Metric, Passage
 from ..segment import segment_document, split_sentences
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 _ITEM_WORDS = 14  # blocks up to this long are kept as lines (list items, signatures)
 RRF_K = 60
 _WINDOW_WORDS = 100
@@ -97,8 +97,9 @@ def _synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """ESG query expansions from data/query_synonyms.yaml as (trigger terms, added terms)."""
     import yaml
 
-    raw = yaml.safe_load(
-        resources.files("esglens").joinpath("data/query_synonyms.yaml").read_text("utf-8")
+    raw = yaml.load(
+        resources.files("esglens").joinpath("data/query_synonyms.yaml").read_text("utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
     rules = []
     for trigger, expansions in raw.items():
@@ -176,6 +177,7 @@ class Index:
     # short blocks in reading order, (page, text); a longer block is kept as "" so runs break
     items: tuple[tuple[int, str], ...] = ()
     company: str = ""
+    printed: tuple[str, ...] = ()  # each primary metric's value text (ask.numeric.quantity_text)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term (unknown terms get the rarest possible value)."""
@@ -252,7 +254,14 @@ def build_index(
         timings=timings,
         items=build_items(doc),
         company=_company(doc),
+        printed=_printed(metrics),
     )
+
+
+def _printed(metrics: tuple[Metric, ...]) -> tuple[str, ...]:
+    from .numeric import quantity_text
+
+    return tuple(quantity_text(m) if m.primary else "" for m in metrics)
 
 
 def _company(doc: Document) -> str:
@@ -308,6 +317,7 @@ def save_index(index: Index, cache_dir: str | Path) -> Path:
         "options": index.options,
         "items": [list(t) for t in index.items],
         "company": index.company,
+        "printed": list(index.printed),
     }
     for name in ("indptr", "doc_ids", "weights"):
         np.save(path / f"{name}.npy", getattr(index, name))
@@ -332,6 +342,12 @@ def load_index(cache_dir: str | Path, sha256: str) -> Index | None:
         dense = np.load(path / "dense.npy") if (path / "dense.npy").exists() else None
     except (OSError, ValueError, KeyError):
         return None
+    metrics = tuple(Metric.from_dict(m) for m in meta["metrics"])
+    printed = tuple(meta.get("printed", ()))
+    if printed:
+        from .numeric import remember
+
+        remember(metrics, printed)
     return Index(
         sha256=sha256,
         title=meta["title"],
@@ -343,9 +359,10 @@ def load_index(cache_dir: str | Path, sha256: str) -> Index | None:
         doc_ids=arrays["doc_ids"],
         weights=arrays["weights"],
         dense=dense,
-        metrics=tuple(Metric.from_dict(m) for m in meta["metrics"]),
+        metrics=metrics,
         timings=meta.get("timings", {}),
         options=meta.get("options", {}),
         items=tuple((int(p), str(t)) for p, t in meta.get("items", [])),
         company=meta.get("company", ""),
+        printed=printed,
     )

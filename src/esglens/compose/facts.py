@@ -78,16 +78,18 @@ def printed_value(m: Metric) -> str:
     return value + unit if unit == "%" else f"{value} {unit}"
 
 
-def label_and_verb(m: Metric) -> tuple[str, str]:
-    """(subject, verb) for the metric sentence, from the KPI catalog label when there is one."""
-    label = m.label
-    try:
-        from ..extract.catalog import kpi_by_id
+def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
+    """(subject, verb) for the metric sentence, from the KPI catalog label when there is one
+    (``label``: that label, when the caller already has it)."""
+    if label is None:
+        label = m.label
+        try:
+            from ..extract.catalog import kpi_by_id
 
-        kpi = kpi_by_id().get(m.metric)
-        label = kpi.label if kpi is not None else label
-    except ImportError:  # the catalog is optional for composing
-        pass
+            kpi = kpi_by_id().get(m.metric)
+            label = kpi.label if kpi is not None else label
+        except ImportError:  # the catalog is optional for composing
+            pass
     label = re.sub(r"\s*\((?:basis not stated|total)\)", "", label or m.metric).strip()
     count = m.unit.lower() in wording()[0]["metric"]["count_units"]
     if re.match(r"(?i)number of ", label):

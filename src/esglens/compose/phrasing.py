@@ -27,8 +27,9 @@ __all__ = ["clean_sentence", "cue_score", "numbers_in", "possessive", "third_per
 def wording() -> tuple[dict[str, Any], dict[str, Any]]:
     """(templates.yaml, boilerplate.yaml) with the boilerplate patterns compiled once."""
     files = resources.files("esglens.data")
-    tpl = yaml.safe_load(files.joinpath("templates.yaml").read_text("utf-8"))
-    bp = yaml.safe_load(files.joinpath("boilerplate.yaml").read_text("utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10x faster
+    tpl = yaml.load(files.joinpath("templates.yaml").read_text("utf-8"), Loader=loader)
+    bp = yaml.load(files.joinpath("boilerplate.yaml").read_text("utf-8"), Loader=loader)
     bp["reject_re"] = re.compile("|".join(f"(?:{p})" for p in bp["reject"]))  # on lower()
     bp["offtopic_re"] = re.compile("|".join(f"(?:{p})" for p in bp["offtopic"]), re.I)
     tpl["cues_re"] = {k: (re.compile(v["pattern"], re.I), float(v["weight"]))

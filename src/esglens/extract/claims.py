@@ -53,7 +53,7 @@ def _rx(pattern: str | None) -> re.Pattern[str] | None:
 def load_rules() -> tuple[tuple[Rule, ...], tuple[tuple[str, re.Pattern[str]], ...]]:
     """Rules and topic patterns from ``data/claims.yaml`` (cached)."""
     text = resources.files("esglens.data").joinpath("claims.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     rules = tuple(
         Rule(r["id"], re.compile(r["pattern"], re.I), r["reason"], _rx(r.get("unless")),
              _rx(r.get("cleared_by")), bool(r.get("same_topic")), r.get("substantiate", ""),
@@ -66,7 +66,8 @@ def load_rules() -> tuple[tuple[Rule, ...], tuple[tuple[str, re.Pattern[str]], .
 
 @cache
 def _settings() -> dict[str, re.Pattern[str]]:
-    data = yaml.safe_load(resources.files("esglens.data").joinpath("claims.yaml").read_text("utf-8"))
+    text = resources.files("esglens.data").joinpath("claims.yaml").read_text("utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return {k: re.compile(data[k], re.I) for k in ("social", "not_a_claim", "own", "environmental")}
 
 
