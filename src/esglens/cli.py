@@ -146,7 +146,8 @@ def _print_targets(targets: Sequence[Target], fmt: str) -> None:
     if fmt == "json":
         print(json.dumps([t.to_dict() for t in targets], ensure_ascii=False, indent=1))
         return
-    cols = ["type", "scope", "metric", "target_year", "base_year", "reduction_pct", "page", "quote"]
+    cols = ["type", "scope", "metric", "target_year", "base_year", "reduction_pct", "target_pct", "page",
+            "quote"]
     rows = [[str(getattr(t, c) if getattr(t, c) is not None else "") for c in cols] for t in targets]
     if fmt == "csv":
         w = csv.writer(sys.stdout)

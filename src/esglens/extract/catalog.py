@@ -95,7 +95,7 @@ _GLUED_SCOPE = re.compile(r"\b(scopes?)\s*([123])(?:\d{1,2}|[°º\"'!*†‡]+)(
 def clean_label(text: str) -> str:
     """A label for matching: no footnote digits or "(5)" refs, plain CO2, single spaces."""
     s = plain(strip_footnotes(text))
-    s = re.sub(r"(?<=[a-z])- (?=[a-z])", "-", s)  # "market- based": a hyphen kept at a line break
+    s = re.sub(r"(?<=[A-Za-z0-9])- (?=[a-z])", "-", s)  # "market- based": a hyphen kept at a line break
     s = _GLUED_SCOPE.sub(r"\1 \2 ", s)
     s = re.sub(r"\(\d{1,2}\)|\[[A-Z]\]", " ", s)
     return re.sub(r"\s+", " ", s).strip()

@@ -94,7 +94,7 @@ def cell_unit(text: str) -> UnitMatch | None:
 def _value(text: str, locale: str) -> float | None:
     s = text.strip().rstrip(SUPERSCRIPTS + "*abcde").strip()
     m = _LEADING_NUMBER.match(s)
-    if m and re.search(r"[A-Za-z]{2}", m.group(2)):
+    if m and re.search(r"[^\W\d_]", m.group(2)):
         s = m.group(1)  # "2,296,953 GJ": the number before the unit
     s = re.sub(r"\s?\(\d{1,2}\)$", "", s)  # "38,341(2)": a footnote reference
     s = s.replace("%", "").replace(" ", "").strip()
@@ -165,6 +165,7 @@ def iter_cell_metrics(
     yield from _complete_basis(found)
 
 
+_PERCENT_LABEL = re.compile(r"%|\bper ?cent|\bshare\b|\bproportion\b|\bpercentage\b|anteil|占比|比例", re.I)
 _CHANGE_COL = re.compile(r"\+/|change|veränderung|var\.|Δ|vs\.?|变化|變動", re.I)
 _SHARE_COL = re.compile(r"%|\bshare\b|anteil|percent|占比|佔比|比例", re.I)
 _PART_COL = re.compile(
@@ -201,8 +202,13 @@ def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterato
     all_periods = {c.index: c for c in table.columns if c.kind == "period"}
     unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
     cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
-    context_unit = _unit(table.unit) or _caption_unit(table.title) or _shared_unit(table, unit_col)
-    context_scale = _scale(table.unit + " " + table.title)
+    context_unit = (
+        _unit(table.unit)
+        or _caption_unit(table.title)
+        or _caption_unit(table.title + table.unit)  # "(In 1,000 metric tons of CO" + "2-equivalents)"
+        or _shared_unit(table, unit_col)
+    )
+    context_scale = _scale(table.unit + " " + table.title + table.unit)
     rows = list(table.table_rows)
     kpis = {r.index: _kpi_for(r, table) for r in rows}
     for row in rows:
@@ -217,6 +223,8 @@ def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterato
         unit_cell = cells.get((row.index, unit_col)) if unit_col is not None else None
         unit_text = unit_cell.text if unit_cell is not None else ""
         unit = _unit(unit_text) or unit_in(_SCALE.sub(" ", label)) or _unit(row.section) or context_unit
+        if unit is None and kpi.unit == "%" and _PERCENT_LABEL.search(label):
+            unit = UnitMatch("%", 1.0)  # "% Women overall", "Share of renewable electricity"
         # Scale words apart from the unit ("(metric tons) (in millions)"): the row's own, else the
         # table's. A unit parsed from the same text has had them removed, so none counts twice.
         row_scale = _scale(f"{label} {unit_text}")
@@ -378,8 +386,8 @@ def _reading(
 ) -> tuple[float, str] | None:
     """A cell's value in the KPI's canonical unit, or None when value and unit do not fit it."""
     unit = cell_unit(text) or unit
-    is_pct = "%" in text
-    if (kpi.unit == "%") != (is_pct or (unit is not None and unit.unit == "%")):
+    is_pct = "%" in text or (unit is not None and unit.unit == "%")
+    if (kpi.unit == "%") != is_pct:
         return None
     value = _value(text, locale)
     if value is None:

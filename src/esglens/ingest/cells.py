@@ -59,9 +59,13 @@ def _header_groups(line: PhraseLine) -> list[_Spec]:
         return []
     if len(periods) == 1 and len(line.phrases) > 6:
         return []
+    # A year that starts a heading ("2021 Footnote:", "2021 Workforce Snapshot") is no column.
+    periods = [p for p in periods if not _starts_heading(p, line)]
+    if not periods:
+        return []
     groups: list[list[Phrase]] = [[]]
     for p in line.phrases:
-        if p.kind == "period":
+        if p.kind == "period" and p in periods:
             if any(q.period == p.period for q in groups[-1]):
                 groups.append([])
             groups[-1].append(p)
@@ -80,6 +84,14 @@ def _header_groups(line: PhraseLine) -> list[_Spec]:
             _Spec(0, group, [e for e in extras if e.x0 > first.x0 or e.x1 <= last.x1], label_head=label_head)
         )
     return specs
+
+
+def _starts_heading(p: Phrase, line: PhraseLine) -> bool:
+    """True for a period phrase that begins a line's text and runs on into words close by."""
+    after = [q for q in line.phrases if q.x0 >= p.x1]
+    before = [q for q in line.phrases if q.x1 <= p.x0]
+    nxt = min(after, key=lambda q: q.x0) if after else None
+    return not before and nxt is not None and nxt.kind == "text" and nxt.x0 - p.x1 < 2.0 * p.size
 
 
 def _is_label_text(p: Phrase) -> bool:

@@ -47,37 +47,65 @@ def _inside(p: Phrase, line: PhraseLine, taken: list[BBox]) -> bool:
     )
 
 
-def _clusters(lines: list[PhraseLine], taken: list[BBox]) -> list[_Cluster]:
-    clusters: list[_Cluster] = []
-    for n, line in enumerate(lines):
-        for p in line.phrases:
-            if not _is_cell_value(p) or _inside(p, line, taken):
-                continue
-            home = next((c for c in clusters if c.fits(p) and all(i != n for i, _ in c.members)), None)
+@dataclass
+class _Block:
+    """Lines of one breakdown table and the value columns they share."""
+
+    lines: list[int]
+    clusters: list[_Cluster]
+
+    def fit(self, n: int, values: list[Phrase]) -> float:
+        """Share of a line's values that sit in this block's columns."""
+        return sum(1 for p in values if any(c.fits(p) for c in self.clusters)) / len(values)
+
+    def add(self, n: int, values: list[Phrase]) -> None:
+        self.lines.append(n)
+        for p in values:
+            home = next((c for c in self.clusters if c.fits(p) and all(i != n for i, _ in c.members)), None)
             if home is None:
-                clusters.append(_Cluster(p.x0, p.x1, [(n, p)]))
+                self.clusters.append(_Cluster(p.x0, p.x1, [(n, p)]))
             else:
                 home.members.append((n, p))
                 home.x0, home.x1 = min(home.x0, p.x0), max(home.x1, p.x1)
-    return [c for c in clusters if len({i for i, _ in c.members}) >= 2]
 
 
-def _blocks(lines: list[PhraseLine], clusters: list[_Cluster]) -> list[list[int]]:
-    """Runs of lines holding column values, allowing a few label-only lines between them."""
-    rows = sorted({i for c in clusters for i, _ in c.members})
-    blocks: list[list[int]] = []
-    for i in rows:
-        if blocks:
-            last = blocks[-1][-1]
-            gap = lines[i].top - lines[last].bottom
-            if i - last <= 3 and gap <= 3 * max(lines[i].height, 6.0):
-                blocks[-1].append(i)
-                continue
-        blocks.append([i])
-    return [b for b in blocks if len(b) >= 2]
+def _blocks(lines: list[PhraseLine], taken: list[BBox]) -> list[_Block]:
+    """Tables as runs of lines whose values share columns. A line joins the open block whose
+    columns its values fit, so two tables interleaved down a page stay apart; a few lines without
+    values (wrapped labels, footnote marks) may sit between rows."""
+    open_blocks: list[_Block] = []
+    done: list[_Block] = []
+    for n, line in enumerate(lines):
+        values = [p for p in line.phrases if _is_cell_value(p) and not _inside(p, line, taken)]
+        if not values:
+            continue
+        for b in list(open_blocks):
+            last = b.lines[-1]
+            if n - last > 6 or line.top - lines[last].bottom > 4.5 * max(line.height, 6.0):
+                open_blocks.remove(b)
+                done.append(b)
+        best = max(open_blocks, key=lambda b: b.fit(n, values), default=None)
+        if best is not None and best.fit(n, values) >= 0.5:
+            best.add(n, values)
+        elif len(values) >= 1:
+            block = _Block([], [])
+            block.add(n, values)
+            open_blocks.append(block)
+    done.extend(open_blocks)
+    out = []
+    for b in done:
+        b.clusters = [c for c in b.clusters if len({i for i, _ in c.members}) >= 2]
+        if len(b.lines) >= 2 and b.clusters:
+            out.append(b)
+    return sorted(out, key=lambda b: b.lines[0])
 
 
-def _header(lines: list[PhraseLine], first: int, slots: list[tuple[float, float]]) -> tuple[list[str], int]:
+def _header(
+    lines: list[PhraseLine],
+    first: int,
+    slots: list[tuple[float, float]],
+    others: set[int] = frozenset(),  # type: ignore[assignment]
+) -> tuple[list[str], int]:
     """Header text of each column slot from the lines stacked above the first value line, and the
     index of the topmost header line."""
     parts: list[list[str]] = [[] for _ in slots]
@@ -85,6 +113,8 @@ def _header(lines: list[PhraseLine], first: int, slots: list[tuple[float, float]
     last_top = lines[first].top
     for n in range(first - 1, max(-1, first - 8), -1):
         line = lines[n]
+        if n in others:
+            continue  # a row of another table set beside this one
         if last_top - line.bottom > 2.5 * max(line.height, 6.0):
             break
         inside = [p for p in line.phrases if p.x1 > slots[0][0] and p.x0 < slots[-1][1]]
@@ -127,14 +157,12 @@ def build_column_tables(
     lines: list[PhraseLine], page_number: int, source: str, taken: list[BBox]
 ) -> list[Table]:
     """Tables whose column headers name what is measured (no period header row)."""
-    clusters = _clusters(lines, taken)
     tables = []
-    for block in _blocks(lines, clusters):
-        rows_set = set(block)
-        cols = sorted(
-            (c for c in clusters if len({i for i, _ in c.members if i in rows_set}) >= 2),
-            key=lambda c: c.x0,
-        )
+    blocks = _blocks(lines, taken)
+    for found in blocks:
+        block = found.lines
+        others = {i for b in blocks if b is not found for i in b.lines}
+        cols = sorted(found.clusters, key=lambda c: c.x0)
         if not cols or (len(cols) == 1 and len(block) < 3):
             continue
         label_end = max(
@@ -147,13 +175,16 @@ def build_column_tables(
             left = (cols[k - 1].x1 + c.x0) / 2 if k else min(c.x0 - 6, (label_end + c.x0) / 2)
             right = (c.x1 + cols[k + 1].x0) / 2 if k + 1 < len(cols) else c.x1 + max(12.0, c.x1 - c.x0)
             slots.append((left, right))
-        heads, top = _header(lines, block[0], slots)
+        heads, top = _header(lines, block[0], slots, others)
         if not any(heads) or any(h and _all_periods(h) for h in heads):
             continue
         edge = slots[0][0]
         records = []
+        members = set(block)
         for i in range(block[0], block[-1] + 1):
             line = lines[i]
+            if i not in members and any(_is_cell_value(p) for p in line.phrases):
+                continue  # a row of another table interleaved with this one
             labels = [p for p in line.phrases if p.x1 <= edge and not _is_cell_value(p)]
             values: dict[int, Phrase] = {}
             for p in line.phrases:
