@@ -110,7 +110,11 @@ def list_answer(query: Query, index: Index, hits: Hits) -> Composed:
         more = [p for p in best_sentences(index, hits, weights, n=2) if p.quote != pieces[0].quote]
         return [replace(pieces[0], text=f"The report names these {label}: {items}."), *more[:1]], lead
     finds = vocabulary()["lists_re"][query.list_name or ""]["finds"] if query.list_name else None
-    return best_sentences(index, hits, weights, n=3, must_re=finds, phrases=phrases_in(query.text)), None
+    about = best_sentences(index, hits, weights, n=3, must_re=finds, phrases=phrases_in(query.text))
+    if about:
+        return about, None
+    return (best_sentences(index, hits, weights, n=3),
+            f"The report gives no list of {label}; the closest passages:")
 
 
 def numeric_answer(query: Query, index: Index, hits: Hits, metrics: Sequence[Metric]) -> Composed | None:
