@@ -243,8 +243,16 @@ def compose_overview(
     sections["Key metrics"] = metric_sentences(metrics, doc)
     sections["Targets and commitments"] = target_sentences(targets, doc, company)
     sections["Data gaps"] = gap_sentences(gaps, doc, "en")
-    sections["Claims to watch"] = claim_sentences(claims, doc, company)
+    sections["Claims to watch"] = claim_sentences(claims, doc, company) or _no_claims(doc)
     return _finish(_fill_pillars(sections, doc, passages, "en"), doc)
+
+
+def _no_claims(doc: Document) -> list[Sentence]:
+    """"Claims to watch" with nothing flagged says so, cited to the report's cover."""
+    if not doc.pages:
+        return []
+    cover = Citation(doc.pages[0].number, re.sub(r"\s+", " ", doc.pages[0].text)[:200])
+    return [Sentence(wording()[0]["claims_none"], (cover,))]
 
 
 def _fill_pillars(sections: dict[str, list[Sentence]], doc: Document, passages: Sequence[Passage],
