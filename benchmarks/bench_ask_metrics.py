@@ -72,7 +72,7 @@ def question_for(fact: dict[str, Any], i: int) -> str:
 def values_in(text: str, unit: str) -> list[float]:
     """Quantities in ``text`` in ``unit`` (canonical), plus bare numbers for counts and rates."""
     out = [f.quantity.value for f in iter_quantities(text) if f.quantity.unit == unit]
-    if unit in ("count", "rate", "%"):
+    if unit in ("count", "rate", "%") or unit.startswith("per "):  # "per 100,000 hours": a rate
         for m in re.finditer(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s+(thousand|million|billion))?", text):
             value = parse_number(m.group(1))
             if value is not None:

@@ -188,13 +188,21 @@ def request_label(request: Request) -> str:
     return "the " + label if label.startswith(("number", "share", "total")) else label
 
 
+_COUNT_NOUNS = {"employees": r"(?:employees|people|staff|workers|colleagues|ftes?|persons)\b",
+                "fatalities": r"(?:fatalit\w*|deaths?)\b", "volunteer_hours": r"hours\b"}
+
+
 def states_quantity(text: str, request: Request) -> bool:
     """True when a sentence states a quantity in the unit of the request's metric."""
     from ..extract.quantity import iter_quantities
 
-    unit = kpi_labels().get(request.ids[0], ("", ""))[1]
-    if unit in ("", "count", "rate", "currency"):
-        return bool(re.search(r"\d[\d,.]*\d|\b\d\b", re.sub(r"\b(?:19|20)\d\d\b", "", text)))
+    label, unit = kpi_labels().get(request.ids[0], ("", ""))
+    plain = re.sub(r"\b(?:19|20)\d\d\b", "", text)
+    if unit == "count":  # a number counting the label's own noun ("4,200 people", "3 fatalities")
+        noun = _COUNT_NOUNS.get(request.ids[0], r"\w+")
+        return bool(re.search(rf"\b\d[\d,.]*\s+(?:[\w-]+\s+){{0,2}}{noun}", plain, re.I))
+    if unit in ("", "rate", "currency"):
+        return bool(re.search(r"\d[\d,.]*\d|\b\d\b", plain))
     return any(f.quantity.unit == unit for f in iter_quantities(text))
 
 
