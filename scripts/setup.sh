@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up esglens on a fresh machine: system tools (OCR, speech), a virtualenv in .venv, the package.
-#   bash scripts/setup.sh          the tool and its dev/test dependencies
+#   bash scripts/setup.sh          the tool, its corpus extras (DuckDB store, dask) and dev/test dependencies
 #   bash scripts/setup.sh --full   also the optional extras exercised by the slow tests (PDF output,
 #                                  semantic embeddings, LLM test server: builds llama.cpp, minutes)
 set -euo pipefail
@@ -19,9 +19,9 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[dev]'
+.venv/bin/python -m pip install -q -e '.[dev,corpus,dask]'
 if [ "${1:-}" = "--full" ]; then
   # CPU torch from the local wheel first, so nothing pulls a CUDA build.
   .venv/bin/python -m pip install -q 'torch==2.13.0' || true
-  .venv/bin/python -m pip install -q -e '.[dev,semantic,llm,llm-test,pdf]'
+  .venv/bin/python -m pip install -q -e '.[dev,corpus,dask,semantic,llm-test,pdf]'
 fi

@@ -8,10 +8,14 @@ rows are lists of cells laid out in columns. ``SHARED`` is ../shared when presen
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from esglens.model import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = ROOT.parent / "shared"
@@ -33,6 +37,20 @@ def shared_report(name: str) -> Path:
     if REPORTS is None or not (REPORTS / name).exists():
         pytest.skip(f"../shared/reports/{name} not available")
     return REPORTS / name
+
+
+@cache
+def _read_shared(name: str) -> Document:
+    import esglens
+
+    return esglens.read(REPORTS / name) if REPORTS else esglens.read(name)
+
+
+def shared_document(name: str) -> Document:
+    """A report of ../shared read once per test session (real-report checks share one reading),
+    skipping the test when ../shared is absent."""
+    shared_report(name)
+    return _read_shared(name)
 
 
 def write_pdf(path: Path, pages: Sequence[Sequence[Any]], title: str = "") -> Path:
@@ -74,3 +92,29 @@ def make_pdf(tmp_path: Path) -> Callable[..., Path]:
         return write_pdf(tmp_path / name, pages, title)
 
     return factory
+
+
+def write_report(path: Path, company: str, year: int, scope1: int, *, legal: str = "AG",
+                 filler_pages: int = 0) -> Path:
+    """A small sustainability report of ``company`` for ``year``: cover, climate prose, a KPI table.
+
+    Scope 1 is ``scope1`` tCO2e in ``year`` (page 2 prose and page 3 table) and ``scope1 + 1000``
+    the year before (page 3); ``filler_pages`` add plain prose pages to make analysis slower.
+    """
+    pages: list[list[Any]] = [
+        [(f"{company} {legal} Sustainability Report {year}", 20),
+         f"{company} {legal} reports on the financial year {year}.",
+         f"This report of {company} covers our environmental, social and governance performance in {year}."],
+        [("Climate", 16), f"{company} reduced its Scope 1 emissions to {scope1:,} tCO2e in {year}.",
+         "We aim to reduce absolute Scope 1 and 2 emissions by 40% by 2030 from a 2020 base year."],
+        [("Key figures", 16), ("TABLE", [
+            ["Indicator", "Unit", str(year), str(year - 1)],
+            ["Scope 1 emissions", "tCO2e", f"{scope1:,}", f"{scope1 + 1000:,}"],
+            ["Scope 2 emissions (market-based)", "tCO2e", f"{scope1 // 3:,}", f"{scope1 // 3 + 50:,}"],
+            ["Employees", "headcount", "1,200", "1,150"]])],
+    ]
+    for i in range(filler_pages):
+        pages.append([(f"Our people {i + 1}", 16)] + [
+            f"{company} trains its employees and works with communities near its sites, line {j}."
+            for j in range(40)])
+    return write_pdf(path, pages, title=f"{company} Sustainability Report {year}")

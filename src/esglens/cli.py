@@ -88,7 +88,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write a sample ESG report PDF (fictional company) to try esglens")
     p.add_argument("out", help="where to write the PDF")
+    _add_corpus_commands(sub)
     return parser
+
+
+def _add_corpus_commands(sub: Any) -> None:
+    """batch, compare, export: the corpus layer (needs the corpus extra)."""
+    p = sub.add_parser("batch", help="analyse many reports (files, folders, path lists) into a DuckDB store")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="PDF files, folders (recursive) or text files listing paths "
+                        "(none: run what the store has queued)")
+    p.add_argument("--store", required=True, help="the DuckDB store file, e.g. corpus.duckdb")
+    p.add_argument("--jobs", type=int, help="worker processes (default: the cores)")
+    p.add_argument("--force", action="store_true", help="re-analyse reports already in the store")
+    # dest differs from --timeout of the one-report commands: main()'s whole-command alarm must not fire
+    p.add_argument("--timeout", dest="task_timeout", type=float, default=300.0,
+                   help="per-report time limit in seconds (default 300)")
+    p.add_argument("--engine", choices=["process", "dask"], default="process",
+                   help="process pool on this machine, or a dask.distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--overrides", help="YAML/JSON file of sha256 -> {company, year} corrections")
+    p.add_argument("--ocr", dest="ocr_mode", choices=["auto", "force", "off"], default="auto")
+    p.add_argument("--ocr-lang", default="auto")
+    p.add_argument("--max-pages", type=int, default=1000)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (or lines, off a terminal)")
+
+    p = sub.add_parser("compare", help="one metric across companies and years, with pages")
+    p.add_argument("--store", required=True)
+    p.add_argument("--metric", required=True, help="metric id, e.g. ghg_scope1")
+    p.add_argument("--company", action="append",
+                   help="only this company (repeatable; 'Siemens AG' = 'Siemens')")
+    p.add_argument("--years", help="periods, e.g. 2022 or 2020-2024,2026")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--chart", metavar="OUT", help="also draw it to OUT.svg or OUT.png")
+    p.add_argument("--overrides", help="YAML/JSON file of sha256 -> {company, year} corrections")
+
+    p = sub.add_parser("export", help="a store table as CSV, Parquet or XLSX: one row per fact")
+    p.add_argument("--store", required=True)
+    p.add_argument("--table", choices=["metrics", "targets", "claims", "reports", "sentences", "gaps"],
+                   default="metrics")
+    p.add_argument("--format", choices=["csv", "parquet", "xlsx"], required=True)
+    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--overrides", help="YAML/JSON file of sha256 -> {company, year} corrections")
 
 
 def _read_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -228,7 +269,47 @@ def _run(args: argparse.Namespace) -> int:
 
         print(f"wrote {write_sample_report(args.out)}")
         return 0
+    if args.command in ("batch", "compare", "export"):
+        return _corpus(args)
     raise ConfigError(f"unknown command {args.command}")
+
+
+def _corpus(args: argparse.Namespace) -> int:
+    from .corpus import Corpus, batch
+
+    if args.command == "batch":
+        from contextlib import nullcontext
+
+        from .corpus.progress import progress_bar, progress_lines
+
+        if args.no_progress:
+            bar: Any = nullcontext(None)
+        else:  # a live bar on a terminal, one line per report in a log
+            bar = progress_bar() if sys.stderr.isatty() else nullcontext(progress_lines(sys.stderr))
+        with bar as progress:
+            result = batch(args.inputs, args.store, jobs=args.jobs, force=args.force,
+                           timeout=args.task_timeout, engine=args.engine, scheduler=args.scheduler,
+                           overrides=args.overrides, progress=progress, ocr_mode=args.ocr_mode,
+                           ocr_lang=args.ocr_lang, max_pages=args.max_pages)
+        for path, error in result.failures:
+            print(f"failed: {path}: {error.removeprefix(f'{path}: ')}")
+        rate = f", {result.pages / result.seconds:.1f} pages/s" if result.seconds and result.pages else ""
+        print(f"{result.done} done, {result.failed} failed, {result.skipped} skipped (already in the store), "
+              f"{result.duplicates} duplicates — {result.total} reports in {result.store} "
+              f"({result.seconds:.0f} s{rate})")
+        return 0
+    from .corpus.compare import draw_chart, format_compare
+
+    with Corpus(args.store, overrides=args.overrides) as corpus:
+        if args.command == "export":
+            rows = corpus.export(args.table, args.format, args.out)
+            print(f"wrote {args.out} ({rows} rows)")
+            return 0
+        frame = corpus.compare(args.metric, companies=args.company, years=args.years)
+        print(format_compare(frame, args.format, max_periods=None if args.years else 6))
+        if args.chart:
+            sys.stderr.write(f"wrote {draw_chart(frame, args.chart)}\n")
+    return 0
 
 
 def _ask(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@
     │   └── NoTextError          no text layer and OCR unavailable
     ├── TimeLimitError           the per-document time limit ran out
     ├── ConfigError              bad option, missing extra or endpoint
+    ├── StoreError               the corpus store is locked, foreign or of another schema
     └── LLMError                 the optional LLM endpoint failed
 
 The library raises these and never prints; ``cli.py`` turns them into ``Error: …`` and exit 1.
@@ -61,6 +62,10 @@ class TimeLimitError(EsglensError):
 
 class ConfigError(EsglensError):
     """A bad option, a missing optional extra, or an unusable setting."""
+
+
+class StoreError(EsglensError):
+    """The corpus store cannot be opened: in use, not an esglens store, or another schema version."""
 
 
 class LLMError(EsglensError):

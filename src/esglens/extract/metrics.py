@@ -57,7 +57,7 @@ def iter_candidates(doc: Document) -> Iterator[Metric]:
             rows = [r for r in rows if r.strip()]
             yield from iter_table_metrics(rows, page.number, year, latest_first)
         yield from _chart_labels(lines, page.number, year)
-        yield from iter_prose_metrics(page, year)
+        yield from iter_prose_metrics(page, year, locale)
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

@@ -108,6 +108,7 @@ def is_qualifier(label: str) -> bool:
     """A row label that names no quantity of its own, only a part or variant of its section's:
     a total, a Scope 2 basis, a gender, the group ("Total", "market-based", "Women", "X Group")."""
     s = _TIME_BASIS.sub(" ", clean_label(label)).strip()
+    s = re.sub(r"(?<=[a-z])\d{1,2}\b", "", s)  # "Female2": a footnote mark set on the baseline
     s = re.sub(r"\s*\((?:in\s+)?[^()]{0,25}\)\s*$", "", s).strip() or s  # a trailing "(MT CO2e)"
     unit = normalize_unit(s.split()[-1]) if s.split() else None
     if unit is not None and unit.unit not in ("count", "%") and len(s.split()) > 1:
@@ -165,6 +166,7 @@ def iter_cell_metrics(
     yield from _complete_basis(found)
 
 
+_MIXED_UNITS = re.compile(r"\b(?:number|numbers|abs\.?|absolute|count|anzahl|headcount)\b", re.I)
 _PERCENT_LABEL = re.compile(r"%|\bper ?cent|\bshare\b|\bproportion\b|\bpercentage\b|anteil|占比|比例", re.I)
 _CHANGE_COL = re.compile(r"\+/|change|veränderung|var\.|Δ|vs\.?|变化|變動", re.I)
 _SHARE_COL = re.compile(r"%|\bshare\b|anteil|percent|占比|佔比|比例", re.I)
@@ -206,7 +208,6 @@ def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterato
         _unit(table.unit)
         or _caption_unit(table.title)
         or _caption_unit(table.title + table.unit)  # "(In 1,000 metric tons of CO" + "2-equivalents)"
-        or _shared_unit(table, unit_col)
     )
     context_scale = _scale(table.unit + " " + table.title + table.unit)
     rows = list(table.table_rows)
@@ -222,7 +223,10 @@ def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterato
             continue  # a part of the row above, never its total
         unit_cell = cells.get((row.index, unit_col)) if unit_col is not None else None
         unit_text = unit_cell.text if unit_cell is not None else ""
-        unit = _unit(unit_text) or unit_in(_SCALE.sub(" ", label)) or _unit(row.section) or context_unit
+        own_unit = _unit(unit_text) or unit_in(_SCALE.sub(" ", label)) or _unit(row.section)
+        unit = own_unit or context_unit or _shared_unit(table, unit_col, kpi)
+        if own_unit is None and unit is not None and unit.unit == "%" and _MIXED_UNITS.search(table.unit):
+            unit = None  # "Number and percent": the table's rows carry both; a bare cell is a count
         if unit is None and kpi.unit == "%" and _PERCENT_LABEL.search(label):
             unit = UnitMatch("%", 1.0)  # "% Women overall", "Share of renewable electricity"
         # Scale words apart from the unit ("(metric tons) (in millions)"): the row's own, else the
@@ -304,7 +308,11 @@ def _column_metrics(table: Table, locale: str, year: str | None, notes: dict[str
         if period is None:
             continue
         name = YEAR.sub(" ", head)
-        kpi = match_kpi(name) if not is_qualifier(name) else match_kpi(f"{table.title} {name}")
+        if is_qualifier(name):  # "Female²": the population it is a share of is in the title
+            plain_name = re.sub(r"(?<=[a-z])\d{1,2}\b", "", clean_label(name))
+            kpi = match_kpi(f"{table.title} {plain_name}") or match_kpi(plain_name)
+        else:
+            kpi = match_kpi(name)
         if kpi is None or _TARGETISH.search(head) or vetoed_by_context(kpi, table.title):
             continue
         unit = _unit(name) or unit_in(_SCALE.sub(" ", name)) or context_unit or _sibling_unit(table, kpi)
@@ -514,15 +522,16 @@ def _basis(kpi: Kpi, text: str) -> str | None:
     return None
 
 
-def _shared_unit(table: Table, unit_col: int | None) -> UnitMatch | None:
-    """The unit a table states on one row only (a total "（噸）"), for its rows that state none:
-    a table has one unit per dimension. None when its rows state different mass units."""
+def _shared_unit(table: Table, unit_col: int | None, kpi: Kpi) -> UnitMatch | None:
+    """The unit a table states on its other rows for the same kind of quantity (a total "（噸）",
+    the category rows under a Scope 3 total), for a row that states none: a table has one unit
+    per dimension. None when its rows state different units for that dimension."""
     found = []
     for row in table.table_rows:
         cell = next((c for c in table.cells if c.row == row.index and c.col == unit_col), None)
         unit = _unit(cell.text) if cell is not None else None
         unit = unit or unit_in(_SCALE.sub(" ", clean_label(row.label)))
-        if unit is not None and unit.unit not in ("%", "count", "rate"):
+        if unit is not None and unit.unit not in ("%", "count", "rate") and kpi.accepts_unit(unit.unit):
             found.append(unit)
     kinds = {(u.unit, u.factor) for u in found}
     return found[0] if len(kinds) == 1 else None
@@ -531,6 +540,8 @@ def _shared_unit(table: Table, unit_col: int | None) -> UnitMatch | None:
 def _caption_unit(title: str) -> UnitMatch | None:
     """A unit stated in the table's title lines ("(in 1,000 metric tons of CO2e)", "in t")."""
     for part in reversed(title.split(" / ")):
+        if len(part) > 120 or len(part.split()) > 20 or re.search(r"[a-z]\.\s+[A-Z]", part):
+            continue  # a sentence above the table, not its caption
         unit = _unit(part) if len(part) < 60 else None
         if unit is None:
             m = re.search(r"\(([^()]{1,50})\)|\bin\s+([^,;()]{1,40})$", part)

@@ -223,7 +223,7 @@ def _sub_columns(spec: _Spec, lines: list[PhraseLine]) -> None:
     data = [
         i
         for i in range(spec.header + 1, min(len(lines), spec.header + 10))
-        if sum(p.kind == "value" and p.x0 > spec.left for p in lines[i].phrases) >= 2
+        if sum(p.kind in ("value", "empty") and p.x0 > spec.left for p in lines[i].phrases) >= 2
     ]
     if not data or data[0] == spec.header + 1:
         return
@@ -233,6 +233,9 @@ def _sub_columns(spec: _Spec, lines: list[PhraseLine]) -> None:
     ]
     heads: list[Phrase] = []
     for i in between:
+        area = [p for p in lines[i].phrases if p.x0 >= spec.columns[0].x0 - 60]
+        if any(p.kind in ("value", "empty") for p in area) or any(len(p.text.split()) > 5 for p in area):
+            continue  # a row (or a text cell) under the header, not a line of sub-column names
         for p in lines[i].phrases:
             if p.x0 < spec.left or p.kind == "value" and not re.search(r"[A-Za-z%]", p.text):
                 continue

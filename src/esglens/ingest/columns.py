@@ -124,6 +124,8 @@ def _header(
             break
         line_parts: list[list[str]] = [[] for _ in slots]
         for p in inside:
+            if p.x0 < slots[0][0] - 5:
+                continue  # a title over the label column, not a column header
             covered = [k for k, (a, b) in enumerate(slots) if p.x0 < (a + b) / 2 < p.x1]
             if len(covered) < 2:
                 covered = [k for k, (a, b) in enumerate(slots) if a <= p.cx <= b]
@@ -136,7 +138,8 @@ def _header(
         for k, texts in enumerate(line_parts):
             if texts:
                 parts[k].insert(0, " ".join(texts))
-        top_line, last_top = n, line.top
+        if any(line_parts):
+            top_line, last_top = n, line.top
     return [" ".join(p) for p in parts], top_line
 
 
