@@ -90,7 +90,7 @@ def _name_after(text: str, start: int, company: str) -> str | None:
 
 def _is_someone_elses(m: re.Match[str], text: str, company: str) -> bool:
     """A title of a region, division, committee or other organisation ("CEO Asia Pacific",
-    "CEO of Siemens Healthineers" when the company is Siemens, "CEO Water Mandate")."""
+    "CEO of Acme Health" when the company is Acme Group, "CEO Water Mandate")."""
     other = vocabulary()["not_the_company_role_re"]
     after = text[m.end() : m.end() + 40]
     before = text[max(0, m.start() - 25) : m.start()]
@@ -99,8 +99,12 @@ def _is_someone_elses(m: re.Match[str], text: str, company: str) -> bool:
     if re.search(r"\b(?:former|deputy|vice|regional|division\w*)\s*$", before, re.I):
         return True
     of = re.match(r"\s+of\s+(?!the\s+(?:company|group|board))([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)", after)
-    return bool(of and company and not of.group(1).startswith(company.split()[0])) or bool(
-        of and of.group(1).split()[-1] in ("Healthineers", "Foundation", "Stiftung"))
+    if of and company and not of.group(1).startswith(company.split()[0]):
+        return True  # another organisation's CEO
+    # the company's name plus more words names a subsidiary or a foundation ("Acme Health")
+    legal = r"(?:\s+(?:AG|SE|plc|Inc\.?|Ltd\.?|Group|Corporation|N\.V\.|S\.A\.))*"
+    return bool(of and len(of.group(1).split()) > len(company.split())
+                and not re.fullmatch(re.escape(company) + legal, of.group(1)))
 
 
 def _signature(lines: list[str], i: int, title_re: re.Pattern[str], company: str) -> str | None:
