@@ -82,7 +82,18 @@ def coverage(index: Index, question: str, chunk_ids: Sequence[int]) -> tuple[flo
 def is_answerable(index: Index, question: str, chunk_ids: Sequence[int]) -> bool:
     """False when the report clearly does not address the question (the abstention rule)."""
     share, on_topic = coverage(index, question, chunk_ids)
+    if not on_topic and not _rarest_found(index, question, chunk_ids):
+        return False  # "Who won the FIFA World Cup?": "world cup" is there, "FIFA" is not
     return share >= MIN_COVERAGE or (on_topic and share >= MIN_DOMAIN_COVERAGE)
+
+
+def _rarest_found(index: Index, question: str, chunk_ids: Sequence[int]) -> bool:
+    """True when the question's most distinctive term (highest idf) is in the given chunks."""
+    terms = own_terms(question)
+    if not terms:
+        return False
+    rarest = max(terms, key=index.idf)
+    return any(rarest in tokenize(f"{index.chunks[i].heading} {index.chunks[i].text}") for i in chunk_ids)
 
 
 def _missing_terms(index: Index, question: str, chunk_ids: Sequence[int]) -> list[str]:
