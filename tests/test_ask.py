@@ -254,6 +254,8 @@ def test_real_report_retrieval_and_speed(tmp_path: Path) -> None:
         ("Does the company have a Scope 3 reduction target?", "yesno", []),
         ("Does the company use an internal carbon price?", "yesno", []),
         ("What drove the change in carbon intensity?", "explain", [("ghg_intensity",)]),
+        ("What does the company do?", "profile", []),
+        ("Where is the company headquartered?", "profile", []),
     ],
 )
 def test_question_kinds_and_metrics(question: str, kind: str, ids: list[tuple[str, ...]]) -> None:
@@ -373,3 +375,15 @@ def test_answer_text_cites_only_pages_among_its_citations(index, gov_index, k: i
             assert len(answer.citations) <= k
             for page in re.findall(r"\[p\. (\d+)\]", answer.answer or ""):
                 assert int(page) in cited, (q, answer)
+
+
+def test_profile_question_answered_from_the_sentence_presenting_the_company(index) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(index, "What does the company do?")
+    assert answer.kind == "profile" and not answer.abstained
+    assert (answer.answer or "").startswith("Acme Industrial Group makes pumps and valves") and "[p. 1]" in (
+        answer.answer or "")
+
+
+def test_off_topic_question_sharing_common_words_abstains(index) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(index, "Which team won the water polo world championship in 2023?")
+    assert answer.abstained and "not found" in (answer.reason or "")

@@ -27,7 +27,15 @@ from ..model import Citation, Document, Metric, Record
 from .evidence import Piece, clip
 from .kinds import Query, parse_question, vocabulary
 from .numeric import change_pieces, find_request, in_periods
-from .respond import Composed, list_answer, numeric_answer, own_terms, sentence_answer, who_answer
+from .respond import (
+    Composed,
+    list_answer,
+    numeric_answer,
+    own_terms,
+    profile_answer,
+    sentence_answer,
+    who_answer,
+)
 from .retrieve import (
     Index,
     build_index,
@@ -125,6 +133,8 @@ def _compose(query: Query, index: Index, hits: list[tuple[int, float]],
     """(pieces, a lead-in) for the question by its kind, or a reason to abstain."""
     if query.kind == "who":
         return who_answer(query, index, hits)
+    if query.kind == "profile":
+        return profile_answer(query, index)
     if query.kind == "list":
         return list_answer(query, index, hits)
     if query.kind == "explain":
@@ -158,10 +168,11 @@ def ask(index: Index, question: str, k: int = 5, metrics: Sequence[Metric] = ())
     query = parse_question(question)
     hits = search(index, question, k=max(4 * k, 20))
     top = [i for i, _ in hits[:_TOP_FOR_COVERAGE]]
-    if not own_terms(question):
+    if not own_terms(question) and query.kind != "profile":
         return _abstain(query.kind, "the question has no terms to look for")
     needs_gate = query.kind in ("yesno", "explain") or (query.kind == "numeric" and not query.requests)
-    if (not hits and query.kind != "who") or (needs_gate and not is_answerable(index, question, top)):
+    no_hits = not hits and query.kind not in ("who", "profile")
+    if no_hits or (needs_gate and not is_answerable(index, question, top)):
         missing = _missing_terms(index, question, top) if hits else []
         said = f" ({', '.join(missing)} not found)" if missing else ""
         return _abstain(query.kind, f"the report does not address the question{said}")

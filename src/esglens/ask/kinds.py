@@ -20,7 +20,7 @@ import yaml
 
 from ..periods import YEAR, year_of
 
-Kind = Literal["numeric", "who", "list", "yesno", "explain"]
+Kind = Literal["numeric", "who", "list", "yesno", "explain", "profile"]
 
 _SCOPE = re.compile(r"\bscopes?\s*([123])((?:\s*(?:,|and|&|\+|/|-|or)\s*(?:scope\s*)?[123])*)")
 
@@ -59,7 +59,7 @@ def vocabulary() -> dict[str, Any]:
     raw["kinds_re"] = {k: rx(p) for k, p in raw["kinds"].items()}
     for key in ("combine", "individually", "emissions", "not_the_company_role", "assurance_context",
                 "negation", "reports_figure", "not_a_figure", "change", "target_question",
-                "target_evidence"):
+                "target_evidence", "profile"):
         raw[key + "_re"] = rx(raw[key])
     raw["scope_words_re"] = {k: rx(p) for k, p in raw["scope_words"].items()}
     raw["basis_re"] = {k: rx(p) for k, p in raw["basis"].items()}
@@ -195,6 +195,8 @@ def parse_question(question: str) -> Query:
     kinds = vocabulary()["kinds_re"]
     years = years_in(question)
     requests = metric_requests(question)
+    if vocabulary()["profile_re"].search(text) and not requests:
+        return Query(question, "profile", years=years)
     if kinds["who"].search(text) and (role := role_in(text)):
         return Query(question, "who", years=years, role=role)
     if kinds["list"].search(text) and (name := list_in(text)):

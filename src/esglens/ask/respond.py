@@ -74,6 +74,25 @@ def _in_report(index: Index, phrase: str) -> bool:
     return any(rx.search(c.text) for c in index.chunks)
 
 
+def profile_answer(query: Query, index: Index) -> Composed:
+    """What the company is and does: sentences presenting it, found with ``profile_query``."""
+    v = vocabulary()
+    weights = expand_query(query.text)
+    for t in tokenize(f"{index.company} {v['profile_query']}"):
+        weights.setdefault(t, 0.4)
+    scores = index.bm25(weights)
+    top = float(scores.max()) or 1.0
+    hits = [(int(i), float(scores[i]) / top) for i in scores.argsort()[::-1][:30] if scores[i] > 0]
+    who = re.escape(index.company) if index.company else r"the company"
+    presents = re.compile(  # a sentence that opens by presenting the company
+        rf"^(?:(?:the\s+)?{who}(?:\s+(?:AG|SE|plc|Inc\.?|Group|Corporation|Ltd\.?))?"
+        rf"(?:\s*\([^)]*\))?,?\s+"
+        rf"(?:is|are|was|has been|operates|employs|develops|designs|makes|produces|provides|offers|serves)\b"
+        rf"|we are an?\b|we're an?\b|headquartered in\b|founded in\b)", re.I)
+    pieces = best_sentences(index, hits, weights, n=2, top=30, must_re=presents)
+    return (pieces, None) if pieces else "no sentence of the report presents the company"
+
+
 def who_answer(query: Query, index: Index, hits: Hits) -> Composed:
     """The person holding the role, or the firm that gave assurance, with where it is named."""
     if query.role == "auditor":
