@@ -55,8 +55,8 @@ def _scope_mentions(text: str) -> list[tuple[int, str]]:
     return sorted(out)
 
 
-_NEW_DATED_CLAUSE = re.compile(r"[,;，；]\s*(?:in|during|since|over|at the end of)?\s*(?:FY\s?)?(?:19|20)\d\d\b",
-                               re.I)
+_NEW_DATED_CLAUSE = re.compile(
+    r"[,;，；]\s*(?:in|during|since|over|at the end of)?\s*(?:FY\s?)?(?:19|20)\d\d\b", re.I)
 
 
 def _digit_positions(text: str) -> set[int]:
