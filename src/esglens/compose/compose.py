@@ -155,8 +155,6 @@ def _overview(
     who = [_sentence(c, 0) for c in _identity(picker)]
     scope = _scope(doc, passages, company)
     size = workforce_fact(series, doc, company, "en", 0)
-    if scope is None and not who and size is None:  # a sentence about the report is the last resort
-        scope = _fallback(doc, company)
     who += [scope] if scope is not None else []
     head = numbers_in(size.text) - numbers_in(series["employees"][0].period) if size else set()
     if size is not None and not any(head <= numbers_in(s.text) for s in who):
@@ -188,7 +186,8 @@ def _overview(
     out = who + env + social + governance + ([close] if close is not None else [])
     if len(out) < 3:  # a thin report: fill with its most salient remaining sentences
         out += _sentence_list(picker.pick(3 - len(out), lambda c: c.on_target), 3)
-    return out
+    fallback = _fallback(doc, company) if not out else None  # a sentence about the report: last resort
+    return out + ([fallback] if fallback is not None else [])
 
 
 def _sentence_list(cands: Sequence[Candidate], paragraph: int) -> list[Sentence]:

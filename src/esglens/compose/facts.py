@@ -71,6 +71,8 @@ def printed_value(m: Metric) -> str:
     if any(c.isalpha() for c in "".join(carried)) or value.endswith("%"):
         return value  # the report printed the unit with the number
     value = " ".join([value, scale_word] if scale_word else [value])
+    if unit.upper() == "USD" and not re.search(r"US\$|USD|U\.S\.|US dollars?", m.quote):
+        return "$" + value  # "$" alone: Canadian, Australian … dollars are printed so too
     if unit.upper() in _CURRENCY:
         return _CURRENCY[unit.upper()] + value
     if not unit:

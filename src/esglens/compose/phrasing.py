@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ..hyphenation import keeps_hyphen
 from ..model import Document, Sentence
 
 __all__ = ["clean_sentence", "cue_score", "numbers_in", "possessive", "third_person",
@@ -160,7 +161,9 @@ def clean_sentence(text: str, headings: Sequence[str] = (), company: str = "") -
             text = rest
             break
     text = _CAPS_LEAD.sub("", text)
-    text = re.sub(r"([a-z])- (?!and\b|or\b|to\b)([a-z])", r"\1\2", text)
+    text = re.sub(r"(\w*[a-z])- (?!and\b|or\b|to\b)([a-z]\w*)",
+                  lambda m: m.group(1) + ("-" if keeps_hyphen(m.group(1), m.group(2)) else "")
+                  + m.group(2), text)
     # a letter-spaced capital: "U kraine", "U .K." (a single capital other than A or I is no word)
     text = re.sub(r"\b([B-HJ-Z]) (?=[a-z]{3,})", r"\1", text)
     text = re.sub(r"\b([A-Z]) \.(?=[A-Z]\.)", r"\1.", text)
