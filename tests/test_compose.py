@@ -348,3 +348,15 @@ def test_chinese_candidates_are_self_contained_and_the_companys() -> None:
     quotes = {c.quote for c in _candidates(doc, "四方科技")}
     assert own in quotes
     assert not quotes & {leaning, bio, audit}
+
+
+def test_printed_values_keep_the_scale_of_their_column() -> None:
+    from esglens.compose.facts import printed_value
+
+    def metric(value: float, raw: str, raw_unit: str, unit: str = "count") -> Metric:
+        return Metric("employees", "Number of employees", value, unit, "2024", 1, "Total 327 320",
+                      raw_value=raw, raw_unit=raw_unit)
+
+    assert printed_value(metric(327000, "327", "")) == "327 thousand"  # a table "in thousands"
+    assert printed_value(metric(4100, "4,100", "")) == "4,100"
+    assert printed_value(metric(2.5e6, "9,012", "1,000 gigajoule", "MWh")) == "9,012 thousand gigajoule"

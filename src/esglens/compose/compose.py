@@ -33,7 +33,7 @@ from ..model import (
 )
 from .coverage import pillar_note
 from .facts import claim_sentences, fill, headline_target, metric_sentences, target_sentences
-from .identity import detect_company, report_title
+from .identity import detect_company, detect_period, report_title
 from .narrative import (
     closing_sentence,
     environment_facts,
@@ -224,6 +224,7 @@ def compose_overview(
         passages = segment_document(doc)
     if not any(p.topics for p in passages):
         passages = classify_passages(passages)
+    metrics = _not_future(metrics, doc)
     if resolve_language(lang, doc) == "zh":
         from .zh import compose_zh
 
@@ -248,6 +249,17 @@ def compose_overview(
     sections["Data gaps"] = gap_sentences(gaps, doc, "en")
     sections["Claims to watch"] = claim_sentences(claims, doc, company) or _no_claims(doc)
     return _finish(_fill_pillars(sections, doc, passages, "en"), doc)
+
+
+def _not_future(metrics: Sequence[Metric], doc: Document) -> list[Metric]:
+    """Metrics without values dated after the reporting period: a figure "for 2025" in a 2020
+    report is a target or a forecast, not a result (a year's slack for fiscal years that end in
+    the next calendar year)."""
+    period = detect_period(doc)
+    if period is None or not period[:4].isdigit():
+        return list(metrics)
+    last = int(period[:4]) + 1
+    return [m for m in metrics if not (m.period[:4].isdigit() and int(m.period[:4]) > last)]
 
 
 def _no_claims(doc: Document) -> list[Sentence]:

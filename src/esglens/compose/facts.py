@@ -49,7 +49,8 @@ def printed_value(m: Metric) -> str:
     scale code ("x1e+06 tCO2e") becomes a word ("23.3 million tCO2e"); currencies get a symbol.
     """
     count_units = wording()[0]["metric"]["count_units"]
-    unit = (m.raw_unit or m.unit).strip()
+    unit = re.sub(r"^1[,.]?000[,.]?000 ", "x1e+06 ", (m.raw_unit or m.unit).strip())
+    unit = re.sub(r"^1[,.]?000 ", "x1000 ", unit)  # a "1,000 gigajoule" column: thousand GJ
     scale, _, rest = unit.partition(" ")
     if (scale, rest) in _FACTOR_UNITS:
         scale, unit = "x1", _FACTOR_UNITS[(scale, rest)]
@@ -70,6 +71,9 @@ def printed_value(m: Metric) -> str:
     carried = [w for w in words[1:] if w.lower() not in _SCALES]
     if any(c.isalpha() for c in "".join(carried)) or value.endswith("%"):
         return value  # the report printed the unit with the number
+    if (not scale_word and unit.lower() in ("", "t", m.unit.lower())
+            and not any(w.lower() in _SCALES for w in value.split()[1:])):
+        scale_word = _implied_scale(value, m.value)  # "327" in a column "in thousands"
     value = " ".join([value, scale_word] if scale_word else [value])
     if unit.upper() == "USD" and not re.search(r"US\$|USD|U\.S\.|US dollars?", m.quote):
         return "$" + value  # "$" alone: Canadian, Australian … dollars are printed so too
@@ -78,6 +82,19 @@ def printed_value(m: Metric) -> str:
     if not unit:
         return value
     return value + unit if unit == "%" else f"{value} {unit}"
+
+
+def _implied_scale(printed: str, value: float) -> str:
+    """The scale word a printed number needs to equal ``value`` (a table "in thousands")."""
+    m = re.match(r"[\d,]+(?:\.\d+)?", printed)
+    try:
+        number = float(m.group().replace(",", "")) if m else 0.0
+    except ValueError:
+        return ""
+    for word, factor in (("thousand", 1e3), ("million", 1e6), ("billion", 1e9)):
+        if number and abs(value / (number * factor) - 1) < 0.005:
+            return word
+    return ""
 
 
 def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:

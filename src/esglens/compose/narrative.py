@@ -241,6 +241,13 @@ def closing_sentence(series: Series, gaps: Sequence[Gap], doc: Document, company
     names = tpl["family_names"]
     zh_families = wording()[0]["zh"]["families"]
     weak = [g for g in gaps if g.pillar in ("E", "S")][:3]
+    from ..extract.gaps import families
+
+    members = {f["id"]: f.get("metrics", []) for f in families()}
+    for g in weak:  # "reports most fully on energy use" and "no figure for energy" cannot both hold
+        for mid in members.get(g.metric, [g.metric]):
+            if family_of.get(mid) != "ghg":  # GHG gaps name their scope, so both read true
+                strong.pop(family_of.get(mid, ""), None)
     weak_names = [zh_families.get(g.metric, g.label) if lang == "zh" else lower_label(g.label)
                   for g in weak]
     strong_names = [names[f] for f in list(strong)[:3]]
