@@ -98,13 +98,20 @@ def clean_label(text: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+_EXCLUDING = re.compile(
+    r"\(\s*(?:excluding|excl\.?|without|w/o|not including|ohne|exkl\.?)\b[^)]*\)"
+    r"|\b(?:excluding|excl\.|not including|ohne)\b.*$", re.I,
+)
+
+
 @lru_cache(maxsize=8192)
 def match_kpi(label: str, context: str = "") -> Kpi | None:
     """The KPI a row label or clause names, or None; ``context`` only feeds the excludes."""
     s = clean_label(label)
     veto = s + " " + clean_label(context) if context else s
+    named = _EXCLUDING.sub(" ", s)  # "injuries (excluding fatalities)" names injuries, not fatalities
     for kpi in load_catalog():
-        if any(p.search(s) for p in kpi.synonyms) and not any(p.search(veto) for p in kpi.exclude):
+        if any(p.search(named) for p in kpi.synonyms) and not any(p.search(veto) for p in kpi.exclude):
             return kpi
     return None
 
