@@ -134,6 +134,18 @@ def main() -> None:
     if SILVER.exists():
         score("silver", SILVER)
     osclimate()
+    ocr_summary()
+
+
+def ocr_summary() -> None:
+    """OCR over every report read above (the image-only ones too, read for the silver facts)."""
+    docs = list(_docs.values())
+    pages = sum(d.timings.get("ocr_pages", 0) for d in docs)
+    regions = sum(d.timings.get("ocr_regions", 0) for d in docs)
+    seconds = sum(d.timings.get("ocr_pages_s", 0) + d.timings.get("ocr_regions_s", 0) for d in docs)
+    hit = sum(bool(d.timings) for d in docs)
+    print(f"OCR over {len(docs)} reports: {pages:.0f} pages and {regions:.0f} image regions "
+          f"in {hit} reports, {seconds:.1f} s")
 
 
 if __name__ == "__main__":
