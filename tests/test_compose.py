@@ -278,3 +278,73 @@ def test_off_topic_sentences_stay_out() -> None:
     assert is_off_topic("The company faces heightened competition in its core markets.")
     assert is_off_topic("Revenue grew 4% to €6.3 billion and the dividend was raised.")
     assert not is_off_topic("Acme reduced its Scope 1 emissions by 18% compared with 2019.")
+
+
+def test_coordinated_verbs_and_group_modifiers_in_the_third_person() -> None:
+    assert third_person("We identify risks and continuously improve our performance.", "Acme") == (
+        "Acme identifies risks and continuously improves its performance.")
+    assert third_person("We strive for integrity and are committed to it.", "Acme") == (
+        "Acme strives for integrity and is committed to it.")
+    assert third_person("We will cut waste and increase the recycling rate.", "Acme") == (
+        "Acme will cut waste and increase the recycling rate.")  # a modal: the base form stays
+    assert third_person("Our Group-wide system applies.", "Acme") == "Acme’s Group-wide system applies."
+    assert third_person("Last year we cut waste and have progressed toward our goal.", "Acme") == (
+        "Last year Acme cut waste and has progressed toward its goal.")
+    assert third_person("With our suppliers, we protect our planet.", "Acme") == (
+        "With Acme’s suppliers, it protects the planet.")  # "it" once named; the planet is everyone's
+
+
+def test_sentences_leaning_on_the_one_before_are_dangling() -> None:
+    from esglens.compose.quality import is_dangling
+
+    assert is_dangling("Altogether, Acme supported projects worth EUR 1.5 million.")
+    assert is_dangling("With a view to protecting against these risks, Acme runs an ISMS.")
+    assert is_dangling("Acme has therefore been working with local communities for decades.")
+    assert is_dangling("Acme is transforming this ambition into reality across all regions.")
+    assert not is_dangling("Acme reduced its Scope 1 emissions by 18% compared with 2019.")
+
+
+def test_letter_spaced_capitals_are_joined() -> None:
+    assert clean_sentence("Acme donated $4 million to U kraine and opened a site in the U .K. today.") == (
+        "Acme donated $4 million to Ukraine and opened a site in the U.K. today.")
+    assert clean_sentence("A new plant opened in 2023 and I visited it.") == (
+        "A new plant opened in 2023 and I visited it.")
+
+
+def test_annual_report_accounting_text_is_off_topic() -> None:
+    from esglens.compose.quality import is_off_topic
+
+    assert is_off_topic("The Company has cash flow hedges used to manage exposure to energy prices.")
+    assert is_off_topic("Management believes that gross margin is an important indicator.")
+    assert is_off_topic("With the efficiency program it targets €600 million of net savings.")
+    assert not is_off_topic("Acme's energy efficiency programme cut electricity use by 4%.")
+
+
+def test_scorecard_targets_are_listed_with_the_years_the_page_prints() -> None:
+    from esglens.compose.facts import target_sentences
+
+    quotes = ("Source 100% of global electricity use from renewable energy by end of FY25.",
+              "55% minimum reduction target for absolute Scope 1 and 2 emissions by 2030.")
+    doc = Document("x.pdf", "1", "", 1, "en", (Page(1, 600, 800, " ".join(quotes)),))
+    targets = [Target("renewable_share", 1, quotes[0], target_year=2025, target_pct=100.0,
+                      metric="renewable_energy_share", confidence=0.8),
+               Target("absolute_reduction", 1, quotes[1], target_year=2030, reduction_pct=55.0,
+                      scope="1+2", confidence=0.8)]
+    texts = [s.text for s in target_sentences(targets, doc, "Acme")]
+    assert texts == ["Acme targets a 55% reduction in Scopes 1 and 2 emissions by 2030.",
+                     "Acme targets 100% renewable electricity by FY25."]
+
+
+def test_chinese_candidates_are_self_contained_and_the_companys() -> None:
+    from esglens.compose.zh import _candidates
+
+    own = "公司严格执行环保制度，废水经处理后达标排放，全年未发生环境污染事故。"
+    leaning = "二是强化废水治理，确保污染物达标排放和环保设施正常运行。"
+    bio = "现任公司环保部部长，负责废水、废气治理与环保设施运行。"
+    audit = "我们检查了公司废水、废气排放与环保设施运行的相关记录。"
+    pages = (Page(1, 600, 800, "\n".join((own, leaning, bio))),
+             Page(2, 600, 800, "形成审计意见的基础\n" + audit))
+    doc = Document("x.pdf", "2", "", 2, "zh", pages)
+    quotes = {c.quote for c in _candidates(doc, "四方科技")}
+    assert own in quotes
+    assert not quotes & {leaning, bio, audit}

@@ -300,3 +300,10 @@ def test_chinese_image_only_page_is_ocred(tmp_path):
     doc = esglens.read(_rasterise(src, tmp_path / "zh-scan.pdf"))
     assert doc.pages[0].ocr and doc.language == "zh"
     assert "碳中和" in doc.pages[0].text and " " not in doc.pages[0].text.strip()
+
+
+def test_compounds_keep_their_hyphen_at_a_line_break():
+    from esglens.ingest.layout import _dehyphenate
+
+    assert _dehyphenate(["low and zero-", "emission fuels at Australia-", "based sites; sustain-",
+                         "ability"]) == "low and zero-emission fuels at Australia-based sites; sustainability"

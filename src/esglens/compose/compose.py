@@ -59,6 +59,7 @@ __all__ = ["SECTIONS", "compose_overview", "resolve_language"]
 SECTIONS = ("ESG_overview", "Environmental", "Social", "Governance", "Key metrics",
             "Targets and commitments", "Data gaps", "Claims to watch")
 PILLAR_SECTION = {"E": "Environmental", "S": "Social", "G": "Governance"}
+NARRATIVE = ("ESG_overview", *PILLAR_SECTION.values())
 SECTION_SIZE = 5
 LANGUAGES = ("en", "zh")
 _OVERSIGHT = re.compile(r"\b(board|committee|supervisory|directors)\b[^.]*\b(sustainab\w*|"
@@ -153,10 +154,8 @@ def _overview(
     series = series_by_metric(metrics)
     who = [_sentence(c, 0) for c in _identity(picker)]
     scope = _scope(doc, passages, company)
-    if scope is None and not who:
-        scope = _fallback(doc, company)
-    who += [scope] if scope is not None else []
     size = workforce_fact(series, doc, company, "en", 0)
+    who += [scope] if scope is not None else []
     head = numbers_in(size.text) - numbers_in(series["employees"][0].period) if size else set()
     if size is not None and not any(head <= numbers_in(s.text) for s in who):
         who.append(size)  # unless the opening already says how many work there
@@ -187,7 +186,8 @@ def _overview(
     out = who + env + social + governance + ([close] if close is not None else [])
     if len(out) < 3:  # a thin report: fill with its most salient remaining sentences
         out += _sentence_list(picker.pick(3 - len(out), lambda c: c.on_target), 3)
-    return out
+    fallback = _fallback(doc, company) if not out else None  # a sentence about the report: last resort
+    return out + ([fallback] if fallback is not None else [])
 
 
 def _sentence_list(cands: Sequence[Candidate], paragraph: int) -> list[Sentence]:
@@ -236,7 +236,10 @@ def compose_overview(
     sections = {"ESG_overview": _overview(doc, passages, picker, company, headline, metrics,
                                           targets, gaps)}
     for pillar, header in PILLAR_SECTION.items():
-        got = picker.pick(SECTION_SIZE, _in_pillar(pillar))
+        # Governance leads with who oversees sustainability (board, committees), when stated
+        got = picker.pick(2, lambda c: c.pillar == "G" and c.on_target
+                          and _OVERSIGHT.search(c.text) is not None) if pillar == "G" else []
+        got += picker.pick(SECTION_SIZE - len(got), _in_pillar(pillar))
         if len(got) < 2:  # never leave a pillar empty: relax the on-target rule
             got += picker.pick(2 - len(got), _in_pillar(pillar, strict=False))
         sections[header] = [_sentence(c) for c in sorted(got, key=lambda c: c.page)]
@@ -271,6 +274,8 @@ def _finish(sections: dict[str, list[Sentence]], doc: Document) -> Overview:
     seen: set[str] = set()
     for header in SECTIONS:
         kept = []
+        if header not in NARRATIVE:  # a list section is complete even when the prose repeats it
+            seen = set()
         for s in sections.get(header, []):
             norm = re.sub(r"\W+", " ", s.text.lower())
             if norm not in seen and verify_sentence(s, doc):

@@ -71,6 +71,8 @@ def printed_value(m: Metric) -> str:
     if any(c.isalpha() for c in "".join(carried)) or value.endswith("%"):
         return value  # the report printed the unit with the number
     value = " ".join([value, scale_word] if scale_word else [value])
+    if unit.upper() == "USD" and not re.search(r"US\$|USD|U\.S\.|US dollars?", m.quote):
+        return "$" + value  # "$" alone: Canadian, Australian … dollars are printed so too
     if unit.upper() in _CURRENCY:
         return _CURRENCY[unit.upper()] + value
     if not unit:
@@ -143,11 +145,28 @@ def is_own_target(t: Target, company: str) -> bool:
     """True when the target's quote is the company's own commitment, not a law's or a peer's."""
     quote = t.quote
     own = (re.search(r"\b([Ww]e|[Oo]ur|us)\b", quote) or mentions_company(quote, company)
-           or re.match(r"(?i)targets?\b", quote))
+           or re.match(r"(?i)targets?\b", quote) or _LIST_TARGET.match(quote))
     return bool(own) and subject_kind(clean_sentence(quote), company) not in ("other", "affiliate")
 
 
 _NET_ZERO = ("net_zero", "net-zero", "carbon_neutral")
+# a target as a scorecard line: an imperative ("Source 100% of …", "Reduce …") or a figure that
+# names itself a target ("55% minimum reduction target for …"): the report's own, as listed
+_LIST_TARGET = re.compile(
+    r"(?:(?:source|reduce|cut|achieve|reach|increase|eliminate|halve|become|maintain|procure|"
+    r"use|deliver|divert|send|transition)\b|[<>≥≤]?\s*\d[\d.,]*\s*%[^.;]{0,60}\b(?:target|goal)\b)",
+    re.I)
+_COMMITS = re.compile(r"\b(?:commit\w*|pledge\w*|will (?:reach|achieve|be)|verpflicht\w*)\b", re.I)
+
+
+def _year_text(year: int | None, quote: str) -> str:
+    """A year as the quote prints it: "FY25" stays FY25 (the figure a reader finds on the page)."""
+    if year is None:
+        return ""
+    short = rf"\bFY\s?'?{year % 100:02d}\b"
+    if not re.search(rf"\b{year}\b", quote) and re.search(short, quote):
+        return f"FY{year % 100:02d}"
+    return str(year)
 
 
 def _target_rank(t: Target) -> tuple[object, ...]:
@@ -178,20 +197,27 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
         if t.scope:
             scopes = [x.strip() for x in re.split(r"[+,&]|\band\b", t.scope) if x.strip()]
             plural = "Scopes" if len(scopes) > 1 else "Scope"
-            scope = (f"{plural} {' and '.join(scopes)} " if all(x.isdigit() for x in scopes)
-                     else f"{t.scope} ")
+            listed = ", ".join(scopes[:-1]) + " and " + scopes[-1] if len(scopes) > 1 else scopes[0]
+            scope = f"{plural} {listed} " if all(x.isdigit() for x in scopes) else f"{t.scope} "
         default = "emissions intensity" if t.type == "intensity_reduction" else "emissions"
         metric = (t.metric or default).replace("_", " ")
         text = None
         if t.type in _NET_ZERO and t.metric:
             pass  # net zero for buildings or a fleet: the quote says what it covers
         elif t.type in _NET_ZERO and t.target_year and _states_net_zero(t):
-            text = fill(tpl["net_zero"], company=company, scope=scope, target_year=t.target_year)
+            key = "net_zero" if _COMMITS.search(t.quote) else "net_zero_goal"
+            text = fill(tpl[key], company=company, scope=scope,
+                        target_year=_year_text(t.target_year, t.quote))
+        elif t.type == "renewable_share" and t.target_pct is not None and t.target_year:
+            what = "electricity" if re.search(r"(?i)electricity|power", t.quote) else "energy"
+            text = fill(tpl["renewable"], company=company, target_pct=f"{t.target_pct:g}",
+                        what=what, target_year=_year_text(t.target_year, t.quote))
         elif t.reduction_pct is not None and t.target_year:
             pct = f"{t.reduction_pct:g}"
             key = "reduction" if t.base_year else "reduction_no_base"
-            text = fill(tpl[key], company=company, reduction_pct=pct, scope=scope,
-                        metric=metric, target_year=t.target_year, base_year=t.base_year)
+            text = fill(tpl[key], company=company, reduction_pct=pct, scope=scope, metric=metric,
+                        target_year=_year_text(t.target_year, t.quote),
+                        base_year=_year_text(t.base_year, t.quote))
         cite = (Citation(page=t.page, quote=t.quote),)
         sent = Sentence(text, cite) if text else None
         if sent is None or not verify_sentence(sent, doc):

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ..hyphenation import keeps_hyphen
 from ..model import Document, Sentence
 
 __all__ = ["clean_sentence", "cue_score", "numbers_in", "possessive", "third_person",
@@ -31,6 +32,7 @@ def wording() -> tuple[dict[str, Any], dict[str, Any]]:
     tpl = yaml.load(files.joinpath("templates.yaml").read_text("utf-8"), Loader=loader)
     bp = yaml.load(files.joinpath("boilerplate.yaml").read_text("utf-8"), Loader=loader)
     bp["reject_re"] = re.compile("|".join(f"(?:{p})" for p in bp["reject"]))  # on lower()
+    bp["anaphora_re"] = re.compile("|".join(f"(?:{p})" for p in bp["anaphora"]))  # on lower()
     bp["offtopic_re"] = re.compile("|".join(f"(?:{p})" for p in bp["offtopic"]), re.I)
     tpl["cues_re"] = {k: (re.compile(v["pattern"], re.I), float(v["weight"]))
                       for k, v in tpl["cues"].items()}
@@ -159,7 +161,12 @@ def clean_sentence(text: str, headings: Sequence[str] = (), company: str = "") -
             text = rest
             break
     text = _CAPS_LEAD.sub("", text)
-    text = re.sub(r"([a-z])- (?!and\b|or\b|to\b)([a-z])", r"\1\2", text)
+    text = re.sub(r"(\w*[a-z])- (?!and\b|or\b|to\b)([a-z]\w*)",
+                  lambda m: m.group(1) + ("-" if keeps_hyphen(m.group(1), m.group(2)) else "")
+                  + m.group(2), text)
+    # a letter-spaced capital: "U kraine", "U .K." (a single capital other than A or I is no word)
+    text = re.sub(r"\b([B-HJ-Z]) (?=[a-z]{3,})", r"\1", text)
+    text = re.sub(r"\b([A-Z]) \.(?=[A-Z]\.)", r"\1.", text)
     text = re.sub(r"\s+", " ", text).strip()
     if company:
         text = _strip_glued_heading(text, company)
@@ -200,23 +207,57 @@ def _third_person_verb(word: str) -> str:
 
 
 _PRONOUN = re.compile(  # case-sensitive on purpose: "US" is a country, not "us"
-    r"\b([Ww]e(?:['’](?:re|ve))?|[Oo]ur (?:company|[Gg]roup|organi[sz]ation|business)|[Oo]urs|"
+    r"\b([Ww]e(?:['’](?:re|ve))?|[Oo]ur (?:company|[Gg]roup|organi[sz]ation|business)(?![-‑]| [A-Z])|[Oo]urs|"
     r"[Oo]ur|us|[Oo]urselves)\b")
+
+
+# a second verb of the same subject: "we identify and control the …" -> "identifies and controls"
+_COORDINATED = re.compile(r"(\band\s+(?:continuously\s+|also\s+|actively\s+)?)"
+                          r"((?:are|have|were|do)\b|[a-z]+(?=\s+(?:its|the|a|an|our|their)\b))")
+
+
+# "our planet", "our society": the reader's too, not the company's
+_GENERIC_OUR = re.compile(r"\b([Oo])ur (planet|world|society|future|climate|children|"
+                          r"grandchildren|generation|environment|oceans|nature)\b")
+_AUX_COORDINATED = re.compile(r"(\band\s+(?:also\s+)?)(are|have|were)\b")
+
+
+def _coordinate(text: str) -> str:
+    """The verbs coordinated with "we …" in its clause, in the third person."""
+    out, pos = [], 0
+    adverbs = "|".join(wording()[0]["third_person"]["adverbs"])
+    for m in re.finditer(r"\b[Ww]e(?:\s+(?:" + adverbs + r"))*\s+([a-z]+)", text):
+        if m.start() < pos:
+            continue
+        # after a modal or a past form only an auxiliary agrees ("achieved … and have progressed")
+        rx = _AUX_COORDINATED if _third_person_verb(m.group(1)) == m.group(1) else _COORDINATED
+        end = m.end() + len(re.match(r"[^.;:]*", text[m.end():]).group())  # type: ignore[union-attr]
+        out.append(text[pos : m.end()])
+        out.append(rx.sub(lambda v: v.group(1) + _third_person_verb(v.group(2)), text[m.end() : end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def third_person(text: str, company: str) -> str:
     """Rewrite first-person company voice into the third person ("We aim" -> "Acme aims")."""
     rules = wording()[0]["third_person"]
-    named = company.lower() in text.lower()
+    text = _GENERIC_OUR.sub(lambda m: ("The " if m.group(1) == "O" else "the ") + m.group(2), text)
+    text = _coordinate(text)
+    low, name = text.lower(), company.lower()
+    first_named = low.find(name) if name else -1
+    named = False
     out: list[str] = []
     pos = 0
     for m in _PRONOUN.finditer(text):
         word = m.group().lower().replace("’", "'")
         start = m.start() == 0
+        # "it" only once the company is named before it ("… suppliers, it has …" names no one)
+        named = named or 0 <= first_named < m.start()
         out.append(text[pos : m.start()])
         if word.startswith("our ") and len(word) > 4 or word in ("we", "we're", "we've", "us"):
-            repl = "it" if named else company
-            if word.startswith("our ") and named:
+            repl = "it" if named and not start else company  # "It" cannot open a sentence
+            if word.startswith("our ") and named and not start:
                 repl = "the " + word[4:]
             out.append(repl[0].upper() + repl[1:] if start else repl)
             named = True

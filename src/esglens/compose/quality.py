@@ -169,9 +169,12 @@ def has_finite_verb(words: list[str]) -> bool:
 
 
 def is_dangling(text: str) -> bool:
-    """True when the sentence opens by pointing at something it does not contain ("This ...")."""
+    """True when the sentence leans on what came before it: it opens by pointing at something it
+    does not contain ("This ...", "Altogether, ..."), or refers back ("against these risks")."""
     first = re.sub(r"[^a-z]", "", text.split()[0].lower()) if text else ""
-    return first in set(wording()[1]["dangling_openers"])
+    if first in set(wording()[1]["dangling_openers"]):
+        return True
+    return wording()[1]["anaphora_re"].search(text.lower()) is not None
 
 
 def company_aliases(company: str) -> tuple[str, ...]:

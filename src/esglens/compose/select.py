@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from ..classify import TopicScorer, load_topics, tokenize
 from ..model import Document, Passage
 from .phrasing import clean_sentence, cue_score, third_person, wording
-from .quality import is_dangling, is_off_topic, is_prose, is_shaped, mentions_company, subject_kind
+from .quality import (
+    has_finite_verb,
+    is_dangling,
+    is_off_topic,
+    is_prose,
+    is_shaped,
+    mentions_company,
+    subject_kind,
+)
 
 __all__ = ["Candidate", "Picker", "candidates", "split"]
 
@@ -24,6 +32,17 @@ MIN_TOPIC_SCORE = 0.8
 PILLAR_MARGIN = 1.3  # the winning pillar must outscore the runner-up by this factor
 DUPLICATE_OVERLAP = 0.55  # share of content words two sentences may have in common
 IDENTITY_PAGES = 12  # "who we are" statements are looked for on the first pages only
+# "(see p. 45)", "(refer to the Governance chapter)": a pointer into the report, not content
+_XREF = re.compile(r"\s*\((?:see|cf\.?|refer to|siehe|more on)\b[^)]*\)", re.I)
+# emissions, carbon and offsets are the Environmental pillar's (GHG Protocol), whatever else a
+# sentence mentions ("offsets that also support local communities")
+_CLIMATE = re.compile(r"\b(?:scopes? [123]|emissions?|greenhouse|GHG|CO2|CO₂|carbon|offsets?|"
+                      r"decarboni[sz]\w*)\b", re.I)
+# a page that is a third party's statement: there "we" is the assurer or auditor, not the company
+_THIRD_PARTY_PAGE = re.compile(
+    r"independent (?:limited |reasonable )?assurance (?:statement|report)|independent "
+    r"auditor'?s'? report|report of (?:the )?independent|independent practitioner'?s", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
 
 
 @dataclass(frozen=True)
@@ -88,13 +107,16 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
     seen: set[str] = set()
     out: list[Candidate] = []
     headings = _headings(doc)
+    third_party = {p.number for p in doc.pages if _THIRD_PARTY_PAGE.search(p.text)}
     for passage in prose:
         for raw in split(passage.text):
-            quote = clean_sentence(raw, headings.get(passage.page, ()), company)
+            quote = _drop_heading(clean_sentence(raw, headings.get(passage.page, ()), company))
             key = quote.lower()
             if key in seen or not is_shaped(quote) or is_dangling(quote):
                 continue
             seen.add(key)
+            if passage.page in third_party and _FIRST_PERSON.search(quote):
+                continue  # the assurer's or auditor's "we"
             tokens = tokenize(quote)
             scores = scorer.score_tokens(tokens)
             identity = passage.page <= IDENTITY_PAGES and identity_re.search(quote) is not None
@@ -103,6 +125,8 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
             topic, pillar = _pillar(scores, pillar_of) if scores else ("", "")
             if scores and scores[topic] < MIN_TOPIC_SCORE:
                 pillar = ""
+            if pillar == "S" and _CLIMATE.search(quote):
+                pillar = "E"
             if not (pillar or identity) or not is_prose(quote, shaped=True) or is_off_topic(quote):
                 continue  # off-topic (checked first: it is cheaper), malformed, boilerplate,
                 # marketing, market commentary or financial guidance
@@ -118,12 +142,26 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
             score += 0.5 * bool(about) + 0.4 * (subject == "company")
             score -= 0.02 * abs(len(quote.split()) - 28)
             out.append(
-                Candidate(third_person(quote, company), quote, passage.page, topic, pillar, score,
+                Candidate(third_person(_XREF.sub("", quote), company), quote, passage.page, topic,
+                          pillar, score,
                           frozenset(t for t in tokens if len(t) > 3), "quantity" in cues,
                           "commitment" in cues, "achievement" in cues,
                           identity and subject == "company", bool(about), subject)
             )
     return out
+
+
+_LEAD_HEADING = re.compile(r"([A-Z][^:;.!?]{2,70}):\s+(?=[A-Za-z“\"])")
+
+
+def _drop_heading(quote: str) -> str:
+    """ "Rewiring for a low-carbon future: we are committed …" -> "We are committed …": a short
+    verbless run before a colon is a heading the text flow glued on."""
+    m = _LEAD_HEADING.match(quote)
+    if m is None or len(m.group(1).split()) > 8 or has_finite_verb(m.group(1).split()):
+        return quote
+    rest = quote[m.end() :]
+    return rest[0].upper() + rest[1:] if len(rest.split()) >= 6 else quote
 
 
 def split(text: str) -> list[str]:

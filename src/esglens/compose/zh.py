@@ -36,6 +36,14 @@ _JOIN = re.compile(rf"(?<=[{_CJK}，、：；（）“”])\s*\n\s*(?=[{_CJK}0-9
 _SPLIT = re.compile(r"(?<=[。！？])")
 _LEAD = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]{1,3}[)）、.．]|[•●■◆▪·\-–])\s*")
 _SELF = re.compile(r"本公司|本行|本集团|本集團|我行|我公司|我们|我們")
+# a sentence that continues a list or points back ("二是…", "此外…", "上述…") is not
+# self-contained; a biography line ("现任…") has lost its person; the industry or market as
+# subject is not the company
+_LEANS = re.compile(r"^(?:[二三四五六七八九]是|其次|再次|此外|另外|同时|同時|最后|最後|因此|所以|"
+                    r"该|該|此|这|這|上述|前述|其中|基于该|基於該|现任|現任|曾任|历任|歷任|行业|行業|市场|市場)")
+# the auditor's report (its "我们" is the auditor)
+_AUDITOR_PAGE = re.compile(r"注册会计师的责任|註冊會計師的責任|形成审计意见的基础|形成審計意見的基礎|"
+                           r"我们审计了|我們審計了|我们按照中国注册会计师审计准则|重大错报|重大錯報|审计证据|審計證據")
 _OTHER = re.compile(r"^(?:《|「|金管會|金管会|國家|国家|政府|世界|聯合國|联合国|國際|国际|监管|監管|"
                     r"臺灣|台灣|台湾|行政院|國發會|国发会|經濟部|经济部|生态环境部|環境部)")
 # a section number run into the text by the PDF's column order ("建立氣1.0 氣候環境治理")
@@ -73,6 +81,8 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
     seen: set[str] = set()
     n_pages = max(doc.page_count, 1)
     for page in doc.pages:
+        if _AUDITOR_PAGE.search(page.text):
+            continue  # the auditor's report: its voice is the auditor's, its subject the accounts
         heads = sorted({re.sub(r"\s+", "", b.text) for b in page.blocks
                         if len(b.text.strip()) <= 20 and not b.text.strip().endswith("。")},
                        key=len, reverse=True)
@@ -87,6 +97,7 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
             seen.add(quote)
             digits = sum(ch.isdigit() for ch in quote)
             if (reject.search(quote) or _OTHER.search(quote) or _GARBLED.search(quote)
+                    or _LEANS.search(quote)
                     or digits > 0.25 * len(quote)
                     or re.search(r"\s{2,}|\|", quote) or not re.match(rf"[{_CJK}“]", quote)):
                 continue
@@ -156,7 +167,7 @@ def compose_zh(doc: Document, company: str, metrics: Sequence[Metric],
     cands = _candidates(doc, company)
     used: set[str] = set()
     who = _pick(cands, used, "I", 1, 0)
-    if not who and doc.pages:
+    if not who and doc.pages and workforce_fact(series, doc, company, "zh", 0) is None:
         text = fill(wording()[0]["zh"]["fallback"], company=company, title=_title(doc))
         who = [Sentence(text, (Citation(doc.pages[0].number, _title(doc)),))]
     size = workforce_fact(series, doc, company, "zh", 0)

@@ -55,6 +55,10 @@ def _scope_mentions(text: str) -> list[tuple[int, str]]:
     return sorted(out)
 
 
+_NEW_DATED_CLAUSE = re.compile(
+    r"[,;，；]\s*(?:in|during|since|over|at the end of)?\s*(?:FY\s?)?(?:19|20)\d\d\b", re.I)
+
+
 def _digit_positions(text: str) -> set[int]:
     return {m.start() for m in lexicon().scope_digits.finditer(text)}
 
@@ -72,6 +76,11 @@ def _scope(text: str, a: Anchor | None = None, lo: int = 0, hi: int | None = Non
     # "Scope 2 emissions from its Queensland operations": a phrase right after digits repeats them
     mentions = [(p, s) for p, s in mentions
                 if p in digits or not any(0 < p - d <= 40 for d in digits)]
+    if a is not None:
+        # "net zero by 2040, in 2023 we cut our scopes 1 and 2 …": after a clause break that opens
+        # with a date, the scope is another statement's
+        mentions = [(p, s) for p, s in mentions
+                    if p < a.end or not _NEW_DATED_CLAUSE.search(text[a.end : p])]
     if len({s for _, s in mentions}) <= 1 or a is None:
         return mentions[0][1] if mentions else None
     hi = len(text) if hi is None else hi

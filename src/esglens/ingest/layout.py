@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import statistics
 
+from ..hyphenation import keeps_hyphen
 from ..model import Block, BlockKind, Table
 from .cells import build_tables
 from .lines import (
@@ -29,11 +30,12 @@ __all__ = ["Line", "Segment", "build_blocks", "group_lines", "mark_superscripts"
 
 
 def _dehyphenate(lines: list[str]) -> str:
-    """Join wrapped lines; "sustain-" + "ability" becomes "sustainability"."""
+    """Join wrapped lines; "sustain-" + "ability" becomes "sustainability", a compound keeps
+    its hyphen ("zero-emission")."""
     out = ""
     for text in lines:
         if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].islower():
-            out = out[:-1] + text
+            out = out + text if keeps_hyphen(out[:-1], text) else out[:-1] + text
         elif out and _is_cjk(out[-1]) and _is_cjk(text[:1]):
             out += text
         else:
