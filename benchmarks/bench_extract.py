@@ -32,16 +32,27 @@ def read(path: Path) -> Document:
 
 
 def timings() -> None:
+    """Per report: read (with its OCR part: whole pages / image regions) and extract seconds.
+
+    Ends with the corpus totals: pages/s and the share of reading time spent in OCR.
+    """
     print(
-        f"{'report':45} {'pages':>5} {'read s':>7} {'metrics s':>9} {'targets s':>9} "
-        f"{'claims s':>8}  n"
+        f"{'report':45} {'pages':>5} {'read s':>7} {'ocr s':>6} {'ocr p/r':>7} {'metrics s':>9} "
+        f"{'targets s':>9} {'claims s':>8}  n"
     )
+    total_pages = 0
+    total_read = total_ocr = 0.0
     for path in sorted((SHARED / "reports").glob("*.pdf")):
         if "image-only" in path.name:
             continue
         t0 = time.perf_counter()
         doc = read(path)
         t1 = time.perf_counter()
+        ocr_s = doc.timings.get("ocr_pages_s", 0.0) + doc.timings.get("ocr_regions_s", 0.0)
+        ocr_n = f"{doc.timings.get('ocr_pages', 0):.0f}/{doc.timings.get('ocr_regions', 0):.0f}"
+        total_pages += doc.page_count
+        total_read += t1 - t0
+        total_ocr += ocr_s
         metrics = extract_metrics(doc)
         t2 = time.perf_counter()
         targets = extract_targets(doc)
@@ -50,9 +61,15 @@ def timings() -> None:
         t4 = time.perf_counter()
         primary = sum(m.primary for m in metrics)
         print(
-            f"{path.name:45} {doc.page_count:5} {t1 - t0:7.2f} {t2 - t1:9.3f} {t3 - t2:9.3f} "
-            f"{t4 - t3:8.3f}  {primary} primary / {len(metrics)} metrics, {len(targets)} targets, "
-            f"{len(claims)} claims"
+            f"{path.name:45} {doc.page_count:5} {t1 - t0:7.2f} {ocr_s:6.2f} {ocr_n:>7} {t2 - t1:9.3f} "
+            f"{t3 - t2:9.3f} {t4 - t3:8.3f}  {primary} primary / {len(metrics)} metrics, "
+            f"{len(targets)} targets, {len(claims)} claims"
+        )
+    if total_read:
+        print(
+            f"corpus: {total_pages} pages read in {total_read:.1f} s "
+            f"({total_pages / total_read:.0f} pages/s), "
+            f"OCR {total_ocr:.1f} s = {100 * total_ocr / total_read:.0f}% of reading"
         )
 
 
@@ -117,6 +134,18 @@ def main() -> None:
     if SILVER.exists():
         score("silver", SILVER)
     osclimate()
+    ocr_summary()
+
+
+def ocr_summary() -> None:
+    """OCR over every report read above (the image-only ones too, read for the silver facts)."""
+    docs = list(_docs.values())
+    pages = sum(d.timings.get("ocr_pages", 0) for d in docs)
+    regions = sum(d.timings.get("ocr_regions", 0) for d in docs)
+    seconds = sum(d.timings.get("ocr_pages_s", 0) + d.timings.get("ocr_regions_s", 0) for d in docs)
+    hit = sum(bool(d.timings) for d in docs)
+    print(f"OCR over {len(docs)} reports: {pages:.0f} pages and {regions:.0f} image regions "
+          f"in {hit} reports, {seconds:.1f} s")
 
 
 if __name__ == "__main__":

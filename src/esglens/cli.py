@@ -160,6 +160,7 @@ def _print_document(doc: Document) -> None:
     for page in doc.pages:
         label = f" (printed {page.label})" if page.label and page.label != str(page.number) else ""
         flags = " · OCR" if page.ocr else ""
+        flags += f" · OCR of {len(page.ocr_regions)} image region(s)" if page.ocr_regions else ""
         headings = [b.text for b in page.blocks if b.kind == "heading" and not b.furniture][:2]
         words = len(page.body_text.split())
         print(f"p.{page.number}{label}: {words} words, {len(page.tables)} tables{flags}"

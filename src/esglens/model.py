@@ -203,7 +203,11 @@ class Table(Record):
 
 @dataclass(frozen=True)
 class Page(Record):
-    """One PDF page. ``number`` is the 1-based PDF page index; ``label`` the printed label if any."""
+    """One PDF page. ``number`` is the 1-based PDF page index; ``label`` the printed label if any.
+
+    ``ocr`` marks a page read wholly by OCR; ``ocr_regions`` the image regions (bboxes) of a page
+    with a text layer whose words were OCRed and read with it.
+    """
 
     number: int
     width: float
@@ -213,6 +217,7 @@ class Page(Record):
     tables: tuple[Table, ...] = ()
     label: str | None = None
     ocr: bool = False
+    ocr_regions: tuple[BBox, ...] = ()
 
     @property
     def body_text(self) -> str:
@@ -222,7 +227,11 @@ class Page(Record):
 
 @dataclass(frozen=True)
 class Document(Record):
-    """A report as read: identity (path, sha256), metadata and its pages in order."""
+    """A report as read: identity (path, sha256), metadata and its pages in order.
+
+    ``timings`` holds what reading cost beyond the text layer: ``ocr_pages`` / ``ocr_regions``
+    (counts) and ``ocr_pages_s`` / ``ocr_regions_s`` (seconds), present when OCR ran.
+    """
 
     path: str
     sha256: str
@@ -233,6 +242,7 @@ class Document(Record):
     metadata: dict[str, str] = field(default_factory=dict)
     skipped_pages: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
 
     def page(self, number: int) -> Page:
         """The page with 1-based PDF index ``number`` (raises IndexError when absent)."""

@@ -28,7 +28,7 @@ import pypdfium2 as pdfium
 
 from ..errors import ConfigError, NoTextError, TimeLimitError, TooLargeError, UnreadablePDFError
 from ..model import Block, Document, Page
-from . import ocr
+from . import images, ocr
 from .layout import build_blocks
 from .lines import Segment
 from .pdf import has_images, iter_segments, open_pdf, page_label, read_metadata
@@ -187,6 +187,7 @@ def read_document(
             )
         read = [r[0] for r in kept]
         needs_ocr = [i for i, r in enumerate(kept) if r[1]]
+        scans, ocr_started = [r[2] for r in kept], time.monotonic()
         if needs_ocr:
             if ocr.tesseract_path() is None and ocr_mode == "auto":
                 if not any(p.text for p in read):
@@ -196,6 +197,7 @@ def read_document(
                     )
             else:
                 read = _ocr_pages(pdf, read, needs_ocr, ocr_lang, started, time_limit, path)
+        read, timings, warnings = images.finish_reading(pdf, read, scans, ocr_lang, deadline, ocr_started)
         if not any(p.text.strip() for p in read):
             raise NoTextError(f"{path}: no text found on any page (not even by OCR) — is it blank?")
     finally:
@@ -213,7 +215,8 @@ def read_document(
         metadata=metadata,
         skipped_pages=tuple(skipped),
         warnings=tuple(f"page {n}: the PDF engine cannot load it (a damaged page object) — skipped"
-                       for n in skipped),
+                       for n in skipped) + tuple(warnings),
+        timings=timings,
     )
 
 
@@ -225,8 +228,8 @@ def _read_pages(
     deadline: float,
     pdf: pdfium.PdfDocument | None = None,
     labels: bool = True,
-) -> list[tuple[Page, bool] | int | None]:
-    """Read pages ``numbers`` from the text layer: (page, needs OCR) each, None past the deadline,
+) -> list[tuple[Page, bool, images.PageScan] | int | None]:
+    """Read pages ``numbers`` from the text layer: (page, needs OCR, scan) each, None past the deadline,
     the page number of a page pdfium cannot load (skipped: the rest of the report still reads).
 
     Runs in a forked worker for long documents (2 cores: ~2x whole-process), so it opens its own
@@ -234,7 +237,7 @@ def _read_pages(
     """
     own = pdf is None
     doc = pdfium.PdfDocument(path, password=password) if pdf is None else pdf
-    out: list[tuple[Page, bool] | int | None] = []
+    out: list[tuple[Page, bool, images.PageScan] | int | None] = []
     try:
         for number in numbers:
             if time.monotonic() > deadline:
@@ -247,14 +250,16 @@ def _read_pages(
                 continue
             width, height = page.get_size()
             segments = [] if ocr_mode == "force" else iter_segments(page, height)
+            scan = images.scan_page(page, segments, ocr_mode)  # a garbage text layer is no text layer
+            segments = [] if scan.garbage else segments
             wants_ocr = ocr_mode != "off" and sum(len(s.text.strip()) for s in segments) < 10
-            wants_ocr = wants_ocr and (ocr_mode == "force" or has_images(page))
+            wants_ocr = wants_ocr and (ocr_mode == "force" or has_images(page) or scan.garbage)
             blocks, tables = build_blocks(segments, number, height)
             text = "\n".join(b.text for b in blocks)
             label = page_label(doc, number - 1) if labels else None
             out.append(
                 (Page(number, round(width, 2), round(height, 2), text, tuple(blocks), tuple(tables), label),
-                 wants_ocr)
+                 wants_ocr, scan)
             )
             page.close()
     finally:
