@@ -116,3 +116,16 @@ def test_photo_and_background_images_are_not_ocred(tmp_path):
     for doc in (photo, under):
         assert not any(p.ocr or p.ocr_regions for p in doc.pages)
         assert "ocr_regions" not in doc.timings
+
+
+def test_region_ocr_over_its_budget_is_skipped_and_said(tmp_path, monkeypatch):
+    _needs_tesseract()
+    from esglens.ingest import images, read_document
+
+    monkeypatch.setattr(images, "REGION_BUDGET_S", 0.0)
+    path = _report(tmp_path / "kpi.pdf", _table_png(tmp_path / "table.png"))
+    doc = read_document(path)
+    assert "12,480" not in doc.pages[1].text
+    assert any("region budget" in w for w in doc.warnings)
+    forced = read_document(path, ocr_mode="force")  # force reads every region, budget or not
+    assert not any("region budget" in w for w in forced.warnings)

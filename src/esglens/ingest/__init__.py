@@ -197,7 +197,9 @@ def read_document(
                     )
             else:
                 read = _ocr_pages(pdf, read, needs_ocr, ocr_lang, started, time_limit, path)
-        read, timings, warnings = images.finish_reading(pdf, read, scans, ocr_lang, deadline, ocr_started)
+        budget = None if ocr_mode == "force" else images.REGION_BUDGET_S
+        read, timings, warnings = images.finish_reading(pdf, read, scans, ocr_lang, deadline,
+                                                        ocr_started, budget)
         if not any(p.text.strip() for p in read):
             raise NoTextError(f"{path}: no text found on any page (not even by OCR) — is it blank?")
     finally:

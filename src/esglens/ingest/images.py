@@ -24,13 +24,14 @@ import ctypes
 import re
 import subprocess
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ..data import load_data
 from ..model import BBox, Page
 from . import ocr
 from .garbage import is_garbage
@@ -51,6 +52,9 @@ MIN_STROKES = 0.015  # share of pixels in horizontal ink runs of <= 3 px at 72 d
 MIN_CONF = 60.0  # tesseract confidence of a kept word; noise in pictures scores lower
 MIN_WORDS = 3  # a region with fewer confident words holds no text worth reading
 MAX_REGIONS = 60  # per document: a bound on the OCR bill of a brochure full of diagrams
+# seconds of region OCR per document: an infographic-heavy plan costs 2-4 s a region, so the
+# regions on pages whose text names a KPI go first and the rest wait for --ocr force
+REGION_BUDGET_S = 4.0
 
 _BOUNDS = tuple(ctypes.c_float() for _ in range(4))
 _LEVEL = bytes(v // 8 for v in range(256))  # 256 grey values -> 32 levels
@@ -83,6 +87,7 @@ def finish_reading(
     lang: str,
     deadline: float,
     ocr_started: float,
+    budget: float | None = REGION_BUDGET_S,
 ) -> tuple[list[Page], dict[str, float], list[str]]:
     """After page OCR (begun at ``ocr_started``): OCR image regions, count the cost, name garbage pages.
 
@@ -93,7 +98,7 @@ def finish_reading(
     if done:
         timings = {"ocr_pages": float(done), "ocr_pages_s": round(time.monotonic() - ocr_started, 3)}
     regions = {i: s.regions for i, s in enumerate(scans) if s.regions}
-    pages, region_timings, warnings = ocr_regions(pdf, pages, regions, lang, deadline)
+    pages, region_timings, warnings = ocr_regions(pdf, pages, regions, lang, deadline, budget)
     garbage = [p for p, s in zip(pages, scans, strict=True) if s.garbage]
     if garbage:
         read = [p.number for p in garbage if p.ocr]
@@ -228,15 +233,25 @@ def ocr_regions(
     regions: dict[int, tuple[BBox, ...]],
     lang: str,
     deadline: float,
+    budget: float | None = REGION_BUDGET_S,
 ) -> tuple[list[Page], dict[str, float], list[str]]:
     """OCR ``regions`` (page index -> boxes) and rebuild those pages: (pages, timings, warnings).
+
+    ``budget`` (seconds, None for none) bounds the region OCR of one document.
 
     Two tesseract processes run at once (2 cores) while regions are rendered one at a time on
     this thread (pdfium is not thread-safe). Regions left when ``deadline`` (time.monotonic)
     passes are skipped with a warning: they add to a page, they never cost the rest of it.
     """
     binary = ocr.tesseract_path()
-    jobs = [(i, box) for i in sorted(regions) for box in regions[i]][:MAX_REGIONS]
+    stems = tuple(load_data("kpis.yaml").get("prefilter", ()))
+
+    def relevance(i: int) -> int:  # a page that names a KPI may hold its figure in a picture
+        text = pages[i].text.lower()
+        return sum(stem in text for stem in stems)
+
+    order = sorted(regions, key=lambda i: (-relevance(i), i))
+    jobs = [(i, box) for i in order for box in regions[i]][:MAX_REGIONS]
     if binary is None or not jobs:
         return pages, {}, []
     started = time.monotonic()
@@ -251,30 +266,48 @@ def ocr_regions(
                                      origin=(box[0], box[1]), min_conf=MIN_CONF, invert=True)
 
     pending: list[Future[tuple[int, BBox, list[Segment]]]] = []
+    over_budget = 0
+
+    def collect(future: Future[tuple[int, BBox, list[Segment]]]) -> None:
+        nonlocal skipped
+        try:
+            i, box, found = future.result()
+        except subprocess.TimeoutExpired:
+            skipped += 1
+            return
+        words.setdefault(i, {})[box] = found
+
     with ThreadPoolExecutor(max_workers=2) as pool:
         for i, box in jobs:
+            while len(pending) >= 2:  # two in flight: the budget is checked as they finish
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    pending.remove(future)
+                    collect(future)
             remaining = deadline - time.monotonic()
             if remaining <= 1:
                 skipped += 1
+                continue
+            if budget is not None and time.monotonic() - started > budget:
+                over_budget += 1
                 continue
             page = pdf[pages[i].number - 1]
             image = ocr.render_region_pgm(page, box)
             page.close()
             pending.append(pool.submit(recognise, i, box, image, remaining))
         for future in pending:
-            try:
-                i, box, found = future.result()
-            except subprocess.TimeoutExpired:
-                skipped += 1
-                continue
-            words.setdefault(i, {})[box] = found
+            collect(future)
     out = list(pages)
     for i, by_box in words.items():
         out[i] = _rebuild(pdf, pages[i], by_box)
-    timings = {"ocr_regions": float(len(jobs) - skipped),
+    timings = {"ocr_regions": float(len(jobs) - skipped - over_budget),
                "ocr_regions_s": round(time.monotonic() - started, 3)}
-    warnings = [f"{skipped} image regions not OCRed: the time limit ran out — raise --timeout"]
-    return out, timings, warnings if skipped else []
+    warnings = [f"{skipped} image regions not OCRed: the time limit ran out — raise --timeout"] \
+        if skipped else []
+    if over_budget:
+        warnings.append(f"{over_budget} image regions not OCRed: over the {budget:g} s region "
+                        "budget (pages naming a KPI went first) — use --ocr force to read them all")
+    return out, timings, warnings
 
 
 def _rebuild(pdf: pdfium.PdfDocument, page: Page, by_box: dict[BBox, list[Segment]]) -> Page:
