@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .ask import answer_questions as ask
     from .corpus.batch import batch
     from .corpus.frames import Corpus
-    from .ingest import read_document as read
+    from .guard import read_guarded as read
 
 __all__ = [
     "Analysis",
@@ -44,7 +44,7 @@ _LAZY = {
     "analyze": (".analyze", "analyze"),
     "ask": (".ask", "answer_questions"),
     "batch": (".corpus.batch", "batch"),
-    "read": (".ingest", "read_document"),
+    "read": (".guard", "read_guarded"),
 }
 
 

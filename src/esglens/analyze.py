@@ -1,23 +1,21 @@
 """The main job: report PDF -> Analysis (metrics, targets, claims, overview) -> files on disk.
 
 Stages run in pipeline order, each timed: read -> segment -> classify -> extract -> compose
-(-> optional LLM rewrite). Output files are written into a temporary directory beside ``out``
-and moved into place only when all of them succeeded, so a failure leaves nothing half-written.
+(-> optional LLM rewrite). Output files are written into a staging folder beside ``out`` and
+switched into place in one rename, so a failure or a kill never leaves a half-written set.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from .model import Analysis, Document
+from .model import Analysis, Document, printable, to_json
 
 Progress = Callable[[str, float], None]
 
@@ -89,14 +87,14 @@ def analyze_document(
 
 def analyze(path: str | Path, *, progress: Progress = _noop, **options: Any) -> Analysis:
     """Read and analyse the report at ``path``; ``options`` are read_document / analyze options."""
-    from .ingest import read_document
+    from .guard import read_guarded
 
-    read_keys = {"pages", "password", "ocr_mode", "ocr_lang", "max_pages", "time_limit"}
+    read_keys = {"pages", "password", "ocr_mode", "ocr_lang", "max_pages", "time_limit", "max_memory"}
     read_opts = {k: v for k, v in options.items() if k in read_keys}
     rest = {k: v for k, v in options.items() if k not in read_keys}
     progress("read", 0.0)
     t0 = time.perf_counter()
-    doc = read_document(path, **read_opts)
+    doc = read_guarded(path, **read_opts)
     return analyze_document(
         doc, progress=progress, timings={"read": round(time.perf_counter() - t0, 4)}, **rest
     )
@@ -105,23 +103,26 @@ def analyze(path: str | Path, *, progress: Progress = _noop, **options: Any) -> 
 def write_outputs(
     analysis: Analysis, out: str | Path, *, pdf: bool = False, audio: bool = False
 ) -> list[Path]:
-    """Write analysis.json, overview.md, overview.html (+ .pdf, .wav) into ``out`` atomically.
+    """Write analysis.json, overview.md, overview.html (+ .pdf, .wav) as the folder ``out``, atomically.
 
-    Everything is rendered into a temporary sibling directory first; files move into ``out``
-    only after all renders succeed. Returns the written paths.
+    Everything is rendered into a staging folder beside ``out`` and switched into place in one
+    rename (render/publish.py): ``out`` holds the previous run's complete set or this one's, never
+    a mix, and no file of an earlier run is left behind. Returns the written paths; raises
+    OutputError when ``out`` is a file or holds files esglens did not write.
     """
+    from . import __version__
     from .render import render_html, render_markdown
+    from .render.publish import check_output_dir, publish
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".esglens-", dir=out))
-    try:
-        (staging / "analysis.json").write_text(
-            json.dumps(analysis.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-        (staging / "overview.md").write_text(render_markdown(analysis), encoding="utf-8")
-        href = Path(os.path.relpath(Path(analysis.path).resolve(), out.resolve())).as_posix()
-        (staging / "overview.html").write_text(render_html(analysis, pdf_href=href), encoding="utf-8")
+    target = check_output_dir(out)
+    rel = os.path.relpath(Path(analysis.path).resolve(), target)
+    href = Path(rel).as_posix() if printable(rel) == rel else quote(os.fsencode(Path(rel).as_posix()))
+
+    def write(staging: Path) -> None:
+        (staging / "analysis.json").write_text(to_json(analysis.to_dict(), indent=1), encoding="utf-8")
+        (staging / "overview.md").write_text(printable(render_markdown(analysis)), encoding="utf-8")
+        (staging / "overview.html").write_text(printable(render_html(analysis, pdf_href=href)),
+                                               encoding="utf-8")
         if pdf:
             from .render.pdf import render_pdf
 
@@ -130,14 +131,9 @@ def write_outputs(
             from .render.audio import render_audio
 
             render_audio(analysis, staging / "overview.wav")
-        written = []
-        for item in sorted(staging.iterdir()):
-            target = out / item.name
-            os.replace(item, target)
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+    manifest = {"esglens": __version__, "report": analysis.path, "sha256": analysis.sha256}
+    return publish(out, write, manifest)
 
 
 def with_timings(analysis: Analysis, **extra: float) -> Analysis:

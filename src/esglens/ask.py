@@ -251,6 +251,10 @@ def get_index(
         doc: Document | None = report
         sha = report.sha256
     else:
+        if not Path(report).is_file():  # the reader's own checks say what is wrong (no such file, URL…)
+            from .guard import check_path
+
+            check_path(report)
         doc, sha = None, file_sha256(report)
     cached = load_index(cache, sha)
     if (
@@ -260,9 +264,9 @@ def get_index(
     ):
         return cached
     if doc is None:
-        from .ingest import read_document
+        from .guard import read_guarded
 
-        doc = read_document(Path(report), **options)  # type: ignore[arg-type]
+        doc = read_guarded(Path(report), **options)  # type: ignore[arg-type]
     index = replace(build_index(doc, metrics=_extract(doc), dense=bool(dense)), options=content)
     with contextlib.suppress(OSError):  # a read-only cache only costs speed next time
         save_index(index, cache)

@@ -7,6 +7,7 @@ Every flag is the library's keyword argument in kebab-case (``--pages`` ↔ ``pa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -18,7 +19,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .errors import ConfigError, EsglensError, TimeLimitError
-from .model import Analysis, Document, Metric, Target
+from .model import Analysis, Document, Metric, Target, printable, to_json
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,6 +41,8 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-pages", type=int, default=1000, help="refuse longer documents (default 1000)")
     p.add_argument("--timeout", type=float, default=300.0,
                    help="per-document time limit in seconds (default 300)")
+    p.add_argument("--max-memory", type=int, default=768, metavar="MB",
+                   help="memory the PDF engine may use for one report, in MB (default 768)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,18 +141,20 @@ def _read_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "ocr_lang": args.ocr_lang,
         "max_pages": args.max_pages,
         "time_limit": args.timeout,
+        "max_memory": args.max_memory,
     }
 
 
 def _read(args: argparse.Namespace) -> Document:
-    from .ingest import read_document
+    from .guard import read_guarded
 
-    return read_document(args.report, **_read_kwargs(args))
+    return read_guarded(args.report, **_read_kwargs(args))
 
 
 def _print_document(doc: Document) -> None:
-    print(f"{doc.title or Path(doc.path).name}")
-    print(f"{doc.path} · {doc.page_count} pages · language {doc.language} · sha256 {doc.sha256[:12]}")
+    print(printable(doc.title or Path(doc.path).name))
+    print(f"{printable(doc.path)} · {doc.page_count} pages · language {doc.language} · "
+          f"sha256 {doc.sha256[:12]}")
     for page in doc.pages:
         label = f" (printed {page.label})" if page.label and page.label != str(page.number) else ""
         flags = " · OCR" if page.ocr else ""
@@ -157,6 +162,20 @@ def _print_document(doc: Document) -> None:
         words = len(page.body_text.split())
         print(f"p.{page.number}{label}: {words} words, {len(page.tables)} tables{flags}"
               + (f" — {' / '.join(h[:60] for h in headings)}" if headings else ""))
+    for warning in doc.warnings:
+        print(f"warning: {printable(warning)}")
+
+
+def _print_json(data: Any, indent: int | None = None) -> None:
+    """JSON on stdout as UTF-8 bytes, whatever the locale (see ``to_json``)."""
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None)
+    text = to_json(data, indent=indent) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write(text.encode("utf-8"))
+        out.flush()
 
 
 def _fmt_value(value: float) -> str:
@@ -167,7 +186,7 @@ def _fmt_value(value: float) -> str:
 
 def _print_metrics(metrics: Sequence[Metric], fmt: str) -> None:
     if fmt == "json":
-        print(json.dumps([m.to_dict() for m in metrics], ensure_ascii=False, indent=1))
+        _print_json([m.to_dict() for m in metrics], indent=1)
         return
     cols = ["metric", "period", "value", "unit", "page", "primary", "confidence", "quote"]
     if fmt == "csv":
@@ -183,7 +202,7 @@ def _print_metrics(metrics: Sequence[Metric], fmt: str) -> None:
 
 def _print_targets(targets: Sequence[Target], fmt: str) -> None:
     if fmt == "json":
-        print(json.dumps([t.to_dict() for t in targets], ensure_ascii=False, indent=1))
+        _print_json([t.to_dict() for t in targets], indent=1)
         return
     cols = ["type", "scope", "metric", "target_year", "base_year", "reduction_pct", "target_pct", "page",
             "quote"]
@@ -220,13 +239,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "read":
         doc = _read(args)
         if args.json:
-            print(json.dumps(doc.to_dict(), ensure_ascii=False))
+            _print_json(doc.to_dict())
         else:
             _print_document(doc)
         return 0
     if args.command == "analyze":
         from .analyze import analyze, write_outputs
+        from .render.publish import check_output_dir
 
+        check_output_dir(args.out)  # before reading: a bad --out must not cost a whole analysis
         progress = _progress_bar() if sys.stderr.isatty() and not args.no_progress else None
         options = dict(_read_kwargs(args), llm_endpoint=args.llm_endpoint, llm_model=args.llm_model,
                        llm_api_key=args.llm_api_key, llm_timeout=args.llm_timeout)
@@ -237,7 +258,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{analysis.company or analysis.title}: {primaries} metrics, {len(analysis.targets)} "
               f"targets, {len(analysis.claims)} claims to watch")
         for path in written:
-            print(f"wrote {path}")
+            print(f"wrote {printable(str(path))}")
         return 0
     if args.command in ("metrics", "targets"):
         from .extract import extract_metrics, extract_targets
@@ -323,8 +344,7 @@ def _ask(args: argparse.Namespace) -> int:
     for question, answer in zip(questions, answers, strict=True):
         data = answer.to_dict()
         if args.json:
-            print(json.dumps({"question": question, **data} if args.questions else data,
-                             ensure_ascii=False))
+            _print_json({"question": question, **data} if args.questions else data)
             continue
         if args.questions:
             print(f"Q: {question}")
@@ -338,11 +358,42 @@ def _alarm(signum: int, frame: Any) -> NoReturn:
     raise TimeLimitError("the per-document time limit ran out — use --pages or raise --timeout")
 
 
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    names: set[str] = set()
+    for action in parser._actions:
+        names.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                names |= _option_strings(sub)
+    return names
+
+
+def _dash_paths(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """A file named like an option (``-report.pdf``) is passed on as ``./-report.pdf``, so any
+    file name works without ``--``; known options and words after ``--`` are left alone."""
+    known = _option_strings(parser)
+    out: list[str] = []
+    for token in argv:
+        if "--" not in out and token.startswith("-") and token not in ("-", "--") \
+                and token.split("=", 1)[0] not in known and os.path.exists(token):
+            token = os.path.join(".", token)
+        out.append(token)
+    return out
+
+
+def _message(exc: BaseException) -> str:
+    """An error's text on one line, safe for any terminal encoding."""
+    return " ".join(printable(str(exc)).split("\n"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``esglens`` console script; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):  # never a UnicodeEncodeError from a print
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_dash_paths(sys.argv[1:] if argv is None else argv, parser))
     except SystemExit as exc:
         return int(exc.code or 0)
     timeout = getattr(args, "timeout", None)
@@ -353,14 +404,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except ConfigError as exc:
-        sys.stderr.write(f"Error: {exc}\n")
+        sys.stderr.write(f"Error: {_message(exc)}\n")
         return 2
     except EsglensError as exc:
-        sys.stderr.write(f"Error: {exc}\n")
+        sys.stderr.write(f"Error: {_message(exc)}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted\n")
-        return 1
+        return 130
     except BrokenPipeError:
         return 0
     except MemoryError:
@@ -369,7 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise is one line, never a traceback; ESGLENS_DEBUG shows it
         if os.environ.get("ESGLENS_DEBUG"):
             raise
-        sys.stderr.write(f"Error: internal error ({type(exc).__name__}: {exc}) — "
+        sys.stderr.write(f"Error: internal error ({type(exc).__name__}: {_message(exc)}) — "
                          "rerun with ESGLENS_DEBUG=1 and report it\n")
         return 1
     finally:

@@ -2,14 +2,18 @@
 
     EsglensError
     ├── InputError               the report cannot be read
-    │   ├── NotFoundError        no such file, or a directory
+    │   ├── NotFoundError        no such file, a directory, a device or FIFO, a URL
     │   ├── NotAPDFError         the bytes are not a PDF
     │   ├── UnreadablePDFError   truncated or corrupt
     │   ├── EncryptedPDFError    needs a (different) password
     │   ├── EmptyPDFError        zero pages
     │   ├── TooLargeError        more pages than the limit
-    │   └── NoTextError          no text layer and OCR unavailable
-    ├── TimeLimitError           the per-document time limit ran out
+    │   ├── NoTextError          no text layer and OCR unavailable
+    │   └── EngineCrashError     the PDF engine died on the file (a signal, in the sandbox)
+    ├── ResourceLimitError       a per-report limit stopped the work (guard/)
+    │   ├── TimeLimitError       wall or CPU time ran out (--timeout)
+    │   └── MemoryLimitError     the PDF engine hit its memory cap (--max-memory)
+    ├── OutputError              the output folder cannot be written as asked
     ├── ConfigError              bad option, missing extra or endpoint
     ├── StoreError               the corpus store is locked, foreign or of another schema
     └── LLMError                 the optional LLM endpoint failed
@@ -56,8 +60,30 @@ class NoTextError(InputError):
     """No page has text and OCR could not supply any."""
 
 
-class TimeLimitError(EsglensError):
+class EngineCrashError(InputError):
+    """The PDF engine (pdfium, in its sandboxed child process) crashed on this file.
+
+    ``frames`` names the Python functions on the crashed stack (from faulthandler), innermost
+    first, so a caller can retry without the step that crashed.
+    """
+
+    frames: tuple[str, ...] = ()
+
+
+class ResourceLimitError(EsglensError):
+    """A per-report resource limit (time, memory) stopped the work; the message names it."""
+
+
+class TimeLimitError(ResourceLimitError):
     """Reading or analysing took longer than the per-document limit."""
+
+
+class MemoryLimitError(ResourceLimitError):
+    """Reading needed more memory than the sandbox allows (a decompression bomb, usually)."""
+
+
+class OutputError(EsglensError):
+    """The output folder is a file, not writable, or holds files esglens did not write."""
 
 
 class ConfigError(EsglensError):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, NotFoundError
 from .model import Document, Metric, Target
 
 HIT, WRONG_VALUE, WRONG_PAGE, MISS = "hit", "wrong-value", "wrong-page", "miss"
@@ -124,22 +124,28 @@ def evaluate_metrics(
 
     Returns the overall summary (total, hits, wrong_value, wrong_page, misses, recall,
     precision) plus ``by_family``, ``by_report``, ``facts`` (one row per fact with its result
-    and what esglens gave) and ``skipped`` (facts whose report is absent). Raises ConfigError
-    when the key or the folder is missing. ``reader`` defaults to ``esglens.read``.
+    and what esglens gave) and ``skipped`` (facts whose report is absent). Raises NotFoundError
+    when the key or the folder is missing, ConfigError when the key is not JSON. ``reader``
+    defaults to ``esglens.read``.
     """
     from .extract import extract_metrics, extract_targets
-    from .ingest import read_document
+    from .guard import read_guarded
 
     gold_file, folder = Path(gold_path), Path(reports_dir)
+    needed = ((gold_file, "gold answer key", "--gold FILE"), (folder, "reports folder", "--reports DIR"))
+    for path, what, flag in needed:
+        if not path.exists():
+            raise NotFoundError(f"{path}: no {what} there — eval needs the shared data set "
+                                f"(../shared beside the repo); pass {flag}")
     if not gold_file.is_file():
-        raise ConfigError(f"{gold_file}: no such answer key — pass --gold FILE")
+        raise ConfigError(f"{gold_file}: the gold answer key is not a file — pass --gold FILE")
     if not folder.is_dir():
-        raise ConfigError(f"{folder}: no such folder of reports — pass --reports DIR")
+        raise ConfigError(f"{folder}: the reports folder is not a folder — pass --reports DIR")
     try:
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{gold_file}: not a JSON answer key ({exc})") from exc
-    read = reader or read_document
+    read = reader or read_guarded
     cache: dict[str, tuple[tuple[Metric, ...], tuple[Target, ...]]] = {}
     rows: list[dict[str, Any]] = []
     skipped = 0

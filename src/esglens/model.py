@@ -9,6 +9,8 @@ target, claim, overview sentence) cannot exist without the page it came from.
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -52,6 +54,28 @@ def _dump(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _dump(v) for k, v in value.items()}
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def to_json(data: Any, indent: int | None = None) -> str:
+    """``data`` as JSON text that always encodes as valid UTF-8.
+
+    A file name with bytes that are not UTF-8 reaches Python as lone surrogates (PEP 383); they
+    are written as ``\\udcXX`` escapes, which ``json.loads`` turns back into the same string.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print or write as UTF-8: an undecodable file-name byte shows as ``\\xNN``."""
+    def shown(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+    return _SURROGATE.sub(shown, text)
 
 
 _HINTS: dict[type, dict[str, Any]] = {}

@@ -3,6 +3,7 @@
 Stage: path -> Document. Text comes from the PDF's text layer (pypdfium2); pages without one are
 OCRed with tesseract when it is installed. Running headers/footers are marked as furniture across
 the whole document, and printed page labels are detected where the PDF or the footer gives them.
+``esglens.read`` runs all of it in the PDF engine's sandbox (guard/): a forked child per report.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from ..errors import ConfigError, NoTextError, TimeLimitError, TooLargeError
+from ..errors import ConfigError, NoTextError, TimeLimitError, TooLargeError, UnreadablePDFError
 from ..model import Block, Document, Page
 from . import ocr
 from .layout import build_blocks
 from .lines import Segment
-from .pdf import has_images, iter_segments, open_pdf, page_label
+from .pdf import has_images, iter_segments, open_pdf, page_label, read_metadata
 
 MAX_PAGES = 1000
 TIME_LIMIT = 300.0
@@ -142,12 +143,16 @@ def read_document(
     ocr_lang: str = "auto",
     max_pages: int = MAX_PAGES,
     time_limit: float = TIME_LIMIT,
+    labels: bool = True,
 ) -> Document:
     """Read ``path`` into a Document. ``pages`` like ``"5-9"`` limits which pages are read.
 
     ``ocr_mode``: ``auto`` OCRs pages with no text layer when tesseract is installed, ``force``
     OCRs every page, ``off`` never OCRs. Raises an InputError subclass for unreadable input,
-    TooLargeError beyond ``max_pages``, TimeLimitError beyond ``time_limit`` seconds.
+    TooLargeError beyond ``max_pages``, TimeLimitError beyond ``time_limit`` seconds. A page
+    pdfium cannot load is skipped and listed in ``skipped_pages`` / ``warnings``; ``labels=False``
+    skips pdfium's /PageLabels lookup. This runs in the calling process: ``esglens.read``
+    (guard/) runs it in the sandbox, which is what untrusted files need.
     """
     path = Path(path)
     started = time.monotonic()
@@ -160,20 +165,28 @@ def read_document(
                 f"{path}: {len(wanted)} pages exceeds the limit of {max_pages} — "
                 "read a part with --pages or raise --max-pages"
             )
-        metadata = {k: str(v) for k, v in pdf.get_metadata_dict().items() if v}
+        metadata = read_metadata(pdf)
         deadline = started + time_limit
         if len(wanted) >= PARALLEL_MIN_PAGES and ocr_mode != "force":
             half = len(wanted) // 2
             with ProcessPoolExecutor(2, mp_context=mp.get_context("fork")) as pool:
-                future = pool.submit(_read_pages, str(path), password, wanted[half:], ocr_mode, deadline)
-                results = _read_pages(str(path), password, wanted[:half], ocr_mode, deadline, pdf)
+                future = pool.submit(_read_pages, str(path), password, wanted[half:], ocr_mode, deadline,
+                                     labels=labels)
+                results = _read_pages(str(path), password, wanted[:half], ocr_mode, deadline, pdf,
+                                      labels=labels)
                 results += future.result()
         else:
-            results = _read_pages(str(path), password, wanted, ocr_mode, deadline, pdf)
+            results = _read_pages(str(path), password, wanted, ocr_mode, deadline, pdf, labels=labels)
         if any(r is None for r in results):
             raise TimeLimitError(f"{path}: reading took over {time_limit:.0f} s — use --pages")
-        read = [r[0] for r in results if r is not None]
-        needs_ocr = [i for i, r in enumerate(results) if r is not None and r[1]]
+        skipped = [r for r in results if isinstance(r, int)]
+        kept = [r for r in results if isinstance(r, tuple)]
+        if not kept:
+            raise UnreadablePDFError(
+                f"{path}: none of its {len(skipped)} pages can be loaded — the file is damaged; re-export it"
+            )
+        read = [r[0] for r in kept]
+        needs_ocr = [i for i, r in enumerate(kept) if r[1]]
         if needs_ocr:
             if ocr.tesseract_path() is None and ocr_mode == "auto":
                 if not any(p.text for p in read):
@@ -198,6 +211,9 @@ def read_document(
         language=_language(body),
         pages=tuple(marked),
         metadata=metadata,
+        skipped_pages=tuple(skipped),
+        warnings=tuple(f"page {n}: the PDF engine cannot load it (a damaged page object) — skipped"
+                       for n in skipped),
     )
 
 
@@ -208,28 +224,34 @@ def _read_pages(
     ocr_mode: str,
     deadline: float,
     pdf: pdfium.PdfDocument | None = None,
-) -> list[tuple[Page, bool] | None]:
-    """Read pages ``numbers`` from the text layer: (page, needs OCR) each, None past the deadline.
+    labels: bool = True,
+) -> list[tuple[Page, bool] | int | None]:
+    """Read pages ``numbers`` from the text layer: (page, needs OCR) each, None past the deadline,
+    the page number of a page pdfium cannot load (skipped: the rest of the report still reads).
 
     Runs in a forked worker for long documents (2 cores: ~2x whole-process), so it opens its own
     PdfDocument unless one is passed in.
     """
     own = pdf is None
     doc = pdfium.PdfDocument(path, password=password) if pdf is None else pdf
-    out: list[tuple[Page, bool] | None] = []
+    out: list[tuple[Page, bool] | int | None] = []
     try:
         for number in numbers:
             if time.monotonic() > deadline:
                 out.append(None)
                 break
-            page = doc[number - 1]
+            try:
+                page = doc[number - 1]
+            except pdfium.PdfiumError:
+                out.append(number)
+                continue
             width, height = page.get_size()
             segments = [] if ocr_mode == "force" else iter_segments(page, height)
             wants_ocr = ocr_mode != "off" and sum(len(s.text.strip()) for s in segments) < 10
             wants_ocr = wants_ocr and (ocr_mode == "force" or has_images(page))
             blocks, tables = build_blocks(segments, number, height)
             text = "\n".join(b.text for b in blocks)
-            label = page_label(doc, number - 1)
+            label = page_label(doc, number - 1) if labels else None
             out.append(
                 (Page(number, round(width, 2), round(height, 2), text, tuple(blocks), tuple(tables), label),
                  wants_ocr)

@@ -35,6 +35,8 @@ def open_pdf(path: Path, password: str | None = None) -> pdfium.PdfDocument:
         raise NotFoundError(f"{path}: no such file — check the path")
     if path.is_dir():
         raise NotFoundError(f"{path}: is a directory — give a PDF file")
+    if not path.is_file():  # a FIFO would block, /dev/zero never ends (guard.check_path names it)
+        raise NotFoundError(f"{path}: is not a regular file — give a PDF file")
     if not os.access(path, os.R_OK):
         raise NotFoundError(f"{path}: cannot be read — check its permissions")
     size = path.stat().st_size
@@ -58,6 +60,26 @@ def open_pdf(path: Path, password: str | None = None) -> pdfium.PdfDocument:
         pdf.close()
         raise EmptyPDFError(f"{path}: the PDF has no pages — nothing to read")
     return pdf
+
+
+METADATA_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate")
+
+
+def read_metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
+    """The /Info strings that are set, decoded leniently: an unpaired surrogate or an odd byte
+    count in a UTF-16 /Title (seen in the wild) becomes U+FFFD instead of a UnicodeDecodeError."""
+    out: dict[str, str] = {}
+    for key in METADATA_KEYS:
+        name = (key + "\x00").encode("ascii")
+        size = pdfium_c.FPDF_GetMetaText(pdf, name, None, 0)
+        if size <= 2:
+            continue
+        buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDF_GetMetaText(pdf, name, buffer, size)
+        value = buffer.raw[: size - 2].decode("utf-16-le", "replace")
+        if value:
+            out[key] = value
+    return out
 
 
 def page_label(pdf: pdfium.PdfDocument, index: int) -> str | None:
