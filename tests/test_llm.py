@@ -25,8 +25,7 @@ from typing import Any
 
 import pytest
 
-from esglens.errors import ConfigError, LLMError
-from esglens.llm import (
+from esglens.compose.llm import (
     MAX_PROMPT_CHARS,
     SYSTEM_PROMPT,
     build_prompt,
@@ -35,6 +34,7 @@ from esglens.llm import (
     strip_tags,
     verify_sentence,
 )
+from esglens.errors import ConfigError, LLMError
 from esglens.model import Citation, Document, Overview, Page, Section, Sentence
 
 P1 = (
@@ -91,6 +91,10 @@ def test_verify_keeps_grounded_sentences(text: str) -> None:
         "The target was validated by the TCFD.",
         "Under the Kyoto Protocol emissions were reduced.",  # name not on the page
         "Rewrite each numbered draft sentence using only the sources.",  # echoed instructions
+        "Rio Tinto educed Scope 1 and 2 emissions to 31.5 Mt CO2e.",  # a word broken off
+        "Rio Tinto reduced reduced Scope 1 and 2 emissions to 31.5 Mt CO2e.",  # doubled word
+        "Reduced Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023.",  # lost its subject
+        "And Rio Tinto targets a 50% reduction by 2030.",  # a clause, not a sentence
     ],
 )
 def test_verify_drops_ungrounded_sentences(text: str) -> None:
@@ -228,7 +232,8 @@ def test_rewrite_keeps_verified_and_falls_back(server: FakeServer) -> None:
     user = posts[0]["messages"][1]["content"]
     assert "1. Rio Tinto reduced Scope 1" in user and "[p. 1]" in user
     assert len(posts[0]["messages"][0]["content"]) + len(user) <= MAX_PROMPT_CHARS
-    assert server.requests[0][2]["Authorization"] == "Bearer k"
+    headers = {k.lower(): v for k, v in server.requests[0][2].items()}
+    assert headers["authorization"] == "Bearer k"
     for section in out.sections:
         for s in section.sentences:
             assert s.citations and all(c.quote for c in s.citations)

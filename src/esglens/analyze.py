@@ -31,10 +31,15 @@ def analyze_document(
     llm_model: str | None = None,
     llm_api_key: str | None = None,
     llm_timeout: float = 60.0,
+    lang: str = "auto",
     progress: Progress = _noop,
     timings: dict[str, float] | None = None,
 ) -> Analysis:
-    """Run every stage after reading on ``doc`` and return the Analysis (nothing is written)."""
+    """Run every stage after reading on ``doc`` and return the Analysis (nothing is written).
+
+    ``lang`` is the overview's language: "en", "zh", or "auto" (the report's own language when
+    templates exist for it, else English).
+    """
     from .classify import classify_passages
     from .compose import compose_overview, detect_company, detect_period
     from .extract import extract_claims, extract_metrics, extract_targets, find_gaps
@@ -54,11 +59,11 @@ def analyze_document(
     metrics = timed("metrics", 0.50, lambda: extract_metrics(doc))
     targets = timed("targets", 0.60, lambda: extract_targets(doc))
     claims = timed("claims", 0.70, lambda: extract_claims(doc))
-    overview = timed(
-        "compose", 0.80, lambda: compose_overview(doc, passages, metrics, targets, claims)
-    )
+    gaps = find_gaps(doc, tuple(metrics))
+    overview = timed("compose", 0.80, lambda: compose_overview(
+        doc, passages, metrics, targets, claims, gaps=gaps, lang=lang))
     if llm_endpoint:
-        from .llm import rewrite_overview
+        from .compose.llm import rewrite_overview
 
         overview = timed(
             "llm",
@@ -78,7 +83,7 @@ def analyze_document(
         metrics=tuple(metrics),
         targets=tuple(targets),
         claims=tuple(claims),
-        not_disclosed=find_gaps(doc, tuple(metrics)),
+        not_disclosed=gaps,
         language=doc.language,
         overview=overview,
         timings=clock,

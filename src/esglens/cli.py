@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm-model", help="model name to request from the endpoint")
     p.add_argument("--llm-api-key", help="API key for the endpoint (default $OPENAI_API_KEY)")
     p.add_argument("--llm-timeout", type=float, default=60.0, help="seconds per LLM request")
+    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto",
+                   help="language of the overview (auto: the report's own when supported)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     for name, what in (("metrics", "ESG metrics with pages"), ("targets", "targets and commitments")):
@@ -238,12 +240,17 @@ def _table(header: list[str], rows: list[list[str]]) -> None:
 
 
 def _progress_bar() -> Any:
+    """A tqdm bar on stderr driven by the pipeline's (stage, fraction) progress callback."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, file=sys.stderr, unit="%", leave=False, dynamic_ncols=True,
+               bar_format="{l_bar}{bar}| {elapsed}")
+
     def show(stage: str, fraction: float) -> None:
-        filled = int(fraction * 20)
-        sys.stderr.write(f"\r[{'#' * filled}{'-' * (20 - filled)}] {fraction:4.0%} {stage:<10}")
+        bar.set_description_str(f"{stage:<9}", refresh=False)
+        bar.update(max(0, round(fraction * 100) - bar.n))
         if fraction >= 1.0:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            bar.close()
 
     return show
 
@@ -263,7 +270,7 @@ def _run(args: argparse.Namespace) -> int:
         check_output_dir(args.out)  # before reading: a bad --out must not cost a whole analysis
         progress = _progress_bar() if sys.stderr.isatty() and not args.no_progress else None
         options = dict(_read_kwargs(args), llm_endpoint=args.llm_endpoint, llm_model=args.llm_model,
-                       llm_api_key=args.llm_api_key, llm_timeout=args.llm_timeout)
+                       llm_api_key=args.llm_api_key, llm_timeout=args.llm_timeout, lang=args.lang)
         analysis: Analysis = analyze(args.report, **({"progress": progress} if progress else {}),
                                      **options)
         written = write_outputs(analysis, args.out, pdf=args.pdf, audio=args.audio)
@@ -384,7 +391,8 @@ def _ask(args: argparse.Namespace) -> int:
             continue
         if args.questions:
             print(f"Q: {question}")
-        print(data["answer"] if not data["abstained"] else "No answer found in the report.")
+        why = f" ({data['reason']})" if data.get("reason") else ""
+        print(data["answer"] if not data["abstained"] else f"No answer found in the report{why}.")
         for c in data["citations"]:
             print(f"  [p. {c['page']}] {c['quote'][:100]}")
     return 0

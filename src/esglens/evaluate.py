@@ -124,9 +124,8 @@ def evaluate_metrics(
 
     Returns the overall summary (total, hits, wrong_value, wrong_page, misses, recall,
     precision) plus ``by_family``, ``by_report``, ``facts`` (one row per fact with its result
-    and what esglens gave) and ``skipped`` (facts whose report is absent). Raises NotFoundError
-    when the key or the folder is missing, ConfigError when the key is not JSON. ``reader``
-    defaults to ``esglens.read``.
+    and what esglens gave) and ``skipped`` (facts whose report is absent). Raises ConfigError
+    when the key or the folder is missing. ``reader`` defaults to ``esglens.read``.
     """
     from .extract import extract_metrics, extract_targets
     from .guard import read_guarded
@@ -135,12 +134,14 @@ def evaluate_metrics(
     needed = ((gold_file, "gold answer key", "--gold FILE"), (folder, "reports folder", "--reports DIR"))
     for path, what, flag in needed:
         if not path.exists():
-            raise NotFoundError(f"{path}: no {what} there — eval needs the shared data set "
-                                f"(../shared beside the repo); pass {flag}")
+            raise NotFoundError(
+                f"{path}: no {what} there — eval needs the shared data set (../shared beside the repo); "
+                f"pass {flag}"
+            )
     if not gold_file.is_file():
-        raise ConfigError(f"{gold_file}: the gold answer key is not a file — pass --gold FILE")
+        raise ConfigError(f"{gold_file}: not a file — pass --gold FILE")
     if not folder.is_dir():
-        raise ConfigError(f"{folder}: the reports folder is not a folder — pass --reports DIR")
+        raise ConfigError(f"{folder}: not a folder of reports — pass --reports DIR")
     try:
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:

@@ -317,12 +317,14 @@ class Gap(Record):
 
 @dataclass(frozen=True)
 class Claim(Record):
-    """A statement an analyst should check, with the reason it was flagged."""
+    """A statement an analyst should check, with the reason it was flagged and what evidence
+    would substantiate it."""
 
     text: str
     reason: str
     page: int
     topic: str | None = None
+    substantiate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -338,11 +340,17 @@ class Passage(Record):
 
 @dataclass(frozen=True)
 class Sentence(Record):
-    """An overview sentence, the pages (with quotes) that support it, and its paragraph index."""
+    """An overview sentence, the pages (with quotes) that support it, and its paragraph index.
+
+    ``computed`` lists the numbers in ``text`` that esglens calculated (a change, a sum) from
+    figures printed on the cited pages; the text says so ("(calculated)"). Every other number
+    is printed on a cited page.
+    """
 
     text: str
     citations: tuple[Citation, ...]
     paragraph: int = 0
+    computed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

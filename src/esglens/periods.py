@@ -19,11 +19,13 @@ YEAR = re.compile(
 )
 
 # A header cell naming one period: "2023", "FY22", "FY 2023", "2022/23", "2023年度", "GJ 2023",
-# "Fiscal 2024", "2022 restated", "2021*" (footnote marks are stripped before matching).
+# "Fiscal 2024", "2022 restated", "2021*", "RESULTS 2023", "2021 PRO FORMA" (footnote marks are
+# stripped before matching).
 PERIOD_CELL = re.compile(
+    r"(?:(?:results?|actuals?|status|ist|reported|performance|baseline|base\s+year)\s+)?"
     r"(?:(?:FY|F\.Y\.|GJ|CY|fiscal(?:\s+year)?|financial\s+year|year|jahr|geschäftsjahr)\s*)?'?"
     r"(?:(?:19[89]|20[0-5])\d(?:\s*[/–-]\s*(?:\d{4}|\d{2}))?|\d{2})"
-    r"(?:\s*年度?)?(?:\s*\(?(?:restated|adjusted|revised|angepasst|pro forma|rebased)\)?)?",
+    r"(?:\s*年度?)?(?:\s*\(?(?:restated|adjusted|revised|angepasst|pro\s+forma|rebased|actual|results?)\)?)?",
     re.I,
 )
 _SHORT = re.compile(r"(?:FY|F\.Y\.|GJ|CY)\s*'?(\d{2})\b", re.I)

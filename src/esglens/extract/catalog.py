@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..data import load_data
 from .quantity import UnitMatch, plain, scaled, strip_footnotes
 
 
@@ -58,8 +56,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 @cache
 def load_catalog() -> tuple[Kpi, ...]:
     """All KPIs from ``data/kpis.yaml`` in priority order (cached)."""
-    text = resources.files("esglens.data").joinpath("kpis.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_data("kpis.yaml")
     out = []
     for e in data["kpis"]:
         out.append(
@@ -101,13 +98,20 @@ def clean_label(text: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+_EXCLUDING = re.compile(
+    r"\(\s*(?:excluding|excl\.?|without|w/o|not including|ohne|exkl\.?)\b[^)]*\)"
+    r"|\b(?:excluding|excl\.|not including|ohne)\b.*$", re.I,
+)
+
+
 @lru_cache(maxsize=8192)
 def match_kpi(label: str, context: str = "") -> Kpi | None:
     """The KPI a row label or clause names, or None; ``context`` only feeds the excludes."""
     s = clean_label(label)
     veto = s + " " + clean_label(context) if context else s
+    named = _EXCLUDING.sub(" ", s)  # "injuries (excluding fatalities)" names injuries, not fatalities
     for kpi in load_catalog():
-        if any(p.search(s) for p in kpi.synonyms) and not any(p.search(veto) for p in kpi.exclude):
+        if any(p.search(named) for p in kpi.synonyms) and not any(p.search(veto) for p in kpi.exclude):
             return kpi
     return None
 
@@ -124,8 +128,7 @@ def prefilter() -> re.Pattern[str]:
 
     Case-insensitive alternations are slow in ``re``; lower-case once and use ``has_keyword``.
     """
-    text = resources.files("esglens.data").joinpath("kpis.yaml").read_text(encoding="utf-8")
-    stems = yaml.safe_load(text)["prefilter"]
+    stems = load_data("kpis.yaml")["prefilter"]
     return re.compile("|".join(re.escape(str(s).lower()) for s in stems))
 
 
@@ -147,8 +150,7 @@ def convert(kpi: Kpi, unit: UnitMatch | None, value: float) -> tuple[float, str]
 @cache
 def sum_rules() -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
     """(total id, parts) identities from ``kpis.yaml``; each part is a tuple of alternative ids."""
-    text = resources.files("esglens.data").joinpath("kpis.yaml").read_text(encoding="utf-8")
-    rules = yaml.safe_load(text).get("sums", [])
+    rules = load_data("kpis.yaml").get("sums", [])
     return tuple(
         (r["total"], tuple(tuple(p) if isinstance(p, list) else (p,) for p in r["parts"]))
         for r in rules

@@ -9,11 +9,9 @@ value for the reporting year; a gap cites the pages where the family's other yea
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..data import load_data
 from ..model import Document, Gap, Metric
 from .periods import report_year
 
@@ -21,8 +19,7 @@ from .periods import report_year
 @cache
 def families() -> tuple[dict[str, Any], ...]:
     """The disclosure families from ``data/kpis.yaml``, in file order."""
-    text = resources.files("esglens.data").joinpath("kpis.yaml").read_text(encoding="utf-8")
-    return tuple(yaml.safe_load(text).get("families", []))
+    return tuple(load_data("kpis.yaml").get("families", []))
 
 
 def find_gaps(doc: Document, metrics: tuple[Metric, ...], year: str | None = None) -> tuple[Gap, ...]:

@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from ..data import load_data
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _PLAIN = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹−–—（）：，％", "01234567890123456789---():,%")
@@ -67,8 +66,7 @@ class Quantity:
 @cache
 def unit_table() -> dict[str, Any]:
     """The parsed ``data/units.yaml`` (cached: loaded once per process)."""
-    text = resources.files("esglens.data").joinpath("units.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = dict(load_data("units.yaml"))
     spellings: dict[str, tuple[str, float]] = {}
     for unit, table in data["units"].items():
         for spelling, factor in table.items():
@@ -186,6 +184,7 @@ def scaled(value: float, factor: float) -> float:
     return value if factor == 1 else float(f"{value * factor:.15g}")
 
 
+@lru_cache(maxsize=16384)
 def normalize_unit(text: str) -> UnitMatch | None:
     """The canonical unit and factor for a printed unit ("Mt CO2-e" -> tCO2e x 1e6), or None.
 

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
+from ..data import load_data
 from .periods import YEAR, year_of
 
 Role = Literal["value", "prior", "comparison", "change", "part", "benchmark"]
@@ -27,8 +25,7 @@ Role = Literal["value", "prior", "comparison", "change", "part", "benchmark"]
 @cache
 def words() -> dict[str, Any]:
     """The parsed ``data/prose.yaml`` (cached)."""
-    text = resources.files("esglens.data").joinpath("prose.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_data("prose.yaml")
     return data
 
 

@@ -57,7 +57,7 @@ _TIME_BASIS = re.compile(
     re.I,
 )
 _LAST_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
-_TARGETISH = re.compile(r"\b(?:target|goal|ziel|by 20[3-5]\d|目标|目標)\b", re.I)
+_TARGETISH = re.compile(r"\b(?:target|goal|ziel|by 20[3-5]\d|long[- ]term|目标|目標)\b|\(20[3-5]\d\)", re.I)
 
 
 def _scale(text: str) -> float:
@@ -163,7 +163,28 @@ def iter_cell_metrics(
         found = list(_period_metrics(table, locale, notes))
     else:
         found = list(_column_metrics(table, locale, year, notes))
-    yield from _complete_basis(found)
+    yield from _complete_basis(_repeats(found))
+
+
+def _repeats(found: list[Metric]) -> list[Metric]:
+    """One table printing the same row label with different values under several headings (Scope 1
+    under each asset class, Scope 1+2 per business activity): each is a segment, none speaks for
+    the company, so none may become primary (an analyst would sum them or ask)."""
+    groups: dict[tuple[str, str, str | None, str | None, str], list[Metric]] = {}
+    for m in found:
+        groups.setdefault((m.metric, m.period, m.basis, m.boundary, _own_words(m.label)), []).append(m)
+    out = []
+    for m in found:
+        group = groups[(m.metric, m.period, m.basis, m.boundary, _own_words(m.label))]
+        values = [o.value for o in group]
+        if any(abs(a - b) > 0.005 * max(abs(a), abs(b)) for a in values for b in values):
+            m = replace(m, confidence=min(m.confidence, 0.45))
+        out.append(m)
+    return out
+
+
+def _own_words(label: str) -> str:
+    return re.sub(r"[\W\d_]+", " ", clean_label(label)).strip().lower()
 
 
 _MIXED_UNITS = re.compile(r"\b(?:number|numbers|abs\.?|absolute|count|anzahl|headcount)\b", re.I)

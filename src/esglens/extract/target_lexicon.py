@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from ..data import load_data
 
 YEAR = r"(?:19|20)\d\d"
 
@@ -112,8 +111,7 @@ def _deadline(d: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str]]:
 @cache
 def lexicon() -> Lexicon:
     """The compiled lexicon from ``data/targets.yaml`` (cached)."""
-    text = resources.files("esglens.data").joinpath("targets.yaml").read_text(encoding="utf-8")
-    d = yaml.safe_load(text)
+    d = load_data("targets.yaml")
     strong, weak = _deadline(d)
     pct = re.compile(
         r"(?<![\d.,])(?P<v>\d{1,3}(?:[.,]\d{1,2})?)(?:\s*(?:-|–|to|bis)\s*\d{1,3}(?:[.,]\d+)?)?"

@@ -26,7 +26,8 @@ from .words import SUPERS, Phrase, PhraseLine, box, box_of, group_phrase_lines, 
 _UNIT_HEAD = re.compile(r"^(?:units?|einheit|unité|unidad|单位|單位|measure|uom|metric unit)$", re.I)
 _NOTE_HEAD = re.compile(
     r"^(?:notes?|comments?|remarks?|gri\b.*|sasb\b.*|esrs\b.*|wef\b.*|tcfd\b.*|reference.*|"
-    r"target.*|goal.*|ziel.*|备注|說明|说明|scope of data|boundary|indicator.*|standard.*)$",
+    r"target.*|goal.*|objective.*|ambition.*|ziel.*|备注|說明|说明|scope of data|boundary|indicator.*|"
+    r"standard.*)$",
     re.I,
 )
 _CHANGE_HEAD = re.compile(
@@ -228,9 +229,7 @@ def _sub_columns(spec: _Spec, lines: list[PhraseLine]) -> None:
     if not data or data[0] == spec.header + 1:
         return
     between = list(range(spec.header + 1, data[0]))[-3:]
-    values = [
-        p for i in data for p in lines[i].phrases if p.kind in ("value", "empty") and p.x0 > spec.left
-    ]
+    values = [p for i in data for p in lines[i].phrases if p.kind in ("value", "empty") and p.x0 > spec.left]
     heads: list[Phrase] = []
     for i in between:
         area = [p for p in lines[i].phrases if p.x0 >= spec.columns[0].x0 - 60]
@@ -351,8 +350,21 @@ def _build(spec: _Spec, lines: list[PhraseLine], page_number: int, source: str) 
         last_bottom = line.bottom
         if any(v.kind in ("value", "empty") for v in r.values.values()):
             since_value = 0
-    while records and not any(v.kind in ("value", "empty") for v in records[-1].values.values()):
-        records.pop()  # text after the last row (footnotes, the next section) is not the table's
+    last = max(
+        (i for i, r in enumerate(records) if any(v.kind in ("value", "empty") for v in r.values.values())),
+        default=-1,
+    )
+    # Text after the last row (footnotes, the next section) is not the table's, except a short
+    # line right under it that continues its label ("within the UK").
+    tail = records[last + 1 : last + 2]
+    keep = [
+        r
+        for r in tail
+        if r.line.top - records[last].line.bottom <= 0.8 * records[last].line.height
+        and len(r.label_text.split()) <= 8
+        and re.match(r"\s*[a-z(]", r.label_text)
+    ]
+    records = records[: last + 1] + keep
     cut = trim_prose(records)
     if cut is not None:
         spec.left = max(spec.left, cut)

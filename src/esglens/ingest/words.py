@@ -8,6 +8,7 @@ value, an empty-cell marker or a reporting period. Lines group phrases by vertic
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -135,9 +136,17 @@ def group_phrase_lines(words: list[Phrase]) -> list[PhraseLine]:
                 break
         if not placed:
             lines.append((w.top, w.bottom, [w]))
+    # Lines are ordered by their first word's middle; a small word can only overlap lines whose
+    # band starts within a line height or two of it, so only those are scored.
+    lines.sort(key=lambda ln: ln[0])
+    starts = [top for top, _bottom, _members in lines]
+    reach = 3 * median + 2
     for w in small:
         best, best_score = None, 0.25 * (w.bottom - w.top)
-        for i, (top, bottom, members) in enumerate(lines):
+        lo = bisect.bisect_left(starts, w.top - reach)
+        hi = bisect.bisect_right(starts, w.bottom + reach)
+        for i in range(lo, hi):
+            top, bottom, members = lines[i]
             overlap = min(bottom, w.bottom) - max(top, w.top)
             if overlap <= 0:
                 continue
@@ -148,8 +157,10 @@ def group_phrase_lines(words: list[Phrase]) -> list[PhraseLine]:
             score = overlap + (100.0 if touching else 0.0)
             if score > best_score:
                 best, best_score = i, score
-        if best is None:
-            lines.append((w.top, w.bottom, [w]))
+        if best is None:  # a line of small words only: later small words may join it
+            k = bisect.bisect_right(starts, w.top)
+            starts.insert(k, w.top)
+            lines.insert(k, (w.top, w.bottom, [w]))
         else:
             lines[best][2].append(w)
     out = []

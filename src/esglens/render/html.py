@@ -2,7 +2,8 @@
 
 Semantic landmarks and headings, a ``lang`` attribute, every citation a link to the PDF page
 (``report.pdf#page=7``, the PDF open-parameters fragment), and each metric series drawn as an
-inline SVG bar chart with a title, a description and the same numbers as a data table.
+inline SVG chart per metric family (GHG by scope over the years) with a title, a description
+and the numbers in the key-metrics table.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import PurePath
 
 from ..model import Analysis, Metric, Sentence
 from .markdown import OVERVIEW, cite_pages, paragraphs
+from .metrics import family_charts, format_value, metric_rows
 
 CSS = """
 body{font:16px/1.55 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;
@@ -42,66 +44,72 @@ def _cited(analysis: Analysis, sentence: Sentence) -> str:
     return f'{escape(sentence.text)} <span class="cite">[{links}]</span>'
 
 
-def _series(metrics: tuple[Metric, ...]) -> dict[str, list[Metric]]:
-    """Primary metrics with two or more periods in one unit, keyed by metric id."""
-    by_id: dict[str, dict[str, Metric]] = {}
-    for m in metrics:
-        if m.primary:
-            by_id.setdefault(f"{m.metric}|{m.unit}", {}).setdefault(m.period, m)
-    return {k: sorted(v.values(), key=lambda m: m.period) for k, v in by_id.items() if len(v) >= 2}
+_COLOURS = ("#2a6f97", "#e07a1f", "#4d8b31", "#8e44ad", "#b03a2e", "#555555")
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def chart_svg(series: list[Metric], chart_id: str) -> str:
-    """An inline SVG bar chart of one metric over its periods, labelled for screen readers."""
-    width, height, pad = 360, 180, 28
-    top = max(m.value for m in series) or 1.0
-    bar_w = (width - 2 * pad) / len(series)
-    label = series[-1].label
-    desc = "; ".join(f"{m.period}: {_fmt(m.value)} {m.unit}" for m in series)
+def chart_svg(title: str, unit: str, series_of: dict[str, list[Metric]], chart_id: str) -> str:
+    """An inline SVG grouped bar chart (one colour per metric, bars grouped by year), labelled
+    for screen readers; the same numbers are in the table beside it."""
+    width, height, pad = 420, 200, 30
+    periods = sorted({m.period for s in series_of.values() for m in s})
+    top = max((m.value for s in series_of.values() for m in s), default=1.0) or 1.0
+    group_w = (width - 2 * pad) / max(len(periods), 1)
+    bar_w = group_w * 0.8 / max(len(series_of), 1)
+    desc = "; ".join(f"{label} {m.period}: {format_value(m.value)} {unit}"
+                     for label, s in series_of.items() for m in s)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{escape(label)} ({escape(series[-1].unit)})</title>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 16 * len(series_of)}" '
+        f'viewBox="0 0 {width} {height + 16 * len(series_of)}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)} ({escape(unit)})</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
         f'<line class="axis" x1="{pad}" y1="{height - pad}" x2="{width - pad}" '
         f'y2="{height - pad}"/>',
     ]
-    for i, m in enumerate(series):
-        h = max(0.0, m.value) / top * (height - 2 * pad - 10)
-        x = pad + i * bar_w + bar_w * 0.15
-        y = height - pad - h
-        parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.7:.1f}" '
-                     f'height="{h:.1f}"/>')
-        cx = x + bar_w * 0.35
-        parts.append(f'<text class="label" x="{cx:.1f}" y="{height - pad + 14}" '
-                     f'text-anchor="middle">{escape(m.period)}</text>')
-        parts.append(f'<text class="label" x="{cx:.1f}" y="{y - 3:.1f}" '
-                     f'text-anchor="middle">{escape(_fmt(m.value))}</text>')
+    for j, period in enumerate(periods):
+        gx = pad + j * group_w + group_w * 0.1
+        parts.append(f'<text class="label" x="{gx + group_w * 0.4:.1f}" y="{height - pad + 14}" '
+                     f'text-anchor="middle">{escape(period)}</text>')
+        for i, series in enumerate(series_of.values()):
+            m = next((x for x in series if x.period == period), None)
+            if m is None:
+                continue
+            h = max(0.0, m.value) / top * (height - 2 * pad - 10)
+            x, y = gx + i * bar_w, height - pad - h
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.9:.1f}" height="{h:.1f}" '
+                         f'fill="{_COLOURS[i % len(_COLOURS)]}"/>')
+    for i, label in enumerate(series_of):
+        y = height + 16 * i
+        parts.append(f'<rect x="{pad}" y="{y - 9}" width="10" height="10" '
+                     f'fill="{_COLOURS[i % len(_COLOURS)]}"/>'
+                     f'<text class="label" x="{pad + 14}" y="{y}">{escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
+def _metrics_table(analysis: Analysis) -> str:
+    """The key metrics as one table: metric, year, value, unit, a link to the source page."""
+    rows = metric_rows(analysis.metrics)
+    if not rows:
+        return '<p class="muted">No metric figures were found in the report.</p>'
+    body = "".join(
+        f'<tr><th scope="row">{escape(r.label)}</th><td>{escape(r.period)}</td>'
+        f"<td>{escape(r.value)}</td><td>{escape(r.unit)}</td>"
+        f'<td><a href="{_link(analysis, r.page)}">p.&nbsp;{r.page}</a></td></tr>'
+        for r in rows
+    )
+    return ('<table><caption class="muted">Key metrics by year (canonical units)</caption>'
+            '<thead><tr><th scope="col">Metric</th><th scope="col">Year</th>'
+            '<th scope="col">Value</th><th scope="col">Unit</th><th scope="col">Source</th>'
+            f"</tr></thead><tbody>{body}</tbody></table>")
+
+
 def _metric_figures(analysis: Analysis) -> list[str]:
     out = []
-    for n, series in enumerate(_series(analysis.metrics).values(), start=1):
+    for n, (title, unit, series_of) in enumerate(family_charts(analysis.metrics), start=1):
         cid = f"chart-{n}"
-        label, unit = escape(series[-1].label), escape(series[-1].unit)
-        rows = "".join(
-            f'<tr><th scope="row">{escape(m.period)}</th><td>{escape(_fmt(m.value))}</td>'
-            f'<td><a href="{_link(analysis, m.page)}">p.&nbsp;{m.page}</a></td></tr>'
-            for m in series
-        )
-        out.append(
-            f'<figure aria-labelledby="{cid}-c"><figcaption id="{cid}-c">{label} ({unit})'
-            f"</figcaption>{chart_svg(series, cid)}"
-            f'<table><caption class="muted">{label}, {unit}, by period</caption>'
-            f'<thead><tr><th scope="col">Period</th><th scope="col">Value</th>'
-            f'<th scope="col">Source</th></tr></thead><tbody>{rows}</tbody></table></figure>'
-        )
+        out.append(f'<figure aria-labelledby="{cid}-c"><figcaption id="{cid}-c">{escape(title)} '
+                   f"({escape(unit)})</figcaption>{chart_svg(title, unit, series_of, cid)}</figure>")
     return out
 
 
@@ -130,6 +138,8 @@ def render_html(analysis: Analysis, *, lang: str = "en", pdf_href: str | None = 
         if section.header == OVERVIEW:
             body += [f"<p>{' '.join(_cited(analysis, s) for s in para)}</p>"
                      for para in paragraphs(section)]
+        elif section.header == "Key metrics":
+            body.append(_metrics_table(analysis))
         elif section.sentences:
             body.append("<ul>" + "".join(f"<li>{_cited(analysis, s)}</li>"
                                          for s in section.sentences) + "</ul>")

@@ -1,4 +1,4 @@
-"""Markdown rendering of an Analysis: the overview with page citations, metrics and targets.
+"""Markdown rendering of an Analysis: the overview with page citations, a key-metrics table, targets.
 
 The output is deterministic (no timings, no absolute paths) so it can be compared to golden files.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from ..model import Analysis, Section, Sentence
+from .metrics import metric_rows
 
 OVERVIEW = "ESG_overview"
 
@@ -42,6 +43,19 @@ def _cited(sentence: Sentence) -> str:
     return f"{sentence.text} [p. {pages}]"
 
 
+def metrics_table(analysis: Analysis) -> list[str]:
+    """The key metrics as one Markdown table, each value linked to its PDF page."""
+    rows = metric_rows(analysis.metrics)
+    if not rows:
+        return ["_No metric figures were found in the report._", ""]
+    href = PurePath(analysis.path).name
+    out = ["| Metric | Year | Value | Unit | Source |", "|---|---|--:|---|---|"]
+    for r in rows:
+        out.append(f"| {r.label} | {r.period} | {r.value} | {r.unit} | "
+                   f"[p. {r.page}]({href}#page={r.page}) |")
+    return [*out, ""]
+
+
 def render_markdown(analysis: Analysis) -> str:
     """The analysis as Markdown: title, source line, overview sections with ``[p. N]`` cites."""
     period = f" ({analysis.period})" if analysis.period else ""
@@ -56,6 +70,8 @@ def render_markdown(analysis: Analysis) -> str:
         if section.header == OVERVIEW:
             for para in paragraphs(section):
                 lines += [" ".join(_cited(s) for s in para), ""]
+        elif section.header == "Key metrics":
+            lines += metrics_table(analysis)
         elif section.sentences:
             lines += [f"- {_cited(s)}" for s in section.sentences] + [""]
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Document
+from ..model import Document
 from .phrasing import wording
 
 __all__ = ["detect_company", "detect_period", "report_title"]
@@ -27,12 +27,42 @@ def detect_company(doc: Document) -> str:
     return _COMPANY[key]
 
 
+_ZH_NAME = re.compile(r"([\u3400-\u9fff]{2,14}?(?:股份有限公司|有限公司|銀行|银行|集團|集团))")
+_ZH_LEGAL = re.compile(r"([\u3400-\u9fff]{2,20}股份有限公司)")
+_ZH_GENERIC = re.compile(r"^(?:本|该|該|各|其|子|母|控股|上市|商业|商業|公司|本行|全体|全體)")
+
+
+def _detect_company_zh(doc: Document) -> str | None:
+    """A Chinese report's company: the legal name on the cover, else the most frequent bank or
+    company name in the first pages ("金宇生物技术股份有限公司", "玉山銀行")."""
+    for page in doc.pages[:2]:
+        for line in page.text.splitlines():
+            m = _ZH_LEGAL.search(re.sub(r"\s+", "", line))
+            if m and not _ZH_GENERIC.match(m.group(1)):
+                return m.group(1)
+    counts: dict[str, int] = {}
+    text = re.sub(r"\s+", "", " ".join(p.text for p in doc.pages[:30]) + doc.title)
+    for m in _ZH_NAME.finditer(text):
+        name = m.group(1)
+        for cut in range(max(0, len(name) - 8), len(name) - 3):  # shortest plausible name
+            short = name[cut:]
+            if not _ZH_GENERIC.match(short):
+                counts[short] = counts.get(short, 0) + 1
+    top = max(counts.values(), default=0)
+    good = [k for k, v in counts.items() if v >= max(2, 0.6 * top)]
+    return max(good, key=lambda k: (len(k), counts[k])) if good else None
+
+
 def _detect_company(doc: Document) -> str:
     """The reporting company's name, as most often spelled in the body ("BHP", "Rio Tinto").
 
     Candidates are runs of capitalised words; they score for appearing in running headers,
     on the cover, before a legal suffix ("Ltd"), as a possessive, in the file name or metadata.
     """
+    if doc.language == "zh":
+        name = _detect_company_zh(doc)
+        if name:
+            return name
     bp = wording()[1]
     stop = set(bp["name_stopwords"])
     suffixes = set(bp["legal_suffixes"])
@@ -44,7 +74,8 @@ def _detect_company(doc: Document) -> str:
     hint_tokens = set(re.findall(r"[a-z0-9]+", hints))
     scores: dict[str, float] = {}
     spelled: dict[str, dict[str, int]] = {}
-    run = re.compile(r"(?<![\w&])([A-Z][\w&]*(?:[ \-][A-Z][\w&]*){0,2})(?![\w&])")
+    # capitalised words, or a name opening with digits and an ampersand ("1&1")
+    run = re.compile(r"(?<![\w&])((?:[A-Z][\w&]*|\d+&\w+)(?:[ \-][A-Z][\w&]*){0,2})(?![\w&])")
     for source, weight in ((body, 1.0), (furniture, 2.0), (cover, 5.0)):
         for m in run.finditer(source):
             words = m.group(1).split()
@@ -70,7 +101,7 @@ def _detect_company(doc: Document) -> str:
     if not scores:
         return "The company"
     for key in scores:
-        if set(key.split()) & hint_tokens:
+        if set(re.findall(r"[a-z0-9]+", key)) & hint_tokens:  # "coca-cola" matches "coca", "cola"
             scores[key] *= 3.0
     top = sorted(scores, key=lambda k: -scores[k])[:40]
     for key in top:  # prefer "Rio Tinto" over "Tinto" when they mostly occur together

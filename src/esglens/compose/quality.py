@@ -16,7 +16,7 @@ from typing import Literal
 from .phrasing import CLAUSE_OPENERS, FUNCTION_WORDS, grammar_words, wording
 
 __all__ = ["has_finite_verb", "is_boilerplate", "is_dangling", "is_first_person_singular",
-           "is_prose", "is_shaped", "is_well_formed", "mentions_company", "subject_kind",
+           "is_off_topic", "is_prose", "is_shaped", "is_well_formed", "mentions_company", "subject_kind",
            "why_malformed"]
 
 SubjectKind = Literal["company", "affiliate", "other", "none"]
@@ -38,7 +38,7 @@ _DIGIT_WORD = re.compile(r"\S*\d\S*")
 # adjacent or typographic-minus dashes ("based on − − Suppliers"), "(%)" column headers
 _DEBRIS = re.compile(
     r"\.\s*\.|(?<![\d,.])\d+ \d(?!\d{2}\b)|\s[–-] [A-Z]|:\s{2,}|[−–—-]\s+[−–—-]|(?:^|\s)−\s|"
-    r"\(%\)|\betc\.\s+[A-Z]|\d \.\d"
+    r"\(%\)|\betc\.\s+[A-Z]|\d \.\d|[a-z]- [A-Z]"
 )
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:\s+(?:[A-Z]{2,}|AND|OF|&))+\b")
 _ABBREV = grammar_words("abbrev")
@@ -57,6 +57,11 @@ def is_prose(text: str, shaped: bool = False) -> bool:
 
 
 _I = re.compile(r"(?<![\w.])I\s+(?!and\b|or\b|to\b)[a-z]")
+
+
+def is_off_topic(text: str) -> bool:
+    """Product marketing, market or competition commentary, financial results or guidance."""
+    return wording()[1]["offtopic_re"].search(text) is not None
 
 
 def is_first_person_singular(text: str) -> bool:
@@ -127,6 +132,9 @@ def why_malformed(text: str) -> str | None:
     tail = re.search(r"(\S+) \d{1,2}\.$", text)
     if tail and tail.group(1)[:1].isupper() and _bare(tail.group(1)) not in _SCOPE_WORDS:
         return "trailing page or note number"
+    doubled = re.search(r"\b([A-Za-z]{2,})\s+\1\b", text, re.I)
+    if doubled and doubled.group(1).lower() not in ("had", "that"):
+        return "doubled word"  # two columns run together ("base year emissions emissions from")
     grams = [" ".join(bare[i : i + 4]) for i in range(len(bare) - 3)]
     if len(grams) != len(set(grams)):
         return "repeated words"

@@ -23,10 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from .model import Document, Metric, Passage
-from .segment import segment_document, split_sentences
+from ..model import Document, Metric, Passage
+from ..segment import segment_document, split_sentences
 
-INDEX_VERSION = 1
+INDEX_VERSION = 4
+_ITEM_WORDS = 14  # blocks up to this long are kept as lines (list items, signatures)
 RRF_K = 60
 _WINDOW_WORDS = 100
 
@@ -48,12 +49,22 @@ _SCOPE = re.compile(r"\bscopes?\s*([123])((?:\s*(?:,|and|&|\+|/|-)\s*[123])*)")
 
 
 def _stem(word: str) -> str:
-    """A light suffix stripper (plurals, -ing/-ed, British -ise), same for docs and queries."""
+    """A light suffix stripper, the same for documents and queries: plurals, -ing/-ed, British
+    -ise, and the -ize/-ate/-ment families folded to one stem ("decarbonisation",
+    "decarbonizing", "decarbonised" -> "decarboniz"; "engagement", "engaged" -> "engag")."""
     if len(word) <= 3 or word[0].isdigit():
         return word
     word = re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", word)
+    for suffix in ("izations", "ization", "izing", "ized", "izes", "ize"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + "iz"
+    for suffix in ("ations", "ation", "ating", "ated", "ates", "ate"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + "at"
+    for suffix in ("ements", "ement"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
     for suffix, repl in (
-        ("izations", "ize"), ("ization", "ize"), ("ations", "ate"), ("ation", "ate"),
         ("ies", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("edly", ""), ("ed", ""),
         ("es", "e"), ("s", ""),
     ):  # fmt: skip
@@ -86,8 +97,9 @@ def _synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """ESG query expansions from data/query_synonyms.yaml as (trigger terms, added terms)."""
     import yaml
 
-    raw = yaml.safe_load(
-        resources.files("esglens").joinpath("data/query_synonyms.yaml").read_text("utf-8")
+    raw = yaml.load(
+        resources.files("esglens").joinpath("data/query_synonyms.yaml").read_text("utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
     rules = []
     for trigger, expansions in raw.items():
@@ -162,6 +174,10 @@ class Index:
     metrics: tuple[Metric, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)  # read options that shaped the text
+    # short blocks in reading order, (page, text); a longer block is kept as "" so runs break
+    items: tuple[tuple[int, str], ...] = ()
+    company: str = ""
+    printed: tuple[str, ...] = ()  # each primary metric's value text (ask.numeric.quantity_text)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term (unknown terms get the rarest possible value)."""
@@ -180,6 +196,18 @@ class Index:
             lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
             np.add.at(scores, self.doc_ids[lo:hi], w * self.weights[lo:hi])
         return scores
+
+
+def build_items(doc: Document) -> tuple[tuple[int, str], ...]:
+    """Short lines of every page in reading order (list items, table labels, signatures)."""
+    out: list[tuple[int, str]] = []
+    for page in doc.pages:
+        for block in page.blocks:
+            if block.furniture:
+                continue
+            text = " ".join(block.text.split())
+            out.append((page.number, text if len(text.split()) <= _ITEM_WORDS else ""))
+    return tuple(out)
 
 
 def _chunk_text(chunk: Passage) -> str:
@@ -224,7 +252,22 @@ def build_index(
         dense=vectors,
         metrics=metrics,
         timings=timings,
+        items=build_items(doc),
+        company=_company(doc),
+        printed=_printed(metrics),
     )
+
+
+def _printed(metrics: tuple[Metric, ...]) -> tuple[str, ...]:
+    from .numeric import quantity_text
+
+    return tuple(quantity_text(m) if m.primary else "" for m in metrics)
+
+
+def _company(doc: Document) -> str:
+    from ..compose.identity import detect_company
+
+    return detect_company(doc)
 
 
 def search(index: Index, question: str, k: int = 20) -> list[tuple[int, float]]:
@@ -272,6 +315,9 @@ def save_index(index: Index, cache_dir: str | Path) -> Path:
         "metrics": [m.to_dict() for m in index.metrics],
         "timings": index.timings,
         "options": index.options,
+        "items": [list(t) for t in index.items],
+        "company": index.company,
+        "printed": list(index.printed),
     }
     for name in ("indptr", "doc_ids", "weights"):
         np.save(path / f"{name}.npy", getattr(index, name))
@@ -296,6 +342,12 @@ def load_index(cache_dir: str | Path, sha256: str) -> Index | None:
         dense = np.load(path / "dense.npy") if (path / "dense.npy").exists() else None
     except (OSError, ValueError, KeyError):
         return None
+    metrics = tuple(Metric.from_dict(m) for m in meta["metrics"])
+    printed = tuple(meta.get("printed", ()))
+    if printed:
+        from .numeric import remember
+
+        remember(metrics, printed)
     return Index(
         sha256=sha256,
         title=meta["title"],
@@ -307,7 +359,10 @@ def load_index(cache_dir: str | Path, sha256: str) -> Index | None:
         doc_ids=arrays["doc_ids"],
         weights=arrays["weights"],
         dense=dense,
-        metrics=tuple(Metric.from_dict(m) for m in meta["metrics"]),
+        metrics=metrics,
         timings=meta.get("timings", {}),
         options=meta.get("options", {}),
+        items=tuple((int(p), str(t)) for p, t in meta.get("items", [])),
+        company=meta.get("company", ""),
+        printed=printed,
     )

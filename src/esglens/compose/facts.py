@@ -10,18 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .model import Citation, Claim, Document, Metric, Sentence, Target
+from ..model import Citation, Claim, Document, Metric, Sentence, Target
 from .phrasing import clean_sentence, possessive, third_person, verify_sentence, wording
 from .quality import is_dangling, is_prose, mentions_company, subject_kind
 
-__all__ = ["claim_sentences", "headline_target", "metric_sentences", "printed_value",
-           "target_sentences"]
+__all__ = ["claim_sentences", "headline_target", "label_and_verb", "metric_sentences",
+           "printed_value", "target_sentences"]
 
 _SCALE_WORDS = {"x1000": "thousand", "x1e+03": "thousand", "x1e+06": "million",
                 "x1e+09": "billion", "x1": ""}
 _CURRENCY = {"EUR": "€", "USD": "US$", "GBP": "£", "CAD": "C$", "AUD": "A$", "CNY": "RMB ",
              "HKD": "HK$", "JPY": "¥", "CHF": "CHF "}
 _SCALES = ("thousand", "million", "billion", "trillion", "mn", "bn", "m", "k")
+# a conversion factor in ``raw_unit`` names the unit the report printed (9,012 TJ -> MWh)
+_FACTOR_UNITS = {("x277.778", "MWh"): "TJ", ("x0.277778", "MWh"): "GJ", ("x277778", "MWh"): "PJ",
+                 ("x0.001", "MWh"): "kWh", ("x1e+06", "MWh"): "TWh"}
 
 
 def fill(template: str, **values: object) -> str:
@@ -48,6 +51,9 @@ def printed_value(m: Metric) -> str:
     count_units = wording()[0]["metric"]["count_units"]
     unit = (m.raw_unit or m.unit).strip()
     scale, _, rest = unit.partition(" ")
+    if (scale, rest) in _FACTOR_UNITS:
+        scale, unit = "x1", _FACTOR_UNITS[(scale, rest)]
+        rest = unit
     if scale in _SCALE_WORDS:
         scale_word, unit = _SCALE_WORDS[scale], rest
     else:
@@ -59,7 +65,7 @@ def printed_value(m: Metric) -> str:
     if not m.raw_value:
         value = f"{m.value:,.0f}" if m.value >= 100 else f"{m.value:,.2f}".rstrip("0").rstrip(".")
     else:
-        value = re.sub(r"^([\d.,]+)([A-Za-z])", r"\1 \2", m.raw_value.strip())
+        value = re.sub(r"^([\d.,]+)([A-Za-z])", r"\1 \2", m.raw_value.strip().rstrip(".,;:"))
     words = value.split()
     carried = [w for w in words[1:] if w.lower() not in _SCALES]
     if any(c.isalpha() for c in "".join(carried)) or value.endswith("%"):
@@ -72,16 +78,18 @@ def printed_value(m: Metric) -> str:
     return value + unit if unit == "%" else f"{value} {unit}"
 
 
-def _label(m: Metric) -> tuple[str, str]:
-    """(subject, verb) for the metric sentence, from the KPI catalog label when there is one."""
-    label = m.label
-    try:
-        from .extract.catalog import kpi_by_id
+def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
+    """(subject, verb) for the metric sentence, from the KPI catalog label when there is one
+    (``label``: that label, when the caller already has it)."""
+    if label is None:
+        label = m.label
+        try:
+            from ..extract.catalog import kpi_by_id
 
-        kpi = kpi_by_id().get(m.metric)
-        label = kpi.label if kpi is not None else label
-    except ImportError:  # the catalog is optional for composing
-        pass
+            kpi = kpi_by_id().get(m.metric)
+            label = kpi.label if kpi is not None else label
+        except ImportError:  # the catalog is optional for composing
+            pass
     label = re.sub(r"\s*\((?:basis not stated|total)\)", "", label or m.metric).strip()
     count = m.unit.lower() in wording()[0]["metric"]["count_units"]
     if re.match(r"(?i)number of ", label):
@@ -113,7 +121,7 @@ def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]
     for metric_id in sorted(by_id, key=rank)[:12]:
         series = sorted(by_id[metric_id], key=lambda m: m.period, reverse=True)
         cur = series[0]
-        label, verb = _label(cur)
+        label, verb = label_and_verb(cur)
         value = printed_value(cur)
         cites = [Citation(page=cur.page, quote=cur.quote)]
         text = fill(tpl["sentence"], label=label, verb=verb, value=value, period=cur.period)
@@ -231,7 +239,8 @@ def claim_sentences(claims: Sequence[Claim], doc: Document, company: str) -> lis
         if per_reason.get(c.reason, 0) >= 3:
             continue
         per_reason[c.reason] = per_reason.get(c.reason, 0) + 1
+        needs = f"; {c.substantiate.rstrip('.')}" if c.substantiate else ""
         sentence = fill(wording()[0]["claim"], company=company, text=text,
-                        reason=c.reason.rstrip("."))
+                        reason=c.reason.rstrip("."), substantiate=needs)
         out.append(Sentence(sentence, (Citation(page=c.page, quote=c.text),)))
     return out[:8]

@@ -1,0 +1,190 @@
+"""Answers by question kind: the pieces (sentences with their pages) and the lead-in of each.
+
+Each function returns ``(pieces, lead)`` — the lead is "Yes — ", "No — " or a note such as "The
+report gives no figure for 2019; the latest it gives:" — or a string: the reason to abstain.
+``answer.ask`` assembles the text and citations from them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..model import Metric
+from .evidence import Piece, best_sentences
+from .kinds import Query, has_phrase, phrase_text, phrases_in, vocabulary
+from .lists import list_pieces
+from .names import assurance_provider, role_holder
+from .numeric import numeric_pieces, request_label, states_quantity
+from .retrieve import Index, domain_terms, expand_query, search, tokenize
+
+Composed = tuple[list[Piece], str | None] | str
+Hits = Sequence[tuple[int, float]]
+
+# "Yes — " needs the evidence sentence to hold this share of the question's own terms.
+YES_COVERAGE = 0.65
+_YEAR_WORD = re.compile(r"^(?:fy)?(?:19|20)\d\d$")
+_DETAIL = re.compile(r"\b(?:if (?:so|yes)|specify|detail|describe|highlight|which|what are|explain)\b", re.I)
+_LIST_NAMES = {"material_topics": "material topics", "levers": "decarbonisation levers"}
+_ROLE_NAMES = {"ceo": "chief executive", "chair": "chair", "cso": "sustainability lead"}
+_GENERIC_METRIC_WORDS = frozenset(tokenize("ghg emissions total number share of the in"))
+
+
+def own_terms(question: str) -> set[str]:
+    """The question's search terms without years."""
+    return {t for t in tokenize(question) if not _YEAR_WORD.match(t)}
+
+
+def absent_topic_words(index: Index, question: str) -> list[str]:
+    """Words of the question that are sustainability vocabulary and occur nowhere in the report
+    ("scenario" asked of a report without one)."""
+    topic = domain_terms()
+    out: list[str] = []
+    for word in re.findall(r"[A-Za-z][\w-]+", question):
+        terms = [t for t in tokenize(word) if t in topic and not _YEAR_WORD.match(t)]
+        if terms and all(t not in index.vocab for t in terms) and word.lower() not in out:
+            out.append(word.lower())
+    return out
+
+
+def is_negative(sentence: str, terms: set[str]) -> bool:
+    """A negation within five words of one of the question's terms ("we have not adopted ...")."""
+    words = sentence.split()
+    neg = vocabulary()["negation_re"]
+    near = [i for i, w in enumerate(words) if set(tokenize(w)) & terms]
+    return any(neg.search(w) and any(abs(i - j) <= 5 for j in near) for i, w in enumerate(words))
+
+
+def share_in(sentence: str, weights: dict[str, float], index: Index) -> float:
+    """Idf-weighted share of the question's own terms a sentence holds, an ESG synonym of the
+    question counting at its (lower) weight; capped at 1."""
+    own = [t for t, w in weights.items() if w >= 1.0 and not _YEAR_WORD.match(t)]
+    total = sum(index.idf(t) for t in own)
+    found = set(tokenize(sentence))
+    got = sum(w * index.idf(t) for t, w in weights.items() if t in found)
+    return min(1.0, got / total) if total else 0.0
+
+
+def _in_report(index: Index, phrase: str) -> bool:
+    """True when some chunk holds the phrase ("scenario analysis", "scenario analyses")."""
+    words = phrase.lower().split()
+    rx = re.compile(r"\b" + r"[\s-]+".join(re.escape(w[: max(4, len(w) - 2)]) + r"\w*" for w in words),
+                    re.I)
+    return any(rx.search(c.text) for c in index.chunks)
+
+
+def profile_answer(query: Query, index: Index) -> Composed:
+    """What the company is and does: sentences presenting it, found with ``profile_query``."""
+    v = vocabulary()
+    weights = expand_query(query.text)
+    for t in tokenize(f"{index.company} {v['profile_query']}"):
+        weights.setdefault(t, 0.4)
+    scores = index.bm25(weights)
+    top = float(scores.max()) or 1.0
+    hits = [(int(i), float(scores[i]) / top) for i in scores.argsort()[::-1][:30] if scores[i] > 0]
+    who = re.escape(index.company) if index.company else r"the company"
+    presents = re.compile(  # a sentence that opens by presenting the company
+        rf"^(?:(?:the\s+)?{who}(?:\s+(?:AG|SE|plc|Inc\.?|Group|Corporation|Ltd\.?))?"
+        rf"(?:\s*\([^)]*\))?,?\s+"
+        rf"(?:is|are|was|has been|operates|employs|develops|designs|makes|produces|provides|offers|serves)\b"
+        rf"|we are an?\b|we're an?\b|headquartered in\b|founded in\b)", re.I)
+    pieces = best_sentences(index, hits, weights, n=2, top=30, must_re=presents)
+    return (pieces, None) if pieces else "no sentence of the report presents the company"
+
+
+def who_answer(query: Query, index: Index, hits: Hits) -> Composed:
+    """The person holding the role, or the firm that gave assurance, with where it is named."""
+    if query.role == "auditor":
+        found = assurance_provider(index)
+        if not found:
+            return "the report names no assurance provider or auditor"
+        firm, piece = found
+        lead = Piece(f"The assurance provider the report names is {firm}.", piece.page, piece.quote)
+        more = best_sentences(index, hits, expand_query(query.text), n=1, must=set(tokenize(firm)))
+        return [lead, *more], None
+    holder = role_holder(index, query.role or "")
+    if holder is None:
+        return f"the report names no {_ROLE_NAMES.get(query.role or '', query.role)}"
+    title = re.sub(r"\s+", " ", holder.title)
+    return [Piece(f"The report names {holder.name} as {title}.", holder.page, holder.quote)], None
+
+
+def list_answer(query: Query, index: Index, hits: Hits) -> Composed:
+    """The listed items (a run of lines or an enumeration), else the best sentences about them.
+    The pages searched are the question's hits and those of the list's own query ("material
+    topics materiality assessment ...")."""
+    weights = expand_query(query.text)
+    own = vocabulary()["lists"].get(query.list_name or "", {}).get("query", "")
+    if own:
+        found = search(index, own, k=20)
+        hits = sorted({i: s for i, s in [*found, *hits]}.items(), key=lambda t: -t[1])
+    how, pieces = list_pieces(index, query.list_name or "", hits)
+    label = _LIST_NAMES.get(query.list_name or "", "items")
+    lead = "Yes — " if vocabulary()["kinds_re"]["yesno"].search(query.text.lower()) else None
+    if how == "items":
+        return [replace(pieces[0], text=f"The report lists these {label}: {pieces[0].text}.")], lead
+    if how == "sentence":
+        items = pieces[0].text
+        more = [p for p in best_sentences(index, hits, weights, n=2) if p.quote != pieces[0].quote]
+        return [replace(pieces[0], text=f"The report names these {label}: {items}."), *more[:1]], lead
+    finds = vocabulary()["lists_re"][query.list_name or ""]["finds"] if query.list_name else None
+    about = best_sentences(index, hits, weights, n=3, must_re=finds, phrases=phrases_in(query.text))
+    if about:
+        return about, None
+    return (best_sentences(index, hits, weights, n=3),
+            f"The report gives no list of {label}; the closest passages:")
+
+
+def numeric_answer(query: Query, index: Index, hits: Hits, metrics: Sequence[Metric]) -> Composed | None:
+    """Figures from the extracted metrics (a sentence stating the figure for one not extracted);
+    None to fall back to sentences (a yes/no question), or the reason to abstain."""
+    weights = expand_query(query.text)
+    found, notes, not_found = numeric_pieces(query, metrics)
+    asked = own_terms(query.text)
+    for request in not_found:
+        label = request_label(request)
+        must = (set(tokenize(label)) | asked) - _GENERIC_METRIC_WORDS
+        near = [p for p in best_sentences(index, hits, weights, n=4, must=must, min_share=0.4)
+                if states_quantity(p.text, request)][:1]
+        if near:
+            found.append(replace(near[0], text=f"No figure for {label} was extracted; the report says: "
+                                 f"{near[0].text}"))
+        elif found:
+            found.append(Piece(f"No figure for {label} was found.", 0))
+    if found:
+        return found, " ".join(notes) or ("Yes — " if query.kind == "yesno" else None)
+    if query.kind not in ("numeric", "explain"):
+        return None
+    labels = " or ".join(request_label(r) for r in query.requests)
+    years = f" for {' or '.join(query.years)}" if query.years else ""
+    must = {t for r in query.requests for t in tokenize(request_label(r))} - _GENERIC_METRIC_WORDS
+    rows = sorted({index.chunks[i].page for i, _ in hits[:10]
+                   if index.chunks[i].is_table and must & set(tokenize(index.chunks[i].text))})
+    where = f"; table rows naming it are on p. {', '.join(map(str, rows[:4]))}" if rows else ""
+    return f"esglens extracted no figure for {labels}{years}{where}"
+
+
+def sentence_answer(query: Query, index: Index, hits: Hits) -> Composed:
+    """The best two or three sentences; for a yes/no question led by "Yes — " or "No — " when
+    the best one says so, else by a note that the report does not say so directly."""
+    weights = expand_query(query.text)
+    n = 3 if query.kind == "explain" or _DETAIL.search(query.text) else 2
+    phrases = phrases_in(query.text)
+    pieces = best_sentences(index, hits, weights, n=n, top=12, phrases=phrases)
+    if not pieces:
+        return "no sentence of the report's prose answers it (only tables and fragments match)"
+    if query.kind != "yesno":
+        return pieces, None
+    top = pieces[0].text
+    if is_negative(top, own_terms(query.text)):
+        return pieces, "No — "
+    v = vocabulary()
+    whole = all(has_phrase(top, p) for p in phrases)
+    states = not v["target_question_re"].search(query.text) or v["target_evidence_re"].search(top)
+    if whole and states and share_in(top, weights, index) >= YES_COVERAGE:
+        return pieces, "Yes — "
+    missing = [phrase_text(p) for p in phrases if not _in_report(index, phrase_text(p))]
+    absent = missing or absent_topic_words(index, query.text)
+    said = f"never mentions {' or '.join(absent)}" if absent else "does not say so in as many words"
+    return pieces, f"The report {said}; the closest passages:"

@@ -1,0 +1,280 @@
+"""The ESG overview: a narrative from extracted facts and salient report sentences, all cited.
+
+Stage: (Document, passages, metrics, targets, claims, gaps) -> Overview. Deterministic and
+offline. The ESG_overview reads as five paragraphs in the shape of an analyst's note: who the
+company is (what it does, its size); climate and environment (the headline commitment, the
+latest GHG figures by scope with the change from the prior year, progress against a target,
+one result from the report); social (workforce, diversity, safety, community); governance
+(board oversight of sustainability, ethics); and a closing sentence on where the disclosure is
+full and where it is thin. Facts are told by ``narrative``, report sentences chosen by
+``select``; both print values as the report printed them, so every number is on a cited page
+(``verify_sentence``), except calculated changes, which say so. Chinese reports get the same
+overview in Chinese (``zh``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from ..classify import classify_passages
+from ..model import (
+    Citation,
+    Claim,
+    Document,
+    Gap,
+    Metric,
+    Overview,
+    Passage,
+    Section,
+    Sentence,
+    Target,
+)
+from .coverage import pillar_note
+from .facts import claim_sentences, fill, headline_target, metric_sentences, target_sentences
+from .identity import detect_company, report_title
+from .narrative import (
+    closing_sentence,
+    environment_facts,
+    gap_sentences,
+    series_by_metric,
+    social_facts,
+    target_progress,
+    workforce_fact,
+)
+from .phrasing import (
+    clean_sentence,
+    numbers_in,
+    possessive,
+    third_person,
+    verify_sentence,
+    wording,
+)
+from .quality import is_prose
+from .select import IDENTITY_PAGES, Candidate, Picker, candidates, split
+
+__all__ = ["SECTIONS", "compose_overview", "resolve_language"]
+
+SECTIONS = ("ESG_overview", "Environmental", "Social", "Governance", "Key metrics",
+            "Targets and commitments", "Data gaps", "Claims to watch")
+PILLAR_SECTION = {"E": "Environmental", "S": "Social", "G": "Governance"}
+SECTION_SIZE = 5
+LANGUAGES = ("en", "zh")
+_OVERSIGHT = re.compile(r"\b(board|committee|supervisory|directors)\b[^.]*\b(sustainab\w*|"
+                        r"climate|ESG|environmental|social)\b|\b(oversight|oversees?|overseen)\b",
+                        re.I)
+_FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to)\b", re.I)
+
+
+def resolve_language(lang: str, doc: Document) -> str:
+    """The overview's language: ``lang`` itself, or for "auto" the report's when supported."""
+    if lang == "auto":
+        return doc.language if doc.language in LANGUAGES else "en"
+    return lang if lang in LANGUAGES else "en"
+
+
+def _sentence(c: Candidate, paragraph: int = 0) -> Sentence:
+    return Sentence(text=c.text, citations=(Citation(page=c.page, quote=c.quote),),
+                    paragraph=paragraph)
+
+
+def _in_pillar(pillar: str, strict: bool = True) -> Callable[[Candidate], bool]:
+    """A filter for candidates of one ESG pillar (``strict``: only on-target ones)."""
+    return lambda c: c.pillar == pillar and (c.on_target or not strict)
+
+
+def _identity(picker: Picker) -> list[Candidate]:
+    """The sentence saying who the company is and what it does, earliest pages first."""
+    ids = sorted((c for c in picker.ranked if c.identity), key=lambda c: (c.page, -c.score))
+    if ids:
+        picker.used.append(ids[0])
+        picker.texts.append(ids[0].words)
+        return ids[:1]
+    return []
+
+
+def _scope(doc: Document, passages: Sequence[Passage], company: str) -> Sentence | None:
+    """The report's own statement of its scope, with "this report" made "<company>'s <title>"."""
+    rx = re.compile(wording()[0]["opening"]["scope_pattern"], re.I)
+    for passage in passages:
+        if passage.page > IDENTITY_PAGES or passage.is_table or not rx.search(passage.text):
+            continue
+        for raw in split(passage.text):
+            quote = clean_sentence(raw, (), company)
+            m = rx.search(quote)
+            if m is None:
+                continue
+            words = m.group(0).split()[1:]
+            title = report_title(doc) if len(words) == 1 else ""
+            name = title or " ".join(words).lower() if len(words) == 1 else " ".join(words)
+            text = third_person(f"{quote[: m.start()]}{possessive(company)} {name}"
+                                f"{quote[m.end() :]}", company)
+            cites = [Citation(passage.page, quote)]
+            if title and doc.pages and doc.pages[0].number != passage.page:
+                cites.append(Citation(doc.pages[0].number, title))  # the title is on the cover
+            sent = Sentence(text[0].upper() + text[1:], tuple(cites))
+            if is_prose(sent.text) and verify_sentence(sent, doc):
+                return sent
+    return None
+
+
+def _fallback(doc: Document, company: str) -> Sentence | None:
+    """A template naming the company and the report's cover title, cited to the cover."""
+    title = report_title(doc)
+    if not title or not doc.pages:
+        return None
+    text = fill(wording()[0]["opening"]["fallback"], company=company, title=title)
+    return Sentence(text, (Citation(doc.pages[0].number, title),))
+
+
+def _results(picker: Picker, n: int) -> list[Candidate]:
+    """The company's own quantified environmental results (not its plans), best first."""
+    def result(c: Candidate) -> bool:
+        return (c.quantified and c.achievement and c.about and c.on_target
+                and not c.commitment and not _FUTURE.search(c.text))
+
+    got = picker.pick(n, lambda c: c.pillar == "E" and result(c))
+    return got + picker.pick(n - len(got), lambda c: c.pillar == "E" and c.quantified
+                             and c.about and c.on_target and not _FUTURE.search(c.text))
+
+
+def _block(picker: Picker, sentences: Sequence[Sentence]) -> None:
+    for s in sentences:
+        picker.block(s.text)
+
+
+def _overview(
+    doc: Document, passages: Sequence[Passage], picker: Picker, company: str,
+    headline: Sentence | None, metrics: Sequence[Metric], targets: Sequence[Target],
+    gaps: Sequence[Gap],
+) -> list[Sentence]:
+    """Five paragraphs: who; climate and environment; social; governance; the closing note."""
+    series = series_by_metric(metrics)
+    who = [_sentence(c, 0) for c in _identity(picker)]
+    scope = _scope(doc, passages, company)
+    if scope is None and not who:
+        scope = _fallback(doc, company)
+    who += [scope] if scope is not None else []
+    size = workforce_fact(series, doc, company, "en", 0)
+    head = numbers_in(size.text) - numbers_in(series["employees"][0].period) if size else set()
+    if size is not None and not any(head <= numbers_in(s.text) for s in who):
+        who.append(size)  # unless the opening already says how many work there
+    _block(picker, who)
+
+    env = [replace(headline, paragraph=1)] if headline is not None else [
+        _sentence(c, 1) for c in picker.pick(
+            1, lambda c: c.commitment and c.pillar == "E" and c.subject == "company")]
+    figures = environment_facts(series, doc, "en", 1)
+    progress = target_progress(targets, series, doc, "en", 1)
+    env += figures + ([progress] if progress is not None else [])
+    _block(picker, env)
+    env += [_sentence(c, 1) for c in _results(picker, 1 if figures else 2)]
+
+    social = social_facts(series, doc, "en", 2, frozenset({"employees"}) if size else frozenset())
+    _block(picker, social)
+    told = _sentence_list(picker.pick(1, lambda c: c.pillar == "S" and c.on_target
+                                      and (c.achievement or c.quantified)), 2)
+    social += told or _sentence_list(picker.pick(1 if social else 2, _in_pillar("S")), 2)
+
+    gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target
+                      and _OVERSIGHT.search(c.text) is not None)
+    gov += picker.pick(2 - len(gov), lambda c: c.pillar == "G" and c.about and c.on_target)
+    gov += picker.pick(1 - len(gov), _in_pillar("G"))
+    governance = _sentence_list(gov, 3)
+
+    close = closing_sentence(series, gaps, doc, company, "en", 4)
+    out = who + env + social + governance + ([close] if close is not None else [])
+    if len(out) < 3:  # a thin report: fill with its most salient remaining sentences
+        out += _sentence_list(picker.pick(3 - len(out), lambda c: c.on_target), 3)
+    return out
+
+
+def _sentence_list(cands: Sequence[Candidate], paragraph: int) -> list[Sentence]:
+    return [_sentence(c, paragraph) for c in cands]
+
+
+def compose_overview(
+    doc: Document,
+    passages: Sequence[Passage] = (),
+    metrics: Sequence[Metric] = (),
+    targets: Sequence[Target] = (),
+    claims: Sequence[Claim] = (),
+    *,
+    company: str | None = None,
+    gaps: Sequence[Gap] | None = None,
+    lang: str = "auto",
+) -> Overview:
+    """Compose the cited overview; every section of ``SECTIONS`` is present, in order.
+
+    ``passages`` default to the document's own (segmented and classified here when not given or
+    unclassified); ``gaps`` are ``Analysis.not_disclosed`` (found here when
+    not given); ``lang`` is "en", "zh" or "auto"
+    (see ``resolve_language``). Every returned sentence passes ``verify_sentence`` against
+    ``doc``.
+    """
+    company = company or detect_company(doc)
+    if gaps is None:
+        from ..extract import find_gaps
+
+        gaps = find_gaps(doc, tuple(metrics))
+    if not passages:
+        from ..segment import segment_document
+
+        passages = segment_document(doc)
+    if not any(p.topics for p in passages):
+        passages = classify_passages(passages)
+    if resolve_language(lang, doc) == "zh":
+        from .zh import compose_zh
+
+        sections = compose_zh(doc, company, metrics, targets, claims, gaps)
+        return _finish(_fill_pillars(sections, doc, passages, "zh"), doc)
+    picker = Picker(candidates(doc, passages, company))
+    headline = headline_target(targets, doc, company)
+    if headline is not None and not verify_sentence(headline, doc):
+        headline = None
+    sections = {"ESG_overview": _overview(doc, passages, picker, company, headline, metrics,
+                                          targets, gaps)}
+    for pillar, header in PILLAR_SECTION.items():
+        got = picker.pick(SECTION_SIZE, _in_pillar(pillar))
+        if len(got) < 2:  # never leave a pillar empty: relax the on-target rule
+            got += picker.pick(2 - len(got), _in_pillar(pillar, strict=False))
+        sections[header] = [_sentence(c) for c in sorted(got, key=lambda c: c.page)]
+    sections["Key metrics"] = metric_sentences(metrics, doc)
+    sections["Targets and commitments"] = target_sentences(targets, doc, company)
+    sections["Data gaps"] = gap_sentences(gaps, doc, "en")
+    sections["Claims to watch"] = claim_sentences(claims, doc, company) or _no_claims(doc)
+    return _finish(_fill_pillars(sections, doc, passages, "en"), doc)
+
+
+def _no_claims(doc: Document) -> list[Sentence]:
+    """"Claims to watch" with nothing flagged says so, cited to the report's cover."""
+    if not doc.pages:
+        return []
+    cover = Citation(doc.pages[0].number, re.sub(r"\s+", " ", doc.pages[0].text)[:200])
+    return [Sentence(wording()[0]["claims_none"], (cover,))]
+
+
+def _fill_pillars(sections: dict[str, list[Sentence]], doc: Document, passages: Sequence[Passage],
+                  lang: str) -> dict[str, list[Sentence]]:
+    """A pillar section with nothing to quote says so, as a cited fact about the report."""
+    for pillar, header in PILLAR_SECTION.items():
+        if not any(verify_sentence(s, doc) for s in sections.get(header, [])):
+            note = pillar_note(pillar, doc, passages, lang)
+            sections[header] = [note] if note is not None else []
+    return sections
+
+
+def _finish(sections: dict[str, list[Sentence]], doc: Document) -> Overview:
+    """Every section in order, without repeated or unverified sentences."""
+    out = []
+    seen: set[str] = set()
+    for header in SECTIONS:
+        kept = []
+        for s in sections.get(header, []):
+            norm = re.sub(r"\W+", " ", s.text.lower())
+            if norm not in seen and verify_sentence(s, doc):
+                seen.add(norm)
+                kept.append(s)
+        out.append(Section(header=header, sentences=tuple(kept)))
+    return Overview(sections=tuple(out), mode="extractive")

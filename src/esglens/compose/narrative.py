@@ -1,0 +1,311 @@
+"""Sentences told from extracted facts: the quantified core of the ESG_overview and the Data gaps.
+
+The report's own figures (latest GHG totals by scope, energy, water, waste, workforce, diversity,
+safety) become sentences that vary with what is known: a level, a level with the change from
+the prior period, or two scopes in one sentence. A change is calculated by esglens, so the text
+says "(calculated)", the number is listed in ``Sentence.computed`` and both inputs' pages are
+cited. Every other number is printed on a cited page (``verify_sentence``); a sentence that
+fails falls back to a plainer one or is dropped. Wording, per language, is ``narrative``,
+``gaps`` and ``zh`` in ``data/templates.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..model import Citation, Document, Gap, Metric, Sentence, Target
+from .facts import fill, printed_value
+from .facts import label_and_verb as _label
+from .phrasing import verify_sentence, wording
+
+__all__ = ["closing_sentence", "environment_facts", "gap_sentences", "series_by_metric",
+           "social_facts", "target_progress", "workforce_fact"]
+
+Series = dict[str, list[Metric]]
+_ZH_SCALES = {" thousand ": "千", " million ": "百万", " billion ": "十亿"}
+
+
+def series_by_metric(metrics: Sequence[Metric]) -> Series:
+    """Primary values per metric id, latest period first, in the latest value's unit."""
+    by_id: dict[str, dict[str, Metric]] = {}
+    for m in sorted(metrics, key=lambda m: -m.confidence):
+        if m.primary:
+            by_id.setdefault(m.metric, {}).setdefault(m.period, m)
+    out: Series = {}
+    for mid, periods in by_id.items():
+        ordered = sorted(periods.values(), key=lambda m: m.period, reverse=True)
+        out[mid] = [m for m in ordered if m.unit == ordered[0].unit]
+    return out
+
+
+def _tpl(lang: str) -> dict[str, Any]:
+    """The narrative templates in ``lang`` ("zh" overrides the English ones it defines)."""
+    tpl = wording()[0]
+    base = dict(tpl["narrative"])
+    return {**base, **tpl["zh"]} if lang == "zh" else base
+
+
+def _value(m: Metric, lang: str) -> str:
+    text = printed_value(m)
+    if lang == "zh":
+        for word, zh in _ZH_SCALES.items():
+            text = text.replace(word, zh)
+    return text
+
+
+def _name(m: Metric, lang: str) -> tuple[str, str]:
+    """(label, verb) of a metric in running text: "The lost-time injury frequency rate", "was"."""
+    if lang == "zh":
+        return str(wording()[0]["zh"]["labels"].get(m.metric, m.label)), ""
+    label, verb = _label(m)
+    if re.search(r"\b(rate|share|ratio|intensity)\b", label.split("(")[0]) and not re.match(
+            r"(?i)the ", label):
+        label = "The " + label[0].lower() + label[1:]
+    return label, verb
+
+
+def lower_label(label: str) -> str:
+    """A label inside a sentence: "Share of renewable energy" -> "the share of renewable energy"
+    (names and acronyms such as "Scope 1 GHG emissions" keep their capital)."""
+    first = label.split()[0] if label.split() else ""
+    if first.isupper() or first in ("Scope",) or first[1:2].isupper():
+        return label
+    low = label[0].lower() + label[1:]
+    return "the " + low if re.match(r"(share|number|rate|total) ", low) else low
+
+
+def _cite(*metrics: Metric) -> tuple[Citation, ...]:
+    seen: dict[int, Citation] = {}
+    for m in metrics:
+        seen.setdefault(m.page, Citation(m.page, m.quote))
+    return tuple(seen.values())
+
+
+def _change(cur: Metric, prev: Metric | None, lang: str) -> tuple[str, str]:
+    """(the change clause, the calculated percentage) between two periods, or ("", "")."""
+    if prev is None or not prev.value or cur.unit == "%":
+        return "", ""
+    pct = (cur.value - prev.value) / abs(prev.value) * 100
+    if abs(pct) < 0.05 or abs(pct) > 500:
+        return "", ""
+    tpl = _tpl(lang)
+    text = f"{abs(pct):.1f}"
+    clause = tpl["change"].format(direction=tpl["down" if pct < 0 else "up"], pct=text,
+                                  prev_value=_value(prev, lang), prev_period=prev.period)
+    return clause, text
+
+
+def _first_verified(options: list[Sentence], doc: Document) -> Sentence | None:
+    return next((s for s in options if verify_sentence(s, doc)), None)
+
+
+def metric_fact(series: list[Metric], doc: Document, lang: str, paragraph: int) -> Sentence | None:
+    """The latest value of one metric, with its change from the prior period when it verifies."""
+    cur = series[0]
+    prev = series[1] if len(series) > 1 else None
+    label, verb = _name(cur, lang)
+    tpl = _tpl(lang)
+    change, pct = _change(cur, prev, lang)
+    options = []
+    if change and prev is not None:
+        options.append(Sentence(fill(tpl["level"], label=label, verb=verb, value=_value(cur, lang),
+                                     period=cur.period, change=change),
+                                _cite(cur, prev), paragraph, (pct,)))
+    options.append(Sentence(fill(tpl["level"], label=label, verb=verb, value=_value(cur, lang),
+                                 period=cur.period, change=""), _cite(cur), paragraph))
+    return _first_verified(options, doc)
+
+
+def _pair(a: list[Metric], b: list[Metric], doc: Document, lang: str,
+          paragraph: int) -> Sentence | None:
+    """Scope 1 and Scope 2 of the same period in one sentence."""
+    x, y = a[0], b[0]
+    if x.period != y.period:
+        return None
+    label, verb = _name(x, lang)
+    label2, _ = _name(y, lang)
+    if lang != "zh":
+        label2 = re.sub(r"\s*\((?:basis not stated)\)", "", label2)
+    text = fill(_tpl(lang)["pair"], period=x.period, label=label, verb=verb,
+                value=_value(x, lang), label2=label2, value2=_value(y, lang), change="")
+    return _first_verified([Sentence(text, _cite(x, y), paragraph)], doc)
+
+
+def environment_facts(series: Series, doc: Document, lang: str, paragraph: int) -> list[Sentence]:
+    """Headline environmental figures: GHG by scope first, then energy, water and waste."""
+    tpl = _tpl(lang)
+    out: list[Sentence] = []
+    used: set[str] = set()
+    scope2 = next((k for k in ("ghg_scope2", "ghg_scope2_market", "ghg_scope2_location")
+                   if k in series), None)
+    if "ghg_scope1_2" not in series and "ghg_scope1" in series and scope2:
+        pair = _pair(series["ghg_scope1"], series[scope2], doc, lang, paragraph)
+        if pair is not None:
+            out.append(pair)
+            used |= {"ghg_scope1", "ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
+    if "ghg_scope1_2" in series:
+        used |= {"ghg_scope1", "ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
+    for mid in tpl["environment"]:
+        if len(out) >= int(tpl["max_environment"]):
+            break
+        if mid in used or mid not in series:
+            continue
+        if mid.startswith("ghg_scope2"):
+            used |= {"ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
+        if mid.startswith("water"):
+            used |= {"water_withdrawal", "water_consumption"}
+        sent = metric_fact(series[mid], doc, lang, paragraph)
+        if sent is not None:
+            out.append(sent)
+            used.add(mid)
+    return out
+
+
+def workforce_fact(series: Series, doc: Document, company: str, lang: str,
+                   paragraph: int) -> Sentence | None:
+    """"<company> had 327,000 employees in 2024." — the size of the company."""
+    if "employees" not in series:
+        return None
+    m = series["employees"][0]
+    text = fill(_tpl(lang)["workforce"], company=company, value=_value(m, lang), period=m.period)
+    return _first_verified([Sentence(text, _cite(m), paragraph)], doc)
+
+
+def social_facts(series: Series, doc: Document, lang: str, paragraph: int,
+                 skip: frozenset[str] = frozenset()) -> list[Sentence]:
+    """Workforce, diversity, safety and community figures (up to ``max_social``)."""
+    tpl = _tpl(lang)
+    out: list[Sentence] = []
+    families: set[str] = set()
+    for mid in tpl["social"]:
+        if len(out) >= int(tpl["max_social"]):
+            break
+        family = wording()[0]["narrative"]["family_of"].get(mid, mid)
+        if mid in skip or mid not in series or family in families and family != "safety":
+            continue
+        sent = metric_fact(series[mid], doc, lang, paragraph)
+        if sent is not None:
+            out.append(sent)
+            families.add(family)
+    return out
+
+
+_SCOPE_METRIC = {"1+2": "ghg_scope1_2", "1": "ghg_scope1", "3": "ghg_scope3"}
+
+
+def target_progress(targets: Sequence[Target], series: Series, doc: Document, lang: str,
+                    paragraph: int) -> Sentence | None:
+    """Progress against a dated reduction target whose base-year value the report prints."""
+    for t in targets:
+        if t.reduction_pct is None or not t.base_year or not t.target_year or not t.scope:
+            continue
+        mid = _SCOPE_METRIC.get(t.scope.replace(" ", ""))
+        values = series.get(mid or "", [])
+        base = next((m for m in values if m.period == str(t.base_year)), None)
+        if base is None or not values or values[0] is base or not base.value:
+            continue
+        cur = values[0]
+        pct = (base.value - cur.value) / base.value * 100
+        if pct <= 0:
+            continue
+        label, _ = _name(cur, lang)
+        label = label if lang == "zh" else label[0].lower() + label[1:]
+        text = fill(_tpl(lang)["progress"], base_year=t.base_year, label=label, pct=f"{pct:.1f}",
+                    period=cur.period, target_pct=f"{t.reduction_pct:g}", target_year=t.target_year)
+        cites = (*_cite(cur, base), Citation(t.page, t.quote))
+        sent = Sentence(text, cites, paragraph, (f"{pct:.1f}",))
+        if verify_sentence(sent, doc):
+            return sent
+    return None
+
+
+def _join(items: list[str], lang: str) -> str:
+    word = _tpl(lang)["and"]
+    if lang == "zh":
+        return "、".join(items[:-1]) + (word if len(items) > 1 else "") + items[-1]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def closing_sentence(series: Series, gaps: Sequence[Gap], doc: Document, company: str,
+                     lang: str, paragraph: int) -> Sentence | None:
+    """Where the disclosure is strong (several years of figures) and where it is thin (gaps)."""
+    tpl = _tpl(lang)
+    family_of = wording()[0]["narrative"]["family_of"]
+    strong: dict[str, Metric] = {}
+    for mid, values in series.items():
+        family = family_of.get(mid)
+        if family and len(values) >= 2:
+            strong.setdefault(family, values[0])
+    names = tpl["family_names"]
+    zh_families = wording()[0]["zh"]["families"]
+    weak = [g for g in gaps if g.pillar in ("E", "S")][:3]
+    weak_names = [zh_families.get(g.metric, g.label) if lang == "zh" else lower_label(g.label)
+                  for g in weak]
+    strong_names = [names[f] for f in list(strong)[:3]]
+    cites = list(_cite(*strong.values()))[:3]
+    for g in weak:
+        cites += [Citation(p, q) for p, q in related_pages(g, doc)[:1]]
+    if not cites:
+        return None
+    if strong_names and weak_names:
+        text = fill(tpl["closing_both"], company=company, strong=_join(strong_names, lang),
+                    weak=_join(weak_names, lang))
+    elif strong_names:
+        text = fill(tpl["closing_strong"], company=company, strong=_join(strong_names, lang))
+    elif weak_names:
+        text = fill(tpl["closing_weak"], weak=_join(weak_names, lang))
+    else:
+        return None
+    unique = tuple({c.page: c for c in cites}.values())
+    return _first_verified([Sentence(text, unique, paragraph)], doc)
+
+
+def related_pages(gap: Gap, doc: Document) -> list[tuple[int, str]]:
+    """(page, quote) where the gap's disclosure family is discussed, most mentions first."""
+    if gap.pages:
+        return [(p, _mention(doc, p, None)) for p in gap.pages]
+    pattern = wording()[0]["gaps"]["keywords"].get(gap.metric)
+    if not pattern:
+        return []
+    rx = re.compile(pattern, re.I)
+    counts = sorted(((len(rx.findall(p.text)), p.number) for p in doc.pages), reverse=True)
+    return [(n, _mention(doc, n, rx)) for c, n in counts[:2] if c]
+
+
+def _mention(doc: Document, page: int, rx: re.Pattern[str] | None) -> str:
+    text = re.sub(r"\s+", " ", doc.page(page).text)
+    m = rx.search(text) if rx else None
+    start = max(0, m.start() - 80) if m else 0
+    return text[start : start + 200].strip()
+
+
+def gap_sentences(gaps: Sequence[Gap], doc: Document, lang: str) -> list[Sentence]:
+    """One sentence per undisclosed family, cited to where the related disclosure is (or the
+    cover, for the report as a whole)."""
+    tpl = wording()[0]
+    zh = tpl["zh"]
+    en = tpl["gaps"]
+    cover = (Citation(doc.pages[0].number, re.sub(r"\s+", " ", doc.pages[0].text)[:200]),) \
+        if doc.pages else ()
+    if not gaps:
+        return [Sentence(zh["gaps_none"] if lang == "zh" else en["none"], cover)] if cover else []
+    out = []
+    for g in gaps:
+        label = zh["families"].get(g.metric, g.label) if lang == "zh" else lower_label(g.label)
+        cites = tuple(Citation(p, q) for p, q in related_pages(g, doc)) or cover
+        if not cites:
+            continue
+        words = zh if lang == "zh" else en
+        options = []
+        if g.period and g.pages:
+            options.append(Sentence(fill(words["other_years"], label=label, period=g.period),
+                                    cites))
+        if g.period:
+            options.append(Sentence(fill(words["missing"], label=label, period=g.period), cites))
+        options.append(Sentence(fill(words["missing_no_year"], label=label), cites))
+        sent = _first_verified(options, doc)
+        if sent is not None:
+            out.append(sent)
+    return out

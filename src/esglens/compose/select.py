@@ -1,0 +1,178 @@
+"""Which report sentences may enter the overview: candidates scored by topic salience.
+
+Every prose sentence of every passage is cleaned (``phrasing``), kept only when well formed,
+about the company and on an ESG topic (``quality``), and off the salience blacklist
+(``offtopic`` in ``data/boilerplate.yaml``: product marketing, market and competition
+commentary, financial guidance), then rewritten into the third person and scored. ``Picker``
+chooses among them without repeats or near-duplicates, spreading topics and pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..classify import TopicScorer, load_topics, tokenize
+from ..model import Document, Passage
+from .phrasing import clean_sentence, cue_score, third_person, wording
+from .quality import is_dangling, is_off_topic, is_prose, is_shaped, mentions_company, subject_kind
+
+__all__ = ["Candidate", "Picker", "candidates", "split"]
+
+MIN_TOPIC_SCORE = 0.8
+PILLAR_MARGIN = 1.3  # the winning pillar must outscore the runner-up by this factor
+DUPLICATE_OVERLAP = 0.55  # share of content words two sentences may have in common
+IDENTITY_PAGES = 12  # "who we are" statements are looked for on the first pages only
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A report sentence eligible for the overview, already rewritten, with its salience.
+
+    ``pillar`` is "" when the topic evidence is too weak or split between pillars; ``about`` is
+    true when the sentence names or refers to the company, ``subject`` says who its clause is
+    about (see ``quality.subject_kind``).
+    """
+
+    text: str
+    quote: str
+    page: int
+    topic: str
+    pillar: str
+    score: float
+    words: frozenset[str]
+    quantified: bool
+    commitment: bool
+    achievement: bool
+    identity: bool
+    about: bool
+    subject: str
+
+    @property
+    def on_target(self) -> bool:
+        """About the company, or a quantified result whose subject is no other organisation."""
+        return self.subject != "affiliate" and (self.about or self.quantified)
+
+
+def _pillar(scores: dict[str, float], pillar_of: dict[str, str]) -> tuple[str, str]:
+    """(best topic, its pillar or "" when the pillars are too close to call)."""
+    topic = max(scores, key=lambda t: scores[t])
+    sums: dict[str, float] = {}
+    for t, s in scores.items():
+        sums[pillar_of[t]] = sums.get(pillar_of[t], 0.0) + s
+    ranked = sorted(sums.values(), reverse=True)
+    best = pillar_of[topic]
+    if sums[best] < ranked[0] or len(ranked) > 1 and ranked[0] < PILLAR_MARGIN * ranked[1]:
+        return topic, ""
+    return topic, best
+
+
+def _headings(doc: Document) -> dict[int, list[str]]:
+    """Short heading lines per page, longest first: PDF text flow glues them onto sentences."""
+    out: dict[int, list[str]] = {}
+    for page in doc.pages:
+        heads = {b.text.strip() for b in page.blocks
+                 if len(b.text.split()) <= 6 and not b.text.rstrip().endswith((".", ",", ";"))}
+        out[page.number] = sorted(heads, key=len, reverse=True)
+    return out
+
+
+def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list[Candidate]:
+    """Every well-formed, on-topic prose sentence of every passage, scored."""
+    pillar_of = {t.id: t.pillar for t in load_topics()}
+    prose = [p for p in passages if not p.is_table]
+    scorer = TopicScorer(tokenize(p.text) + tokenize(p.heading) for p in prose)  # as classify
+    identity_re = wording()[0]["cues_re"]["identity"][0]
+    n_pages = max(doc.page_count, 1)
+    seen: set[str] = set()
+    out: list[Candidate] = []
+    headings = _headings(doc)
+    for passage in prose:
+        for raw in split(passage.text):
+            quote = clean_sentence(raw, headings.get(passage.page, ()), company)
+            key = quote.lower()
+            if key in seen or not is_shaped(quote) or is_dangling(quote):
+                continue
+            seen.add(key)
+            tokens = tokenize(quote)
+            scores = scorer.score_tokens(tokens)
+            identity = passage.page <= IDENTITY_PAGES and identity_re.search(quote) is not None
+            if not scores and not identity:
+                continue
+            topic, pillar = _pillar(scores, pillar_of) if scores else ("", "")
+            if scores and scores[topic] < MIN_TOPIC_SCORE:
+                pillar = ""
+            if not (pillar or identity) or not is_prose(quote, shaped=True) or is_off_topic(quote):
+                continue  # off-topic (checked first: it is cheaper), malformed, boilerplate,
+                # marketing, market commentary or financial guidance
+            subject = subject_kind(quote, company)
+            if subject == "other" or not (pillar or identity):
+                continue  # another organisation's news, or off-topic
+            about = mentions_company(quote, company) or re.search(r"\b([Ww]e|[Oo]ur)\b", quote)
+            cues = cue_score(quote)
+            score = min(scores.get(topic, 0.0), 3.0) + sum(cues.values())
+            if passage.topics and passage.topics[0] == topic:
+                score += 0.3
+            score += 0.4 * (1 - passage.page / n_pages)  # highlights come first in reports
+            score += 0.5 * bool(about) + 0.4 * (subject == "company")
+            score -= 0.02 * abs(len(quote.split()) - 28)
+            out.append(
+                Candidate(third_person(quote, company), quote, passage.page, topic, pillar, score,
+                          frozenset(t for t in tokens if len(t) > 3), "quantity" in cues,
+                          "commitment" in cues, "achievement" in cues,
+                          identity and subject == "company", bool(about), subject)
+            )
+    return out
+
+
+def split(text: str) -> list[str]:
+    from ..segment import split_sentences
+
+    return split_sentences(text)
+
+
+class Picker:
+    """Greedy selection without repeats: no sentence twice, no near-duplicates, spread topics."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self.ranked = sorted(candidates, key=lambda c: (-c.score, c.page, c.text))
+        self.used: list[Candidate] = []
+        self.texts: list[frozenset[str]] = []
+
+    def is_duplicate(self, cand: Candidate) -> bool:
+        for u in self.used:
+            if cand.quote == u.quote:
+                return True
+        for words in self.texts:
+            if len(cand.words & words) >= DUPLICATE_OVERLAP * min(len(cand.words), len(words), 100):
+                return True
+        return False
+
+    def block(self, text: str) -> None:
+        """Treat a template sentence as used, so report sentences saying the same are skipped."""
+        self.texts.append(frozenset(t for t in tokenize(text) if len(t) > 3))
+
+    def pick(
+        self, n: int, want: Callable[[Candidate], bool], per_topic: int = 2
+    ) -> list[Candidate]:
+        """Up to ``n`` best candidates for which ``want(candidate)`` is true.
+
+        A first pass spreads the choice over topics and pages; a second fills what is left.
+        """
+        chosen: list[Candidate] = []
+        for spread in (True, False):
+            for cand in self.ranked:
+                if len(chosen) >= n:
+                    return chosen
+                if cand in chosen or not want(cand) or self.is_duplicate(cand):
+                    continue
+                if spread and (sum(c.topic == cand.topic for c in chosen) >= per_topic
+                               or sum(c.page == cand.page for c in chosen) >= 2):
+                    continue
+                chosen.append(cand)
+                self.used.append(cand)
+                self.texts.append(cand.words)
+        return chosen
+
+
