@@ -38,9 +38,10 @@ def create_app(config: ServeConfig) -> Any:
     back to the queue for the next start.
     """
     require_web()
-    from fastapi import FastAPI, HTTPException, Request
+    from fastapi import FastAPI, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException  # also the router's own 404/405, not only ours
 
     from . import api, pages
     from .security import LOOPBACK_HOSTS, Guardrails

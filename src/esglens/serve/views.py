@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ..model import Analysis, Metric
 from ..render.html import chart_svg
 from ..render.markdown import OVERVIEW, cite_pages, paragraphs
+from ..render.metrics import family_charts
 from .reports import metric_label
 from .state import ServerState
 
@@ -59,17 +60,9 @@ def _cites(sentence: Any) -> list[dict[str, Any]]:
     return [{"page": p, "quote": quotes[p], "value": ""} for p in cite_pages(sentence)]
 
 
-def _series(metrics: tuple[Metric, ...]) -> list[list[Metric]]:
-    """Primary metrics with two or more periods in one unit (the HTML renderer's charts)."""
-    by_id: dict[str, dict[str, Metric]] = {}
-    for m in metrics:
-        if m.primary:
-            by_id.setdefault(f"{m.metric}|{m.unit}", {}).setdefault(m.period, m)
-    return [sorted(v.values(), key=lambda m: m.period) for v in by_id.values() if len(v) >= 2]
-
-
 def report_context(analysis: Analysis, status: dict[str, Any]) -> dict[str, Any]:
-    """Everything report.html shows: cited overview, metrics, charts, targets, claims, gaps."""
+    """Everything report.html shows: cited overview, metrics, charts (the HTML renderer's family
+    charts, each point linked to its page), targets, claims, gaps."""
     sections = []
     for section in analysis.overview.sections if analysis.overview else ():
         groups = paragraphs(section) if section.header == OVERVIEW else [list(section.sentences)]
@@ -85,12 +78,12 @@ def report_context(analysis: Analysis, status: dict[str, Any]) -> dict[str, Any]
 
     metrics = sorted((m for m in analysis.metrics if m.primary), key=order)
     charts = []
-    for n, series in enumerate(_series(analysis.metrics), start=1):
-        last = series[-1]
-        charts.append({"label": metric_label(last.metric, last.label), "unit": last.unit,
-                       "svg": Markup(chart_svg(series, f"chart-{n}")),  # noqa: S704 - chart_svg escapes its text
-                       "points": [{"period": m.period, "value": fmt_value(m.value), "page": m.page,
-                                   "quote": m.quote, "raw": m.raw_value} for m in series]})
+    for n, (title, unit, series_of) in enumerate(family_charts(analysis.metrics), start=1):
+        charts.append({"label": title, "unit": unit,
+                       "svg": Markup(chart_svg(title, unit, series_of, f"chart-{n}")),  # noqa: S704 - chart_svg escapes its text
+                       "points": [{"name": name, "period": m.period, "value": fmt_value(m.value), "page": m.page,
+                                   "quote": m.quote, "raw": m.raw_value}
+                                  for name, series in series_of.items() for m in series]})
     company = analysis.company or analysis.title or status.get("file") or "Report"
     return {
         "analysis": analysis,
