@@ -23,11 +23,11 @@ _INSTALL = "pip install 'esglens[web]'"
 
 def require_web() -> None:
     """Raise ConfigError naming the extra when the web stack is not installed."""
-    for module in ("fastapi", "uvicorn", "jinja2", "multipart"):
+    for module in ("fastapi", "uvicorn", "jinja2", "python_multipart"):
         try:
             __import__(module)
         except ImportError as exc:
-            name = "python-multipart" if module == "multipart" else module
+            name = module.replace("_", "-")
             raise ConfigError(f"the web app needs {name} — {_INSTALL}") from exc
 
 
