@@ -50,7 +50,8 @@ def write_xss_report(path: Path) -> Path:
         [("Hostile Markup AG Sustainability Report 2024", 20),
          f"Hostile Markup AG reports on the financial year 2024. {SCRIPT}",
          f"This report covers our environmental performance in 2024 {IMG}."],
-        [("Climate", 16), f"Hostile Markup AG reduced its Scope 1 emissions to 12,000 tCO2e in 2024 {SCRIPT}.",
+        [("Climate", 16),
+         f"Hostile Markup AG reduced its Scope 1 emissions to 12,000 tCO2e in 2024 {SCRIPT}.",
          f"We aim to reduce absolute Scope 1 and 2 emissions by 40% by 2030 from a 2020 base year {IMG}."],
         [("Key figures", 16), ("TABLE", [
             ["Indicator", "Unit", "2024", "2023"],
@@ -103,7 +104,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, pdfs: dict[str, Path]) -> Iterator[tuple[TestClient, dict[str, str]]]:
+def server(tmp_path_factory: pytest.TempPathFactory,
+           pdfs: dict[str, Path]) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """A running app (queue started) with the sample and the XSS fixture analysed."""
     root = tmp_path_factory.mktemp("web-store")
     app = create_app(ServeConfig(store=str(root / "corpus.duckdb"), workers=2, max_upload_mb=2))
@@ -167,7 +169,8 @@ def test_page_image_and_highlight(server: tuple[TestClient, dict[str, str]]) -> 
     client, ids = server
     sha = ids["sample"]
     png = client.get(f"/api/reports/{sha}/pages/1.png")
-    assert png.status_code == 200 and png.content.startswith(b"\x89PNG") and png.headers["content-type"] == "image/png"
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert png.headers["content-type"] == "image/png"
     assert client.get(f"/api/reports/{sha}/pages/1.png").content == png.content  # cached
     for bad, code in (("0.png", 404), ("7.png", 404), ("x.png", 422), ("1.png?scale=9", 400)):
         r = client.get(f"/api/reports/{sha}/pages/{bad}")
@@ -179,7 +182,7 @@ def test_page_image_and_highlight(server: tuple[TestClient, dict[str, str]]) -> 
     assert boxes["match"] == "exact" and boxes["boxes"] and len(boxes["value_boxes"]) == 1
     x0, y0, x1, y1 = boxes["value_boxes"][0]
     assert 0 <= x0 < x1 <= boxes["width"] and 0 <= y0 < y1 <= boxes["height"]
-    missing = client.get(f"/api/reports/{sha}/pages/1/boxes", params={"q": "words that are on no page at all"})
+    missing = client.get(f"/api/reports/{sha}/pages/1/boxes", params={"q": "words on no page at all"})
     assert missing.json()["match"] == "none" and missing.json()["boxes"] == []
 
 
@@ -268,7 +271,8 @@ def test_host_origin_and_token(tmp_path: Path, pdfs: dict[str, Path]) -> None:
         assert client.get("/").status_code == 200  # the cookie now
         evil = TestClient(app, base_url="http://evil.example")
         assert evil.get("/api/health").status_code == 400
-        r = client.post("/api/reports", headers={"origin": "http://evil.example", "authorization": "Bearer s3cret"},
+        cross_site = {"origin": "http://evil.example", "authorization": "Bearer s3cret"}
+        r = client.post("/api/reports", headers=cross_site,
                         files={"file": ("a.pdf", pdfs["sample"].read_bytes(), "application/pdf")})
         assert r.status_code == 403
     finally:

@@ -77,7 +77,8 @@ def create_app(config: ServeConfig) -> Any:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Any:
         where = (".".join(str(p) for p in e.get("loc", ())[1:]) or "request" for e in exc.errors())
-        problems = "; ".join(f"{w}: {e.get('msg', '')}" for w, e in zip(where, exc.errors()[:3], strict=False))
+        problems = "; ".join(f"{w}: {e.get('msg', '')}"
+                             for w, e in zip(where, exc.errors()[:3], strict=False))
         return error(request, 422, f"invalid request — {problems}")
 
     app.include_router(api.router)

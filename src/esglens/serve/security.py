@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -52,10 +52,12 @@ def _host_name(value: str) -> str:
     return (urlsplit(f"//{value}").hostname or "").lower()
 
 
-async def _reply(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
+async def _reply(send: Send, status: int, body: dict[str, Any],
+                 headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     data = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(data)).encode()),
                             *HEADERS, *headers]})
     await send({"type": "http.response.body", "body": data})
 
@@ -74,7 +76,8 @@ class Guardrails:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         host = headers.get("host", "")
         if self.allowed_hosts is not None and _host_name(host) not in self.allowed_hosts:
-            await _reply(send, 400, {"error": f"this server answers to {', '.join(sorted(self.allowed_hosts))} only"})
+            names = ", ".join(sorted(self.allowed_hosts))
+            await _reply(send, 400, {"error": f"this server answers to {names} only"})
             return
         if scope["method"] not in ("GET", "HEAD", "OPTIONS") and headers.get("origin") not in (None, "null") \
                 and urlsplit(headers["origin"]).netloc.lower() != host.lower():
@@ -97,22 +100,26 @@ class Guardrails:
     def _authorised(self, headers: dict[str, str]) -> bool:
         assert self.token is not None
         given = headers.get("authorization", "").removeprefix("Bearer ").strip()
-        cookies = dict(part.strip().split("=", 1) for part in headers.get("cookie", "").split(";") if "=" in part)
-        return any(hmac.compare_digest(v.encode(), self.token.encode()) for v in (given, cookies.get(COOKIE, "")) if v)
+        cookies = dict(part.strip().split("=", 1)
+                       for part in headers.get("cookie", "").split(";") if "=" in part)
+        return any(hmac.compare_digest(v.encode(), self.token.encode())
+                   for v in (given, cookies.get(COOKIE, "")) if v)
 
     async def _token_redirect(self, scope: Scope, send: Send) -> bool:
         """``GET /page?token=T``: set the cookie and redirect to the URL without the token."""
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         given = [v for k, v in query if k == "token"]
         assert self.token is not None
-        if scope["method"] != "GET" or not given or not hmac.compare_digest(given[0].encode(), self.token.encode()):
+        if scope["method"] != "GET" or not given \
+                or not hmac.compare_digest(given[0].encode(), self.token.encode()):
             return False
         rest = urlencode([(k, v) for k, v in query if k != "token"])
         location = scope["path"] + (f"?{rest}" if rest else "")
         cookie = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
         await send({"type": "http.response.start", "status": 303,
                     "headers": [(b"location", location.encode("latin-1", "replace")),
-                                (b"set-cookie", cookie.encode("latin-1")), (b"content-length", b"0"), *HEADERS]})
+                                (b"set-cookie", cookie.encode("latin-1")), (b"content-length", b"0"),
+                                *HEADERS]})
         await send({"type": "http.response.body", "body": b""})
         return True
 

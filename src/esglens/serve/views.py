@@ -81,8 +81,8 @@ def report_context(analysis: Analysis, status: dict[str, Any]) -> dict[str, Any]
     for n, (title, unit, series_of) in enumerate(family_charts(analysis.metrics), start=1):
         charts.append({"label": title, "unit": unit,
                        "svg": Markup(chart_svg(title, unit, series_of, f"chart-{n}")),  # noqa: S704 - chart_svg escapes its text
-                       "points": [{"name": name, "period": m.period, "value": fmt_value(m.value), "page": m.page,
-                                   "quote": m.quote, "raw": m.raw_value}
+                       "points": [{"name": name, "period": m.period, "value": fmt_value(m.value),
+                                   "page": m.page, "quote": m.quote, "raw": m.raw_value}
                                   for name, series in series_of.items() for m in series]})
     company = analysis.company or analysis.title or status.get("file") or "Report"
     return {
