@@ -349,7 +349,7 @@ def _corpus(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve.app import create_app, run
+    from .serve.app import bind, create_app, run
     from .serve.security import LOOPBACK_HOSTS
     from .serve.state import ServeConfig
 
@@ -358,14 +358,17 @@ def _serve(args: argparse.Namespace) -> int:
                           "(or $ESGLENS_TOKEN) so only holders of the token can use it")
     if min(args.port, args.max_upload_mb, args.workers, args.max_queue) < 1 or args.task_timeout <= 0:
         raise ConfigError("--port, --max-upload-mb, --workers, --max-queue and --timeout must be positive")
+    if not Path(args.store).resolve().parent.is_dir():
+        raise ConfigError(f"--store {printable(args.store)}: its folder does not exist — create it first")
     config = ServeConfig(store=args.store, host=args.host, port=args.port, max_upload_mb=args.max_upload_mb,
                          token=args.token, workers=args.workers, max_queue=args.max_queue,
                          timeout=args.task_timeout)
     app = create_app(config)  # opens the store: "in use" is an error before anything listens
+    sock = bind(config)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"esglens serving {printable(args.store)} on http://{shown}:{args.port}/ "
           f"({args.workers} worker{'s' if args.workers > 1 else ''}; Ctrl-C stops)", flush=True)
-    run(app, config)
+    run(app, config, sock)
     return 0
 
 

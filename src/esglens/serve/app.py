@@ -3,11 +3,13 @@
 JSON under /api (``api.py``) mirrors the CLI; HTML pages (``pages.py``) are rendered on the
 server with Jinja2 (autoescaped: text from a PDF is always text) and a little packaged JS and
 CSS — nothing is fetched from another site, so it works offline. Every API error is
-``{"error": "…"}`` with a 4xx/5xx status. ``run`` serves it with uvicorn.
+``{"error": "…"}`` with a 4xx/5xx status. ``bind`` takes the port, ``run`` serves it with uvicorn.
 """
 
 from __future__ import annotations
 
+import errno
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,7 +18,7 @@ from .. import __version__
 from ..errors import ConfigError
 from .state import ServeConfig, ServerState
 
-__all__ = ["create_app", "require_web", "run"]
+__all__ = ["bind", "create_app", "require_web", "run"]
 
 _INSTALL = "pip install 'esglens[web]'"
 
@@ -91,9 +93,27 @@ def create_app(config: ServeConfig) -> Any:
     return app
 
 
-def run(app: Any, config: ServeConfig) -> None:
-    """Serve ``app`` with uvicorn on ``config.host:port`` until Ctrl-C (``esglens serve``)."""
+def bind(config: ServeConfig) -> socket.socket:
+    """The listening socket for ``config.host:port``; ConfigError when it cannot be had (in use)."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((config.host, config.port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        why = "already in use — stop what uses it or give --port" if exc.errno == errno.EADDRINUSE \
+            else (exc.strerror or str(exc))
+        raise ConfigError(f"cannot listen on {config.host}:{config.port}: {why}") from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(app: Any, config: ServeConfig, sock: socket.socket) -> None:
+    """Serve ``app`` with uvicorn on the bound ``sock`` until Ctrl-C or SIGTERM (``esglens serve``)."""
     import uvicorn
 
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=5)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           timeout_graceful_shutdown=5))
+    server.run(sockets=[sock])
