@@ -247,10 +247,10 @@ def table_bytes(frame: Any, fmt: str) -> tuple[bytes, str]:
         return frame.map(_inert).to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8"
     import tempfile
 
-    from ..corpus.export import _write_xlsx  # the corpus's formula-safe XLSX writer
+    from ..corpus.export import write_xlsx
 
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-        _write_xlsx(frame, "metrics", tmp.name)
+        write_xlsx(frame, "metrics", tmp.name)
         data = Path(tmp.name).read_bytes()
     return data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
