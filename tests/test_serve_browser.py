@@ -184,6 +184,7 @@ def test_hostile_text_runs_nothing(page: Page, base_url: str, tmp_path: Path) ->
     expect(page.locator("body")).to_contain_text("<script>alert(1)</script>")
     page.locator("#metrics-table a.cite").first.click()
     expect(page.locator("#viewer-quote")).to_contain_text('"><img src=x onerror=alert(1)>')
+    expect(page.locator("#viewer-overlay rect.hl").first).to_be_attached()
     _shot(page, "xss-report.png")
     page.fill("#ask-q", "What were Scope 1 emissions?")
     page.click("#ask-form button")
