@@ -245,6 +245,40 @@ def test_pool_closed_early_leaves_no_worker():
     assert _children() - before == set()
 
 
+def test_pool_with_a_feed_takes_work_as_it_arrives_and_ends_on_none():
+    arrivals = [["a"], [], ["crash", "b"], []]
+    asked: list[int] = []
+
+    def feed(idle: int) -> list[str] | None:
+        asked.append(idle)
+        if arrivals:
+            return arrivals.pop(0)
+        return None if idle == 2 else []  # no more work: end once both workers are idle
+
+    results = {task: (result, error) for task, result, error in run_pool([], misbehave, jobs=2, feed=feed)}
+    assert results["a"][0].startswith("ok:a:") and results["b"][0].startswith("ok:b:")
+    assert "died (SIGSEGV)" in results["crash"][1]  # the dead worker is replaced while feeding
+    assert max(asked) == 2 and min(asked) >= 0
+
+
+def test_pool_feed_that_raises_stops_the_pool_and_its_workers():
+    before = _children() if Path("/proc/self/task").is_dir() else set()
+
+    def feed(idle: int) -> list[str]:
+        if idle == 2 and not feed.sent:  # type: ignore[attr-defined]
+            feed.sent = True  # type: ignore[attr-defined]
+            return ["hang"]
+        if feed.sent and idle == 1:  # type: ignore[attr-defined]
+            raise KeyboardInterrupt
+        return []
+
+    feed.sent = False  # type: ignore[attr-defined]
+    with pytest.raises(KeyboardInterrupt):
+        list(run_pool([], misbehave, jobs=2, feed=feed))
+    if Path("/proc/self/task").is_dir():
+        assert _children() - before == set()
+
+
 # ---------------------------------------------------------------------------- batch
 
 
@@ -457,3 +491,21 @@ def test_corpus_borrows_an_open_store_and_sees_new_reports(tmp_path):
         assert list(corpus.metrics("ghg_scope1")["value"]) == [1234.0]
         corpus.close()  # borrowed: the writer's connection stays open
         assert s.counts()["done"] == 1
+
+
+def test_store_cursor_is_a_view_for_another_thread(tmp_path):
+    import threading
+
+    with Store(tmp_path / "w.duckdb") as s:
+        seen: list[str | None] = []
+
+        def other() -> None:
+            view = s.cursor()
+            view.enqueue("f" * 64, "/x.pdf")
+            seen.append(view.status("f" * 64))
+            view.close()
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        assert seen == ["queued"] and s.status("f" * 64) == "queued"  # the writer sees it too

@@ -134,6 +134,19 @@ def _add_corpus_commands(sub: Any) -> None:
     p.add_argument("--out", required=True, help="file to write")
     p.add_argument("--overrides", help="YAML/JSON file of sha256 -> {company, year} corrections")
 
+    p = sub.add_parser("serve", help="the web app: upload reports, read, ask and compare in a browser")
+    p.add_argument("--store", default="corpus.duckdb", help="the DuckDB store (default corpus.duckdb)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--max-upload-mb", type=int, default=100, help="largest upload in MB (default 100)")
+    p.add_argument("--token", default=os.environ.get("ESGLENS_TOKEN"),
+                   help="require this token (default $ESGLENS_TOKEN); needed to bind beyond loopback")
+    p.add_argument("--workers", type=int, default=1, help="reports analysed at once (default 1)")
+    p.add_argument("--max-queue", type=int, default=100, help="reports waiting at most (default 100)")
+    p.add_argument("--timeout", dest="task_timeout", type=float, default=300.0,
+                   help="per-report time limit in seconds (default 300)")
+
 
 def _read_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {
@@ -293,6 +306,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command in ("batch", "compare", "export"):
         return _corpus(args)
+    if args.command == "serve":
+        return _serve(args)
     raise ConfigError(f"unknown command {args.command}")
 
 
@@ -331,6 +346,30 @@ def _corpus(args: argparse.Namespace) -> int:
         print(format_compare(frame, args.format, max_periods=None if args.years else 6))
         if args.chart:
             sys.stderr.write(f"wrote {draw_chart(frame, args.chart)}\n")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve.app import bind, create_app, run
+    from .serve.security import LOOPBACK_HOSTS
+    from .serve.state import ServeConfig
+
+    if args.host not in LOOPBACK_HOSTS and not args.token:
+        raise ConfigError(f"--host {args.host} is reachable from other machines — give --token T "
+                          "(or $ESGLENS_TOKEN) so only holders of the token can use it")
+    if min(args.port, args.max_upload_mb, args.workers, args.max_queue) < 1 or args.task_timeout <= 0:
+        raise ConfigError("--port, --max-upload-mb, --workers, --max-queue and --timeout must be positive")
+    if not Path(args.store).resolve().parent.is_dir():
+        raise ConfigError(f"--store {printable(args.store)}: its folder does not exist — create it first")
+    config = ServeConfig(store=args.store, host=args.host, port=args.port, max_upload_mb=args.max_upload_mb,
+                         token=args.token, workers=args.workers, max_queue=args.max_queue,
+                         timeout=args.task_timeout)
+    app = create_app(config)  # opens the store: "in use" is an error before anything listens
+    sock = bind(config)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"esglens serving {printable(args.store)} on http://{shown}:{args.port}/ "
+          f"({args.workers} worker{'s' if args.workers > 1 else ''}; Ctrl-C stops)", flush=True)
+    run(app, config, sock)
     return 0
 
 

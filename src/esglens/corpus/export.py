@@ -21,7 +21,7 @@ from .store import require
 if TYPE_CHECKING:
     from .frames import Corpus
 
-__all__ = ["FORMATS", "export_table"]
+__all__ = ["FORMATS", "export_table", "write_xlsx"]
 
 FORMATS = ("csv", "parquet", "xlsx")
 _XLSX_ROWS = 1_048_575
@@ -51,7 +51,7 @@ def export_table(corpus: Corpus, table: str, fmt: str, out: str | Path) -> int:
         elif fmt == "csv":
             _flatten(frame).to_csv(tmp, index=False)
         else:
-            _write_xlsx(_flatten(frame), table, tmp)
+            write_xlsx(_flatten(frame), table, tmp)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
@@ -69,7 +69,8 @@ def _flatten(frame: Any) -> Any:
     return frame
 
 
-def _write_xlsx(frame: Any, table: str, path: str) -> None:
+def write_xlsx(frame: Any, table: str, path: str) -> None:
+    """A DataFrame as one XLSX sheet whose text cells are text, never formulas (also the web app's)."""
     require("openpyxl")
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell

@@ -139,35 +139,56 @@ def _death(code: int | None, words: str) -> str:
     return f"the worker process died ({why}) while analysing it" + (f": {words}" if words else "")
 
 
+FEED_POLL = 0.2  # s between asking ``feed`` for work while workers are idle
+
+
 def run_pool(tasks: Iterable[Any], fn: Callable[[Any], Any], *, jobs: int,
-             timeout: float | None = None) -> Iterator[Done]:
+             timeout: float | None = None,
+             feed: Callable[[int], Iterable[Any] | None] | None = None) -> Iterator[Done]:
     """Run ``fn(task)`` for every task in ``jobs`` worker processes; yield each as it finishes.
 
     ``fn`` must be a module-level function (workers import it by name). A task whose worker
     dies or runs longer than ``timeout`` seconds yields ``(task, None, message)``; the others
     ``(task, result, None)``. Closing the generator stops and reaps every worker.
+
+    ``feed`` keeps the pool running for a front end whose work arrives over time (a web
+    server): it is called about every FEED_POLL seconds with the number of idle workers and
+    returns up to that many new tasks (an empty list: none yet), or None to end the pool once
+    running tasks finish. An exception raised by ``feed`` stops the pool like closing it.
     """
     target = f"{fn.__module__}:{fn.__qualname__}"
     pending = deque(tasks)
     workers: list[_Worker] = []
+    feeding = feed is not None
 
     def retire(w: _Worker, kill: bool) -> tuple[int | None, str]:
         code = w.stop(kill)
         words = w.last_words()
         workers.remove(w)
-        if pending:
+        if pending or feeding:
             workers.append(_spawn(target, w.cpu))  # the replacement takes over the core
         return code, words
 
     try:
-        workers.extend(_spawn(target, cpu) for cpu in cores(max(1, min(jobs, len(pending)))))
-        while pending or any(w.busy for w in workers):
+        size = jobs if feeding else max(1, min(jobs, len(pending)))
+        workers.extend(_spawn(target, cpu) for cpu in cores(size))
+        while pending or any(w.busy for w in workers) or feeding:
+            if feed is not None and feeding:
+                idle = sum(not w.busy for w in workers) - len(pending)
+                more = feed(max(0, idle))
+                if more is None:
+                    feeding = False
+                else:
+                    pending.extend(more)
             for w in workers:
                 if not w.busy and pending:
                     w.task, w.started, w.busy = pending.popleft(), time.monotonic(), True
                     w.tasks.send(w.task)
             busy = [w for w in workers if w.busy]
-            wait_for = 1.0
+            wait_for = FEED_POLL if feeding else 1.0
+            if not busy:
+                time.sleep(wait_for)
+                continue
             if timeout is not None:
                 now = time.monotonic()
                 wait_for = max(0.0, min([wait_for] + [w.started + timeout - now for w in busy]))

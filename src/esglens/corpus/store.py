@@ -14,6 +14,7 @@ use, foreign, or of another schema version; ConfigError when the corpus extra is
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -61,7 +62,7 @@ class Store:
     """An open corpus store (``Store(path)`` creates it; ``read_only=True`` for queries only).
 
     Not shared between threads without the caller's own care: writes take an internal lock,
-    reads use the one connection.
+    reads use the one connection; give each thread its own ``cursor()``.
     """
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
@@ -95,6 +96,17 @@ class Store:
     def close(self) -> None:
         """Close the connection (committed work is already durable)."""
         self.con.close()
+
+    def cursor(self) -> Store:
+        """This store for another thread: its own DuckDB cursor, the same write lock.
+
+        A DuckDB connection must not be used by two threads at once; a cursor is a connection
+        of its own to the same open database, so a web server's request threads each read (and
+        write, one at a time) through their own. Closing the view closes only its cursor.
+        """
+        view = copy.copy(self)
+        view.con = self.con.cursor()
+        return view
 
     def __enter__(self) -> Store:
         return self
