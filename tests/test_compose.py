@@ -160,7 +160,10 @@ def test_real_report_overview_is_grounded(name: str) -> None:
     for header in ("ESG_overview", "Environmental", "Social", "Governance"):
         section = overview.section(header)
         assert section is not None and section.sentences, header
+    narrative = ("ESG_overview", "Environmental", "Social", "Governance")
     for section in overview.sections:
+        if section.header not in narrative:
+            seen = set()  # a list section (key metrics, targets …) is complete: it may repeat the prose
         for s in section.sentences:
             assert s.citations, s.text
             assert verify_sentence(s, doc), s.text
