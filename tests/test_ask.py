@@ -256,6 +256,9 @@ def test_real_report_retrieval_and_speed(tmp_path: Path) -> None:
         ("What drove the change in carbon intensity?", "explain", [("ghg_intensity",)]),
         ("What does the company do?", "profile", []),
         ("Where is the company headquartered?", "profile", []),
+        ("What is the company's business model?", "profile", []),
+        ("Does the company seek to adjust its business model to provide climate adaptation products?",
+         "yesno", []),
     ],
 )
 def test_question_kinds_and_metrics(question: str, kind: str, ids: list[tuple[str, ...]]) -> None:
@@ -301,6 +304,27 @@ def test_numeric_answers_give_basis_period_and_say_what_is_missing(index) -> Non
     assert staff.answer == "Employees numbered 3,320 in 2023 [p. 4]."
     none = ask(index, "What was the company's water withdrawal in 2023?", metrics=metrics)
     assert none.abstained and "water withdrawal" in (none.reason or "")
+
+
+def test_a_total_not_reported_is_summed_from_its_parts_and_marked_computed(index) -> None:  # type: ignore[no-untyped-def]
+    parts = (
+        _m("ghg_scope1", 1000.0, "2023", 2, raw="1,000"),
+        _m("ghg_scope2_market", 500.0, "2023", 2, "market", raw="500"),
+        _m("ghg_scope2_location", 800.0, "2023", 2, "location", raw="800"),
+    )
+    text = ask(index, "What were combined Scope 1 and 2 emissions in 2023?", metrics=parts).answer or ""
+    assert text.startswith("No figure for Scope 1 and 2 GHG emissions was found; the report gives:")
+    assert "come to 1,500 tCO2e in 2023 (Scope 1 + Scope 2 (market-based); computed by esglens" in text
+    assert "[p. 2]" in text
+    location = ask(index, "What were combined location-based Scope 1 and 2 emissions?", metrics=parts)
+    assert "come to 1,800 tCO2e" in (location.answer or "")
+    no_scope3 = ask(index, "What were total GHG emissions in 2023?", metrics=parts).answer or ""
+    assert "computed" not in no_scope3 and "1,000 tCO2e" in no_scope3  # a part missing: no sum
+    given = (*parts, _m("ghg_scope1_2", 1500.0, "2023", 2, raw="1,500"),
+             _m("ghg_scope3", 9000.0, "2023", 3, raw="9,000"))
+    total = ask(index, "What were total GHG emissions in 2023?", metrics=given).answer or ""
+    assert "1,500 tCO2e in 2023" in total and "1,000 tCO2e" not in total  # Scope 1+2 stands for its parts
+    assert "come to 10,500 tCO2e in 2023" in total and "No figure for Scope 1 and 2" not in total
 
 
 GOVERNANCE = [
