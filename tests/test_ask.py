@@ -327,6 +327,22 @@ def test_a_total_not_reported_is_summed_from_its_parts_and_marked_computed(index
     assert "come to 10,500 tCO2e in 2023" in total and "No figure for Scope 1 and 2" not in total
 
 
+def test_a_figure_not_extracted_is_quoted_from_the_sentence_or_table_row_stating_it(index, make_pdf) -> None:  # type: ignore[no-untyped-def]
+    scope1 = METRICS[:2]  # extraction found Scope 1 only
+    rate = ask(index, "What was the LTIFR in 2023?", metrics=scope1)  # the abbreviation is not printed
+    assert not rate.abstained and "extracted" in (rate.answer or "")
+    assert "0.8 in 2023 [p. 4]" in (rate.answer or "") and 4 in {c.page for c in rate.citations}
+    row = ask(index, "What were Scope 3 emissions in 2023?", metrics=scope1).answer or ""
+    assert row.startswith("No figure for Scope 3 GHG emissions was extracted; a table row reads")
+    assert "410,000" in row and "[p. 3]" in row
+    other = build_index(read(make_pdf("w.pdf", [[("Diversity", 16),
+                                                  "Women held 30% of management positions in 2023.",
+                                                  "Our site employs 4,200 people in 2023."]])))
+    women = ask(other, "What share of the workforce were women in 2023?", metrics=scope1)
+    assert "30%" not in (women.answer or "")  # a sentence about another metric is not quoted
+    assert women.abstained and "women" in (women.reason or "")
+
+
 GOVERNANCE = [
     [
         ("Letter from the CEO", 16),
