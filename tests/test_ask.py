@@ -257,6 +257,7 @@ def test_real_report_retrieval_and_speed(tmp_path: Path) -> None:
         ("What does the company do?", "profile", []),
         ("Where is the company headquartered?", "profile", []),
         ("What is the company's business model?", "profile", []),
+        ("Does the company operate in a high-emitting sector?", "profile", []),
         ("Does the company seek to adjust its business model to provide climate adaptation products?",
          "yesno", []),
     ],
@@ -422,6 +423,16 @@ def test_profile_question_answered_from_the_sentence_presenting_the_company(inde
     assert answer.kind == "profile" and not answer.abstained
     assert (answer.answer or "").startswith("Acme Industrial Group makes pumps and valves") and "[p. 1]" in (
         answer.answer or "")
+
+
+def test_a_sector_question_is_answered_from_what_the_company_does(index, make_pdf) -> None:  # type: ignore[no-untyped-def]
+    sector = ask(index, "Does the company operate in a high-emitting sector?")
+    assert not sector.abstained and "Acme Industrial Group makes pumps" in (sector.answer or "")
+    pages = [[("Markets", 16), "Our plants serve the cement sector in twelve countries."]]
+    plain = build_index(read(make_pdf("s.pdf", pages)))
+    answer = ask(plain, "Does the company operate in the cement sector?")  # no sentence presents it
+    text = answer.answer or ""
+    assert not answer.abstained and "cement sector" in text and "[p. 1]" in text
 
 
 def test_off_topic_question_sharing_common_words_abstains(index) -> None:  # type: ignore[no-untyped-def]
