@@ -4,6 +4,8 @@ in 2023 [p. 62]." — the value as the report printed it, its period, unit and b
 Stage: (Query, metrics) -> answer pieces. Each request of the query is looked up among the
 primary metrics (its ids together, then its fallback groups); the question's year selects the
 period, else the latest one is used and, when the year asked for is missing, the answer says so.
+A total that is not reported is given as its parts (``parts`` in ``data/questions.yaml``) and,
+when all parts share a period, their sum, said to be computed by esglens.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Each function returns ``(pieces, lead)`` — the lead is "Yes — ", "No — " or a note such as "The
 report gives no figure for 2019; the latest it gives:" — or a string: the reason to abstain.
-``answer.ask`` assembles the text and citations from them.
+``answer.ask`` assembles the text and citations from them. A figure esglens did not extract is
+quoted from the sentence or table row stating it, said to be not extracted, before abstaining.
 """
 
 from __future__ import annotations
@@ -170,6 +171,7 @@ def stated_elsewhere(query: Query, request: Request, index: Index, hits: Hits) -
     it never uses cannot count), and the year asked for, if any; a sentence must state a quantity
     in the metric's unit, a row a number."""
     label = request_label(request)
+
     def used(terms: set[str]) -> set[str]:
         return {t for t in terms - _GENERIC_METRIC_WORDS if t in index.vocab and len(t) > 1}
 
@@ -187,8 +189,19 @@ def stated_elsewhere(query: Query, request: Request, index: Index, hits: Hits) -
             if states_quantity(p.text, request) and all(y in p.text for y in query.years[:1])
             and not _names_another_metric(p.text, request)]
     said = sum(index.idf(t) for t in must & set(tokenize(near[0].text))) / total if near else 0.0
-    rows: list[tuple[float, int, Piece, float]] = []
-    for rank, (i, _) in enumerate(merged[:12]):
+    row = _best_row(query, request, index, merged[:12], must)
+    if near and (row is None or said >= row[0]):  # a row naming more of the metric beats a sentence
+        return "sentence", near[0]
+    return ("row", row[1]) if row else None
+
+
+def _best_row(query: Query, request: Request, index: Index, hits: Hits,
+              must: set[str]) -> tuple[float, Piece] | None:
+    """(recall, quote) of the table row whose label names most of ``must`` (recall: idf share
+    of ``must`` in the label, >= 0.5; ties to the label with fewest other words, then rank)."""
+    total = sum(index.idf(t) for t in must)
+    rows: list[tuple[float, int, float, Piece]] = []
+    for rank, (i, _) in enumerate(hits):
         chunk = index.chunks[i]
         if not chunk.is_table or query.years and not any(y in chunk.text for y in query.years):
             continue
@@ -197,20 +210,20 @@ def stated_elsewhere(query: Query, request: Request, index: Index, hits: Hits) -
                   None)
         if at is None or not re.search(r"\d", " ".join(cells[at + 1:])):  # a label and a value
             continue
-        row = set(tokenize(cells[at]))
-        if len(row & must) < min(2, len(must)) or len(cells[at].split()) > 12:  # a row label, not prose
+        label = set(tokenize(cells[at]))
+        if len(label & must) < min(2, len(must)) or len(cells[at].split()) > 12:  # a row label, not prose
             continue
         if _names_another_metric(cells[at], request):
             continue
-        recall = sum(index.idf(t) for t in must & row) / total
-        precision = sum(index.idf(t) for t in must & row) / (sum(index.idf(t) for t in row) or 1.0)
+        recall = sum(index.idf(t) for t in must & label) / total
+        precision = sum(index.idf(t) for t in must & label) / (sum(index.idf(t) for t in label) or 1.0)
         if recall >= 0.5:
-            piece = Piece(f"\u201c{clip(chunk.text, 200)}\u201d.", chunk.page, clip(chunk.text), 1.0)
-            rows.append((recall + precision, -rank, piece, recall))
-    row_recall = max((r[3] for r in rows), default=0.0)
-    if near and said >= row_recall:  # a row naming more of the metric beats a sentence
-        return "sentence", near[0]
-    return ("row", max(rows, key=lambda t: t[:2])[2]) if rows else None
+            quote = Piece(f"\u201c{clip(chunk.text, 200)}\u201d.", chunk.page, clip(chunk.text), 1.0)
+            rows.append((recall + precision, -rank, recall, quote))
+    if not rows:
+        return None
+    best = max(rows, key=lambda t: t[:2])
+    return best[2], best[3]
 
 
 def _names_another_metric(text: str, request: Request) -> bool:
