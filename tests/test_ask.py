@@ -256,6 +256,10 @@ def test_real_report_retrieval_and_speed(tmp_path: Path) -> None:
         ("What drove the change in carbon intensity?", "explain", [("ghg_intensity",)]),
         ("What does the company do?", "profile", []),
         ("Where is the company headquartered?", "profile", []),
+        ("What is the company's business model?", "profile", []),
+        ("Does the company operate in a high-emitting sector?", "profile", []),
+        ("Does the company seek to adjust its business model to provide climate adaptation products?",
+         "yesno", []),
     ],
 )
 def test_question_kinds_and_metrics(question: str, kind: str, ids: list[tuple[str, ...]]) -> None:
@@ -301,6 +305,43 @@ def test_numeric_answers_give_basis_period_and_say_what_is_missing(index) -> Non
     assert staff.answer == "Employees numbered 3,320 in 2023 [p. 4]."
     none = ask(index, "What was the company's water withdrawal in 2023?", metrics=metrics)
     assert none.abstained and "water withdrawal" in (none.reason or "")
+
+
+def test_a_total_not_reported_is_summed_from_its_parts_and_marked_computed(index) -> None:  # type: ignore[no-untyped-def]
+    parts = (
+        _m("ghg_scope1", 1000.0, "2023", 2, raw="1,000"),
+        _m("ghg_scope2_market", 500.0, "2023", 2, "market", raw="500"),
+        _m("ghg_scope2_location", 800.0, "2023", 2, "location", raw="800"),
+    )
+    text = ask(index, "What were combined Scope 1 and 2 emissions in 2023?", metrics=parts).answer or ""
+    assert text.startswith("No figure for Scope 1 and 2 GHG emissions was found; the report gives:")
+    assert "come to 1,500 tCO2e in 2023 (Scope 1 + Scope 2 (market-based); computed by esglens" in text
+    assert "[p. 2]" in text
+    location = ask(index, "What were combined location-based Scope 1 and 2 emissions?", metrics=parts)
+    assert "come to 1,800 tCO2e" in (location.answer or "")
+    no_scope3 = ask(index, "What were total GHG emissions in 2023?", metrics=parts).answer or ""
+    assert "computed" not in no_scope3 and "1,000 tCO2e" in no_scope3  # a part missing: no sum
+    given = (*parts, _m("ghg_scope1_2", 1500.0, "2023", 2, raw="1,500"),
+             _m("ghg_scope3", 9000.0, "2023", 3, raw="9,000"))
+    total = ask(index, "What were total GHG emissions in 2023?", metrics=given).answer or ""
+    assert "1,500 tCO2e in 2023" in total and "1,000 tCO2e" not in total  # Scope 1+2 stands for its parts
+    assert "come to 10,500 tCO2e in 2023" in total and "No figure for Scope 1 and 2" not in total
+
+
+def test_a_figure_not_extracted_is_quoted_from_the_sentence_or_table_row_stating_it(index, make_pdf) -> None:  # type: ignore[no-untyped-def]
+    scope1 = METRICS[:2]  # extraction found Scope 1 only
+    rate = ask(index, "What was the LTIFR in 2023?", metrics=scope1)  # the abbreviation is not printed
+    assert not rate.abstained and "extracted" in (rate.answer or "")
+    assert "0.8 in 2023 [p. 4]" in (rate.answer or "") and 4 in {c.page for c in rate.citations}
+    row = ask(index, "What were Scope 3 emissions in 2023?", metrics=scope1).answer or ""
+    assert row.startswith("No figure for Scope 3 GHG emissions was extracted; a table row reads")
+    assert "410,000" in row and "[p. 3]" in row
+    other = build_index(read(make_pdf("w.pdf", [[("Diversity", 16),
+                                                  "Women held 30% of management positions in 2023.",
+                                                  "Our site employs 4,200 people in 2023."]])))
+    women = ask(other, "What share of the workforce were women in 2023?", metrics=scope1)
+    assert "30%" not in (women.answer or "")  # a sentence about another metric is not quoted
+    assert women.abstained and "women" in (women.reason or "")
 
 
 GOVERNANCE = [
@@ -382,6 +423,16 @@ def test_profile_question_answered_from_the_sentence_presenting_the_company(inde
     assert answer.kind == "profile" and not answer.abstained
     assert (answer.answer or "").startswith("Acme Industrial Group makes pumps and valves") and "[p. 1]" in (
         answer.answer or "")
+
+
+def test_a_sector_question_is_answered_from_what_the_company_does(index, make_pdf) -> None:  # type: ignore[no-untyped-def]
+    sector = ask(index, "Does the company operate in a high-emitting sector?")
+    assert not sector.abstained and "Acme Industrial Group makes pumps" in (sector.answer or "")
+    pages = [[("Markets", 16), "Our plants serve the cement sector in twelve countries."]]
+    plain = build_index(read(make_pdf("s.pdf", pages)))
+    answer = ask(plain, "Does the company operate in the cement sector?")  # no sentence presents it
+    text = answer.answer or ""
+    assert not answer.abstained and "cement sector" in text and "[p. 1]" in text
 
 
 def test_off_topic_question_sharing_common_words_abstains(index) -> None:  # type: ignore[no-untyped-def]

@@ -134,7 +134,10 @@ def _compose(query: Query, index: Index, hits: list[tuple[int, float]],
     if query.kind == "who":
         return who_answer(query, index, hits)
     if query.kind == "profile":
-        return profile_answer(query, index)
+        composed = profile_answer(query, index)
+        if isinstance(composed, str) and vocabulary()["kinds_re"]["yesno"].search(query.text.lower()):
+            return sentence_answer(replace(query, kind="yesno"), index, hits)  # "Does it operate in ...?"
+        return composed
     if query.kind == "list":
         return list_answer(query, index, hits)
     if query.kind == "explain":

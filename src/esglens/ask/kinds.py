@@ -149,9 +149,9 @@ def ghg_requests(text: str) -> tuple[Request, ...]:
             return ()
         if re.search(r"\bintensity\b", text):
             return ()
-        return (Request(("ghg_total",), (("ghg_scope1_2",), ("ghg_scope3",))),)
+        return (Request(("ghg_total",), (("ghg_scope1_2",), ("ghg_scope1",), one["2"].ids, ("ghg_scope3",))),)
     if scopes == {"1", "2", "3"} and not each:
-        return (Request(("ghg_total",), (("ghg_scope1",), one["2"].ids, ("ghg_scope3",))),)
+        return (Request(("ghg_total",), (("ghg_scope1_2",), ("ghg_scope1",), one["2"].ids, ("ghg_scope3",))),)
     if scopes == {"1", "2"} and not each:
         return (Request(("ghg_scope1_2",), (("ghg_scope1",), one["2"].ids), basis),)
     return tuple(one[s] for s in sorted(scopes))

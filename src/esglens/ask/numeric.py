@@ -4,6 +4,8 @@ in 2023 [p. 62]." — the value as the report printed it, its period, unit and b
 Stage: (Query, metrics) -> answer pieces. Each request of the query is looked up among the
 primary metrics (its ids together, then its fallback groups); the question's year selects the
 period, else the latest one is used and, when the year asked for is missing, the answer says so.
+A total that is not reported is given as its parts (``parts`` in ``data/questions.yaml``) and,
+when all parts share a period, their sum, said to be computed by esglens.
 """
 
 from __future__ import annotations
@@ -47,8 +49,66 @@ def find_request(request: Request, metrics: Sequence[Metric]) -> list[list[Metri
     found = _lookup(request.ids, request.basis, metrics)
     if found:
         return [found]
-    groups = [_lookup(ids, request.basis, metrics) for ids in request.fallback]
-    return [g for g in groups if g]
+    groups = [g for ids in request.fallback if (g := _lookup(ids, request.basis, metrics))]
+    parts = _parts()  # a found total stands for its parts: Scope 1+2 found, Scope 1 and 2 not repeated
+    covered = {i for g in groups for m in g for alternatives in parts.get(m.metric, ()) for i in alternatives}
+    return [g for g in groups if not {m.metric for m in g} <= covered]
+
+
+def _parts() -> dict[str, list[list[str]]]:
+    from .kinds import vocabulary
+
+    return vocabulary().get("parts", {})
+
+
+def _has_parts(metric: str, found: set[str]) -> bool:
+    """True when every part of a total (``parts``) is among the found ids."""
+    parts = _parts().get(metric)
+    return bool(parts) and all(found & set(alternatives) for alternatives in parts or ())
+
+
+def _part_name(m: Metric) -> str:
+    """"Scope 2 (market-based)": a part's catalog label without "GHG emissions"."""
+    label = kpi_labels().get(m.metric, (m.label, ""))[0]
+    name = re.sub(r" GHG emissions|\s*\((?:total|basis not stated)\)", "", label)
+    return name + (f" ({m.basis}-based)" if m.basis and m.basis not in m.metric else "")
+
+
+def sum_piece(request: Request, metrics: Sequence[Metric], years: Sequence[str]) -> Piece | None:
+    """The requested total summed from its parts (``parts`` in ``data/questions.yaml``) when
+    every part has one figure, in the same unit, for a common period (an asked year, else the
+    latest); marked as computed. None when a part is missing or ambiguous."""
+    chosen: list[list[Metric]] = []
+    for alternatives in _parts().get(request.ids[0], ()):
+        if request.basis:  # "market-based Scope 1 and 2": that basis of Scope 2 first
+            alternatives = sorted(alternatives, key=lambda i: not i.endswith(request.basis or ""))
+        found = next((g for i in alternatives if (g := [m for m in metrics if m.primary and m.metric == i
+                                                         and m.boundary is None])), None)
+        if found is None:
+            return None
+        chosen.append(found)
+    if not chosen:
+        return None
+    common = set.intersection(*({m.period for m in g} for g in chosen))
+    asked = sorted((p for p in common if any(y in p for y in years)), reverse=True)
+    period = asked[0] if asked else (max(common) if common and not years else None)
+    if period is None:
+        return None
+    picked = []
+    for group in chosen:
+        one = _best_per_key([m for m in group if m.period == period])
+        if len(one) != 1 or one[0].unit != chosen[0][0].unit:
+            return None
+        picked.append(one[0])
+    total = sum(m.value for m in picked)
+    value = f"{total:,.0f}" if abs(total) >= 100 else f"{total:,.3g}"
+    names = " + ".join(_part_name(m) for m in picked)
+    label = request_label(request)
+    pages = {m.page for m in picked}
+    page = picked[0].page if len(pages) == 1 else 0
+    text = (f"Summed, {label} come to {value} {picked[0].unit} in {period} ({names}; computed by "
+            f"esglens from the figures above).")
+    return Piece(text, page, clip(picked[0].quote) if page else "", 1.0)
 
 
 def in_periods(group: list[Metric], years: Sequence[str]) -> tuple[list[Metric], list[str]]:
@@ -221,12 +281,17 @@ def numeric_pieces(query: Query, metrics: Sequence[Metric]) -> tuple[list[Piece]
         if not _lookup(request.ids, request.basis, metrics):
             notes.append(f"No figure for {request_label(request)} was found; the report gives:")
             found_ids = {m.metric for g in groups for m in g}
-            not_found += [Request(ids) for ids in request.fallback if not found_ids & set(ids)]
+            not_found += [Request(ids) for ids in request.fallback if not found_ids & set(ids)
+                          and not _has_parts(ids[0], found_ids)]
         for group in groups:
             chosen, missing = in_periods(group, query.years)
             missing_years += [y for y in missing if y not in missing_years]
             for m in sorted(chosen, key=_order):
                 pieces.append(Piece(metric_sentence(m), m.page, clip(m.quote), 1.0))
+        if not _lookup(request.ids, request.basis, metrics):
+            summed = sum_piece(request, metrics, query.years)
+            if summed is not None:
+                pieces.append(summed)
     if pieces and missing_years:
         notes.insert(0, f"The report gives no figure for {' or '.join(missing_years)}; the latest it gives:")
     return pieces, notes, not_found

@@ -2,7 +2,8 @@
 
 Each function returns ``(pieces, lead)`` — the lead is "Yes — ", "No — " or a note such as "The
 report gives no figure for 2019; the latest it gives:" — or a string: the reason to abstain.
-``answer.ask`` assembles the text and citations from them.
+``answer.ask`` assembles the text and citations from them. A figure esglens did not extract is
+quoted from the sentence or table row stating it, said to be not extracted, before abstaining.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..model import Metric
-from .evidence import Piece, best_sentences
-from .kinds import Query, has_phrase, phrase_text, phrases_in, vocabulary
+from .evidence import Piece, best_sentences, clip
+from .kinds import Query, Request, has_phrase, metric_requests, phrase_text, phrases_in, vocabulary
 from .lists import list_pieces
 from .names import assurance_provider, role_holder
 from .numeric import numeric_pieces, request_label, states_quantity
@@ -139,17 +140,14 @@ def list_answer(query: Query, index: Index, hits: Hits) -> Composed:
 def numeric_answer(query: Query, index: Index, hits: Hits, metrics: Sequence[Metric]) -> Composed | None:
     """Figures from the extracted metrics (a sentence stating the figure for one not extracted);
     None to fall back to sentences (a yes/no question), or the reason to abstain."""
-    weights = expand_query(query.text)
     found, notes, not_found = numeric_pieces(query, metrics)
-    asked = own_terms(query.text)
     for request in not_found:
         label = request_label(request)
-        must = (set(tokenize(label)) | asked) - _GENERIC_METRIC_WORDS
-        near = [p for p in best_sentences(index, hits, weights, n=4, must=must, min_share=0.4)
-                if states_quantity(p.text, request)][:1]
+        near = stated_elsewhere(query, request, index, hits)
         if near:
-            found.append(replace(near[0], text=f"No figure for {label} was extracted; the report says: "
-                                 f"{near[0].text}"))
+            how, piece = near
+            said = "the report says:" if how == "sentence" else "a table row reads"
+            found.append(replace(piece, text=f"No figure for {label} was extracted; {said} {piece.text}"))
         elif found:
             found.append(Piece(f"No figure for {label} was found.", 0))
     if found:
@@ -163,6 +161,76 @@ def numeric_answer(query: Query, index: Index, hits: Hits, metrics: Sequence[Met
                    if index.chunks[i].is_table and must & set(tokenize(index.chunks[i].text))})
     where = f"; table rows naming it are on p. {', '.join(map(str, rows[:4]))}" if rows else ""
     return f"esglens extracted no figure for {labels}{years}{where}"
+
+
+def stated_elsewhere(query: Query, request: Request, index: Index, hits: Hits) -> tuple[str, Piece] | None:
+    """A sentence stating a figure esglens did not extract, else the table row naming it best
+    (quoted as printed, its header first), searched for with the question and the metric's
+    catalog label ("LTIFR" finds "lost-time injury rate"). A sentence must hold 40% (a row label
+    50%, and two of them) of the idf weight of the label's terms the report uses at all (a term
+    it never uses cannot count), and the year asked for, if any; a sentence must state a quantity
+    in the metric's unit, a row a number."""
+    label = request_label(request)
+
+    def used(terms: set[str]) -> set[str]:
+        return {t for t in terms - _GENERIC_METRIC_WORDS if t in index.vocab and len(t) > 1}
+
+    must = used(set(tokenize(label))) or used(own_terms(query.text))  # "employ" when "employees" is not used
+    if not must:
+        return None
+    extra = search(index, f"{query.text} {label}", k=20)
+    best: dict[int, float] = {}
+    for i, score in [*extra, *hits]:
+        best[i] = max(score, best.get(i, 0.0))
+    merged = sorted(best.items(), key=lambda t: -t[1])
+    weights = expand_query(f"{query.text} {label}")
+    total = sum(index.idf(t) for t in must)
+    near = [p for p in best_sentences(index, merged, weights, n=6, top=12, must=must, min_share=0.4)
+            if states_quantity(p.text, request) and all(y in p.text for y in query.years[:1])
+            and not _names_another_metric(p.text, request)]
+    said = sum(index.idf(t) for t in must & set(tokenize(near[0].text))) / total if near else 0.0
+    row = _best_row(query, request, index, merged[:12], must)
+    if near and (row is None or said >= row[0]):  # a row naming more of the metric beats a sentence
+        return "sentence", near[0]
+    return ("row", row[1]) if row else None
+
+
+def _best_row(query: Query, request: Request, index: Index, hits: Hits,
+              must: set[str]) -> tuple[float, Piece] | None:
+    """(recall, quote) of the table row whose label names most of ``must`` (recall: idf share
+    of ``must`` in the label, >= 0.5; ties to the label with fewest other words, then rank)."""
+    total = sum(index.idf(t) for t in must)
+    rows: list[tuple[float, int, float, Piece]] = []
+    for rank, (i, _) in enumerate(hits):
+        chunk = index.chunks[i]
+        if not chunk.is_table or query.years and not any(y in chunk.text for y in query.years):
+            continue
+        cells = [c.strip() for c in chunk.text.split("|")]
+        at = next((j for j, c in enumerate(cells) if re.search(r"[^\W\d]", c) and c != chunk.heading.strip()),
+                  None)
+        if at is None or not re.search(r"\d", " ".join(cells[at + 1:])):  # a label and a value
+            continue
+        label = set(tokenize(cells[at]))
+        if len(label & must) < min(2, len(must)) or len(cells[at].split()) > 12:  # a row label, not prose
+            continue
+        if _names_another_metric(cells[at], request):
+            continue
+        recall = sum(index.idf(t) for t in must & label) / total
+        precision = sum(index.idf(t) for t in must & label) / (sum(index.idf(t) for t in label) or 1.0)
+        if recall >= 0.5:
+            quote = Piece(f"\u201c{clip(chunk.text, 200)}\u201d.", chunk.page, clip(chunk.text), 1.0)
+            rows.append((recall + precision, -rank, recall, quote))
+    if not rows:
+        return None
+    best = max(rows, key=lambda t: t[:2])
+    return best[2], best[3]
+
+
+def _names_another_metric(text: str, request: Request) -> bool:
+    """True when the text is about another catalog metric than the request's ("women in
+    management" quoted for the share of women in the workforce)."""
+    named = {i for r in metric_requests(text) for i in r.ids}
+    return bool(named) and not named & {request.ids[0], *(i for ids in request.fallback for i in ids)}
 
 
 def sentence_answer(query: Query, index: Index, hits: Hits) -> Composed:
