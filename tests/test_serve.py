@@ -200,6 +200,7 @@ def test_compare_and_downloads(server: tuple[TestClient, dict[str, str]]) -> Non
     rows = client.get("/api/compare", params={"metric": "ghg_scope1"}).json()
     companies = {r["company"] for r in rows}
     assert "Northwind Renewables" in companies and all(r["page"] >= 1 for r in rows)
+    assert all("/" not in r["report"] for r in rows)  # no server path leaks
     assert client.get("/api/compare", params={"metric": "no_such_metric"}).status_code == 404
     html = client.get("/compare", params={"metric": "ghg_scope1"})
     assert html.status_code == 200 and 'id="compare-table"' in html.text and "<svg" in html.text

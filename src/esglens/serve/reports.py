@@ -218,6 +218,9 @@ def compare_rows(state: ServerState, metric: str, companies: list[str] | None,
     except ConfigError as exc:
         raise HTTPException(400, " ".join(str(exc).split())) from exc
     rows: list[dict[str, Any]] = json.loads(format_compare(frame, "json"))
+    for row in rows:  # the server's own folders are nobody's business: the file name is enough
+        if isinstance(row.get("report"), str):
+            row["report"] = Path(row["report"]).name
     return rows
 
 
