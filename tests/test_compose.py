@@ -363,3 +363,18 @@ def test_printed_values_keep_the_scale_of_their_column() -> None:
     assert printed_value(metric(327000, "327", "")) == "327 thousand"  # a table "in thousands"
     assert printed_value(metric(4100, "4,100", "")) == "4,100"
     assert printed_value(metric(2.5e6, "9,012", "1,000 gigajoule", "MWh")) == "9,012 thousand gigajoule"
+
+
+def test_goal_lists_are_the_companys_targets_and_neutrality_is_not_net_zero() -> None:
+    from esglens.compose.facts import target_sentences
+
+    quote = ("Recently announced, the two primary sustainability goals include an environmental "
+             "goal of being carbon neutral by 2050.")
+    doc = Document("x.pdf", "3", "", 1, "en", (Page(1, 600, 800, quote),))
+    targets = [Target("carbon_neutral", 1, quote, target_year=2050, confidence=0.8)]
+    assert [s.text for s in target_sentences(targets, doc, "Acme")] == [
+        "Acme aims for carbon neutrality by 2050."]
+    policy = "The European Union aims for climate neutrality by 2050."
+    other = [Target("carbon_neutral", 1, policy, target_year=2050, confidence=0.8)]
+    assert target_sentences(other, Document("y.pdf", "4", "", 1, "en",
+                                            (Page(1, 600, 800, policy),)), "Acme") == []

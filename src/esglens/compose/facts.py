@@ -161,9 +161,13 @@ def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]
 def is_own_target(t: Target, company: str) -> bool:
     """True when the target's quote is the company's own commitment, not a law's or a peer's."""
     quote = t.quote
+    if _LIST_TARGET.match(quote):
+        return True  # a scorecard line of the report's own targets has no subject to check
+    subject = subject_kind(clean_sentence(quote), company)
     own = (re.search(r"\b([Ww]e|[Oo]ur|us)\b", quote) or mentions_company(quote, company)
-           or re.match(r"(?i)targets?\b", quote) or _LIST_TARGET.match(quote))
-    return bool(own) and subject_kind(clean_sentence(quote), company) not in ("other", "affiliate")
+           or re.match(r"(?i)targets?\b", quote)
+           or subject == "none" and _GOAL_WORDS.search(quote))
+    return bool(own) and subject not in ("other", "affiliate")
 
 
 _NET_ZERO = ("net_zero", "net-zero", "carbon_neutral")
@@ -173,6 +177,8 @@ _LIST_TARGET = re.compile(
     r"(?:(?:source|reduce|cut|achieve|reach|increase|eliminate|halve|become|maintain|procure|"
     r"use|deliver|divert|send|transition)\b|[<>≥≤]?\s*\d[\d.,]*\s*%[^.;]{0,60}\b(?:target|goal)\b)",
     re.I)
+# "the two primary sustainability goals include … carbon neutral by 2050", "(2010 baseline)"
+_GOAL_WORDS = re.compile(r"\b(?:goals?|targets?|ambitions?|milestones?|baseline)\b", re.I)
 _COMMITS = re.compile(r"\b(?:commit\w*|pledge\w*|will (?:reach|achieve|be)|verpflicht\w*)\b", re.I)
 
 
@@ -223,7 +229,10 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
             pass  # net zero for buildings or a fleet: the quote says what it covers
         elif t.type in _NET_ZERO and t.target_year and _states_net_zero(t):
             key = "net_zero" if _COMMITS.search(t.quote) else "net_zero_goal"
+            if t.type == "carbon_neutral":  # neutrality (offsets allowed) is not net zero
+                key = "carbon_neutral"
             text = fill(tpl[key], company=company, scope=scope,
+                        scope_of=f"of {scope}emissions " if scope else "",
                         target_year=_year_text(t.target_year, t.quote))
         elif t.type == "renewable_share" and t.target_pct is not None and t.target_year:
             what = "electricity" if re.search(r"(?i)electricity|power", t.quote) else "energy"
