@@ -52,7 +52,7 @@ from .phrasing import (
     wording,
 )
 from .quality import is_prose
-from .select import IDENTITY_PAGES, Candidate, Picker, candidates, split
+from .select import CLIMATE_WORDS, IDENTITY_PAGES, Candidate, Picker, candidates, split
 
 __all__ = ["SECTIONS", "compose_overview", "resolve_language"]
 
@@ -135,7 +135,9 @@ def _results(picker: Picker, n: int) -> list[Candidate]:
         return (c.quantified and c.achievement and c.about and c.on_target
                 and not c.commitment and not _FUTURE.search(c.text))
 
-    got = picker.pick(n, lambda c: c.pillar == "E" and result(c))
+    # emission results first: the headline result is the one against the climate targets
+    got = picker.pick(n, lambda c: c.pillar == "E" and result(c) and CLIMATE_WORDS.search(c.text) is not None)
+    got += picker.pick(n - len(got), lambda c: c.pillar == "E" and result(c))
     return got + picker.pick(n - len(got), lambda c: c.pillar == "E" and c.quantified
                              and c.about and c.on_target and not _FUTURE.search(c.text))
 
@@ -164,6 +166,11 @@ def _overview(
     env = [replace(headline, paragraph=1)] if headline is not None else [
         _sentence(c, 1) for c in picker.pick(
             1, lambda c: c.commitment and c.pillar == "E" and c.subject == "company")]
+    if headline is not None and "% reduction" not in headline.text:
+        # beside a net-zero pledge, the main dated reduction target
+        listed = target_sentences(targets, doc, company)
+        env += [replace(s, paragraph=1) for s in listed[1:]
+                if "% reduction" in s.text and s.citations != headline.citations][:1]
     figures = environment_facts(series, doc, "en", 1)
     progress = target_progress(targets, series, doc, "en", 1)
     env += figures + ([progress] if progress is not None else [])

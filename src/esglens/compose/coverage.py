@@ -21,6 +21,7 @@ from ..classify import topic_by_id
 from ..model import Citation, Document, Passage, Sentence
 from .facts import fill
 from .phrasing import verify_sentence, wording
+from .quality import is_statements_page
 
 __all__ = ["pillar_note"]
 
@@ -66,7 +67,10 @@ def _cite(doc: Document, passages: list[Passage], n: int = 3) -> tuple[Citation,
 def pillar_note(pillar: str, doc: Document, passages: Sequence[Passage], lang: str) -> Sentence | None:
     """One cited sentence for the empty ``pillar`` section (E, S or G), or None if unverifiable."""
     by_topic: dict[str, list[Passage]] = defaultdict(list)
+    statements = {pg.number for pg in doc.pages if is_statements_page(pg.text)}
     for p in passages:
+        if p.page in statements:
+            continue  # "生产性生物资产" on a balance sheet is no biodiversity disclosure
         for t in p.topics:
             by_topic[t].append(p)
     mine = Counter({t: len(ps) for t, ps in by_topic.items() if _pillar_of(t) == pillar})

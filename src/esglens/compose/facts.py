@@ -187,6 +187,8 @@ def _year_text(year: int | None, quote: str) -> str:
     if year is None:
         return ""
     short = rf"\bFY\s?'?{year % 100:02d}\b"
+    if re.search(rf"\bFY\s?{year}\b", quote):
+        return f"FY{year}"
     if not re.search(rf"\b{year}\b", quote) and re.search(short, quote):
         return f"FY{year % 100:02d}"
     return str(year)

@@ -107,6 +107,9 @@ class _Client:
         except (openai.OpenAIError, ValueError) as exc:
             raise LLMError(f"{url}: the answer is not a JSON object ({exc})") from exc
 
+    def close(self) -> None:
+        self._client.close()
+
     def first_model(self) -> str:
         """The first model id the server lists (llama.cpp, vLLM and Ollama serve one or few)."""
         models = self._call("/models", lambda: list(self._client.models.list()))
@@ -290,6 +293,13 @@ def rewrite_overview(
     for a bad endpoint, key or model and LLMError when the server is unreachable or fails.
     """
     client = _Client(endpoint, api_key, timeout)
+    try:
+        return _rewrite(overview, doc, client, model)
+    finally:
+        client.close()  # its pooled connections: never left for the garbage collector
+
+
+def _rewrite(overview: Overview, doc: Document, client: _Client, model: str | None) -> Overview:
     model = model or client.first_model()
     sections: list[Section] = []
     total: Counter[str] = Counter()

@@ -16,6 +16,7 @@ from typing import Literal
 from .phrasing import CLAUSE_OPENERS, FUNCTION_WORDS, grammar_words, wording
 
 __all__ = ["has_finite_verb", "is_boilerplate", "is_dangling", "is_first_person_singular",
+           "is_statements_page",
            "is_off_topic", "is_prose", "is_shaped", "is_well_formed", "mentions_company", "subject_kind",
            "why_malformed"]
 
@@ -62,6 +63,18 @@ _I = re.compile(r"(?<![\w.])I\s+(?!and\b|or\b|to\b)[a-z]")
 def is_off_topic(text: str) -> bool:
     """Product marketing, market or competition commentary, financial results or guidance."""
     return wording()[1]["offtopic_re"].search(text) is not None
+
+
+_STATEMENTS_PAGE = re.compile(
+    r"notes to the (?:consolidated )?financial statements|consolidated (?:balance sheets?|statements? of "
+    r"(?:financial position|income|cash flows?|comprehensive income))|合并资产负债表|合併資產負債表|"
+    r"合并利润表|合併損益表|现金流量表|現金流量表|所有者权益变动表|财务报表附注|財務報表附註", re.I)
+
+
+def is_statements_page(text: str) -> bool:
+    """A page of the financial statements or their notes: accounts, not ESG substance (its
+    "energy prices", "employee benefits" and "biological assets" are accounting lines)."""
+    return _STATEMENTS_PAGE.search(text) is not None
 
 
 def is_first_person_singular(text: str) -> bool:

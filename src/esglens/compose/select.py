@@ -22,6 +22,7 @@ from .quality import (
     is_off_topic,
     is_prose,
     is_shaped,
+    is_statements_page,
     mentions_company,
     subject_kind,
 )
@@ -36,13 +37,18 @@ IDENTITY_PAGES = 12  # "who we are" statements are looked for on the first pages
 _XREF = re.compile(r"\s*\((?:see|cf\.?|refer to|siehe|more on)\b[^)]*\)", re.I)
 # emissions, carbon and offsets are the Environmental pillar's (GHG Protocol), whatever else a
 # sentence mentions ("offsets that also support local communities")
-_CLIMATE = re.compile(r"\b(?:scopes? [123]|emissions?|greenhouse|GHG|CO2|CO₂|carbon|offsets?|"
+CLIMATE_WORDS = re.compile(r"\b(?:scopes? [123]|emissions?|greenhouse|GHG|CO2|CO₂|carbon|offsets?|"
                       r"decarboni[sz]\w*)\b", re.I)
 # a page that is a third party's statement: there "we" is the assurer or auditor, not the company
 _THIRD_PARTY_PAGE = re.compile(
     r"independent (?:limited |reasonable )?assurance (?:statement|report)|independent "
     r"auditor'?s'? report|report of (?:the )?independent|independent practitioner'?s", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
+# who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
+_GOVERNS = re.compile(
+    r"\b(?:board|committee|directors)\b[^.;]{0,80}\b(?:overs\w+|review\w*|approv\w+|responsib\w+|"
+    r"monitor\w*)\b|\b(?:industry associations?|trade associations?|lobbying|advocacy|public policy|"
+    r"remuneration|executive pay|in line with the TCFD|TCFD recommendations)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
     out: list[Candidate] = []
     headings = _headings(doc)
     third_party = {p.number for p in doc.pages if _THIRD_PARTY_PAGE.search(p.text)}
+    accounts = {p.number for p in doc.pages if is_statements_page(p.text)}
     for passage in prose:
         for raw in split(passage.text):
             quote = _drop_heading(clean_sentence(raw, headings.get(passage.page, ()), company))
@@ -115,8 +122,8 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
             if key in seen or not is_shaped(quote) or is_dangling(quote):
                 continue
             seen.add(key)
-            if passage.page in third_party and _FIRST_PERSON.search(quote):
-                continue  # the assurer's or auditor's "we"
+            if passage.page in accounts or passage.page in third_party and _FIRST_PERSON.search(quote):
+                continue  # the accounts' notes; the assurer's or auditor's "we"
             tokens = tokenize(quote)
             scores = scorer.score_tokens(tokens)
             identity = passage.page <= IDENTITY_PAGES and identity_re.search(quote) is not None
@@ -125,8 +132,10 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
             topic, pillar = _pillar(scores, pillar_of) if scores else ("", "")
             if scores and scores[topic] < MIN_TOPIC_SCORE:
                 pillar = ""
-            if pillar == "S" and _CLIMATE.search(quote):
+            if pillar == "S" and CLIMATE_WORDS.search(quote):
                 pillar = "E"
+            if pillar in ("E", "S") and _GOVERNS.search(quote):
+                pillar = "G"
             if not (pillar or identity) or not is_prose(quote, shaped=True) or is_off_topic(quote):
                 continue  # off-topic (checked first: it is cheaper), malformed, boilerplate,
                 # marketing, market commentary or financial guidance

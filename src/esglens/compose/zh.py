@@ -28,6 +28,7 @@ from .narrative import (
     workforce_fact,
 )
 from .phrasing import verify_sentence, wording
+from .quality import is_statements_page
 
 __all__ = ["compose_zh"]
 
@@ -39,7 +40,7 @@ _SELF = re.compile(r"本公司|本行|本集团|本集團|我行|我公司|我�
 # a sentence that continues a list or points back ("二是…", "此外…", "上述…") is not
 # self-contained; a biography line ("现任…") has lost its person; the industry or market as
 # subject is not the company
-_LEANS = re.compile(r"^(?:[二三四五六七八九]是|其次|再次|此外|另外|同时|同時|最后|最後|因此|所以|"
+_LEANS = re.compile(r"^(?:通过|通過|[二三四五六七八九]是|其次|再次|此外|另外|同时|同時|最后|最後|因此|所以|"
                     r"该|該|此|这|這|上述|前述|其中|基于该|基於該|现任|現任|曾任|历任|歷任|行业|行業|市场|市場)")
 # the auditor's report (its "我们" is the auditor)
 _AUDITOR_PAGE = re.compile(r"注册会计师的责任|註冊會計師的責任|形成审计意见的基础|形成審計意見的基礎|"
@@ -81,8 +82,8 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
     seen: set[str] = set()
     n_pages = max(doc.page_count, 1)
     for page in doc.pages:
-        if _AUDITOR_PAGE.search(page.text):
-            continue  # the auditor's report: its voice is the auditor's, its subject the accounts
+        if _AUDITOR_PAGE.search(page.text) or is_statements_page(page.text):
+            continue  # the auditor's report (the auditor's voice) and the accounts
         heads = sorted({re.sub(r"\s+", "", b.text) for b in page.blocks
                         if len(b.text.strip()) <= 20 and not b.text.strip().endswith("。")},
                        key=len, reverse=True)
