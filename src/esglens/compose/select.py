@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..classify import TopicScorer, load_topics, tokenize
 from ..model import Document, Passage
-from .phrasing import clean_sentence, cue_score, third_person, wording
+from .phrasing import clean_sentence, cue_score, numbers_in, third_person, wording
 from .quality import (
     has_finite_verb,
     is_dangling,
@@ -179,6 +179,11 @@ def split(text: str) -> list[str]:
     return split_sentences(text)
 
 
+def _figures(text: str) -> set[str]:
+    """A sentence's distinctive figures: its decimals ("37.4"), which counts and years are not."""
+    return {n for n in numbers_in(text) if "." in n}
+
+
 class Picker:
     """Greedy selection without repeats: no sentence twice, no near-duplicates, spread topics."""
 
@@ -188,9 +193,10 @@ class Picker:
         self.texts: list[frozenset[str]] = []
 
     def is_duplicate(self, cand: Candidate) -> bool:
+        figures = _figures(cand.text)
         for u in self.used:
-            if cand.quote == u.quote:
-                return True
+            if cand.quote == u.quote or figures & _figures(u.text):
+                return True  # the same result told twice ("a 37.4% cut" on two pages)
         for words in self.texts:
             if len(cand.words & words) >= DUPLICATE_OVERLAP * min(len(cand.words), len(words), 100):
                 return True
