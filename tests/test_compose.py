@@ -378,3 +378,19 @@ def test_goal_lists_are_the_companys_targets_and_neutrality_is_not_net_zero() ->
     other = [Target("carbon_neutral", 1, policy, target_year=2050, confidence=0.8)]
     assert target_sentences(other, Document("y.pdf", "4", "", 1, "en",
                                             (Page(1, 600, 800, policy),)), "Acme") == []
+
+
+def test_the_group_as_subject_is_named_and_modals_stay() -> None:
+    assert third_person("With about 42,000 employees, the Group is the largest maker of trucks.",
+                        "KION") == "With about 42,000 employees, KION is the largest maker of trucks."
+    assert third_person("We cannot predict the impact of regulation.", "UPS") == (
+        "UPS cannot predict the impact of regulation.")
+
+
+def test_framework_prompts_table_notes_and_risk_factors_are_boilerplate() -> None:
+    from esglens.compose.quality import is_boilerplate
+
+    assert is_boilerplate("Describe the resilience of the organization's strategy under scenarios.")
+    assert is_boilerplate("Total includes both employees and contractors across our sites.")
+    assert is_boilerplate("Higher costs could have a material adverse effect on our results.")
+    assert not is_boilerplate("Acme cut its Scope 1 emissions by 5% in 2023.")

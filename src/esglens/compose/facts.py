@@ -63,6 +63,7 @@ def printed_value(m: Metric) -> str:
         unit = _rate_unit(m)
     if unit.lower() in count_units or unit == "currency":
         unit = ""
+    unit = re.sub(r"^Per\b", "per", unit)  # "0.13 per 100,000 hours", as running text
     if not m.raw_value:
         value = f"{m.value:,.0f}" if m.value >= 100 else f"{m.value:,.2f}".rstrip("0").rstrip(".")
     else:

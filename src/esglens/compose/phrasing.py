@@ -242,6 +242,9 @@ def _coordinate(text: str) -> str:
 def third_person(text: str, company: str) -> str:
     """Rewrite first-person company voice into the third person ("We aim" -> "Acme aims")."""
     rules = wording()[0]["third_person"]
+    if company:  # "With 42,000 employees, the Group is …": the reporting company, by name
+        text = re.sub(r"(^|, )[Tt]he (?:Group|Company)\b(?![’'])(?= [a-z])",
+                      lambda m: m.group(1) + company, text, count=1)
     text = _GENERIC_OUR.sub(lambda m: ("The " if m.group(1) == "O" else "the ") + m.group(2), text)
     text = _coordinate(text)
     low, name = text.lower(), company.lower()

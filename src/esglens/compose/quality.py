@@ -41,6 +41,8 @@ _DEBRIS = re.compile(
     r"\.\s*\.|(?<![\d,.])\d+ \d(?!\d{2}\b)|\s[–-] [A-Z]|:\s{2,}|[−–—-]\s+[−–—-]|(?:^|\s)−\s|"
     r"\(%\)|\betc\.\s+[A-Z]|\d \.\d|[a-z]- [A-Z]"
 )
+# sentence openers that cannot follow a lower-case function word mid-sentence
+_SPLICE_WORDS = frozenset({"however", "moreover", "furthermore", "therefore", "although", "whereas"})
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:\s+(?:[A-Z]{2,}|AND|OF|&))+\b")
 _ABBREV = grammar_words("abbrev")
 _SCOPE_WORDS = grammar_words("scope_words")
@@ -133,6 +135,9 @@ def why_malformed(text: str) -> str | None:
         if (word in CLAUSE_OPENERS and re.fullmatch(r"[A-Za-z’'-]+", prev)
                 and prev.lower() not in FUNCTION_WORDS):
             return "heading glued mid-sentence"
+        if (prev in FUNCTION_WORDS and word[:1].isupper() and word[1:].islower()
+                and (_bare(word) in FUNCTION_WORDS or _bare(word) in _SPLICE_WORDS)):
+            return "two text columns spliced"  # "a Most of the …", "use of other However, …"
     if re.search(r"\w-ing[a-z]{3,}\b", text):
         return "words fused across a line break"  # "best-ingiven" (best-in-class + given)
     if re.search(r"\b(?:has|have|had) made (?:with|to|for|in|on|by)\b", text):

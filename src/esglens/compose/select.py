@@ -42,8 +42,8 @@ CLIMATE_WORDS = re.compile(r"\b(?:scopes? [123]|emissions?|greenhouse|GHG|CO2|CO
 # a page that is a third party's statement: there "we" is the assurer or auditor, not the company
 _THIRD_PARTY_PAGE = re.compile(
     r"independent (?:limited |reasonable )?assurance (?:statement|report)|independent "
-    r"auditor'?s'? report|report of (?:the )?independent|independent practitioner'?s", re.I)
-_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
+    r"auditor'?s'? report|report of (?:the )?independent|independent practitioner'?s|"
+    r"our (?:limited )?assurance (?:procedures|engagement)|ISAE 3000", re.I)
 # who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
 _GOVERNS = re.compile(
     r"\b(?:board|committee|directors)\b[^.;]{0,80}\b(?:overs\w+|review\w*|approv\w+|responsib\w+|"
@@ -122,8 +122,8 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
             if key in seen or not is_shaped(quote) or is_dangling(quote):
                 continue
             seen.add(key)
-            if passage.page in accounts or passage.page in third_party and _FIRST_PERSON.search(quote):
-                continue  # the accounts' notes; the assurer's or auditor's "we"
+            if passage.page in accounts or passage.page in third_party:
+                continue  # the accounts' notes; an assurer's or auditor's statement (its voice, its work)
             tokens = tokenize(quote)
             scores = scorer.score_tokens(tokens)
             identity = passage.page <= IDENTITY_PAGES and identity_re.search(quote) is not None

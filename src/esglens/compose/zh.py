@@ -89,6 +89,9 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
                        key=len, reverse=True)
         for raw in _sentences(page.text):
             quote = _LEAD.sub("", raw)
+            # an inline heading before the sentence proper: "董事与董事会报告期内…", "技术工艺优势公司是…"
+            quote = re.sub(r"^[\u4e00-\u9fff]{2,12}?(?:优势|情况|工作|管理|董事会|监事会|股东大会)"
+                           r"(?=报告期内|公司)", "", quote)
             for head in heads:  # a heading run into the sentence after it
                 if head and quote.startswith(head) and len(quote) - len(head) >= 12:
                     quote = _LEAD.sub("", quote[len(head):])
