@@ -394,3 +394,12 @@ def test_framework_prompts_table_notes_and_risk_factors_are_boilerplate() -> Non
     assert is_boilerplate("Total includes both employees and contractors across our sites.")
     assert is_boilerplate("Higher costs could have a material adverse effect on our results.")
     assert not is_boilerplate("Acme cut its Scope 1 emissions by 5% in 2023.")
+
+
+def test_table_labels_and_bracketed_verbs_are_not_sentences() -> None:
+    from esglens.compose.quality import why_malformed
+
+    assert why_malformed("Total number of Group employees as at 31 December for reporting year.")
+    assert why_malformed("Total renewable generation output as a proportion of total output "
+                         "(includes biomass, hydro and pumped storage).")
+    assert why_malformed("Total emissions fell 5% in 2023 as Acme replaced its old boilers.") is None

@@ -204,8 +204,8 @@ def _target_rank(t: Target) -> tuple[object, ...]:
 
 def _states_net_zero(t: Target) -> bool:
     """True when the quote itself ties net zero (or neutrality) to the target year."""
-    year = rf"\b(?:by|in|before|until) (?:FY ?|fiscal (?:year )?)?{t.target_year}\b"
-    near = r"[^.;]{0,60}?"
+    year = rf"\b(?:by|in|before|until)(?: no later than)? (?:FY ?|fiscal (?:year )?)?{t.target_year}\b"
+    near = r"[^.;]{0,90}?"
     pattern = rf"(net[- ]?zero|carbon[- ]neutral){near}{year}|{year}{near}(net[- ]?zero|neutral)"
     return re.search(pattern, t.quote, re.I) is not None
 

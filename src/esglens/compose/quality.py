@@ -41,6 +41,8 @@ _DEBRIS = re.compile(
     r"\.\s*\.|(?<![\d,.])\d+ \d(?!\d{2}\b)|\s[–-] [A-Z]|:\s{2,}|[−–—-]\s+[−–—-]|(?:^|\s)−\s|"
     r"\(%\)|\betc\.\s+[A-Z]|\d \.\d|[a-z]- [A-Z]"
 )
+_PARENS = re.compile(r"\([^()]*\)")
+_LABEL_HEADS = frozenset({"total", "number", "share", "proportion", "percentage", "ratio"})
 # sentence openers that cannot follow a lower-case function word mid-sentence
 _SPLICE_WORDS = frozenset({"however", "moreover", "furthermore", "therefore", "although", "whereas"})
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:\s+(?:[A-Z]{2,}|AND|OF|&))+\b")
@@ -156,8 +158,11 @@ def why_malformed(text: str) -> str | None:
     grams = [" ".join(bare[i : i + 4]) for i in range(len(bare) - 3)]
     if len(grams) != len(set(grams)):
         return "repeated words"
-    if not has_finite_verb(words):
-        return "no finite verb"
+    if not has_finite_verb(words) or not has_finite_verb(_PARENS.sub(" ", text).split()):
+        return "no finite verb"  # one inside brackets ("(includes biomass)") does not count
+    if bare[0] in _LABEL_HEADS and not any(b in AUXILIARIES or b in _IRREGULAR_PAST
+                                           or b.endswith("ed") for b in bare[1:]):
+        return "a table label, not a sentence"  # "Total number of Group employees as at …"
     if bare[0].endswith("ed") and "," not in " ".join(words[:8]):
         return "fragment opening with a participle"
     return None

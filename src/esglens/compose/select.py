@@ -31,6 +31,7 @@ __all__ = ["Candidate", "Picker", "candidates", "split"]
 
 MIN_TOPIC_SCORE = 0.8
 PILLAR_MARGIN = 1.3  # the winning pillar must outscore the runner-up by this factor
+VAGUE_PENALTY = 0.6  # salience lost by a sentence with no figure, year or achieved result
 DUPLICATE_OVERLAP = 0.55  # share of content words two sentences may have in common
 IDENTITY_PAGES = 12  # "who we are" statements are looked for on the first pages only
 # "(see p. 45)", "(refer to the Governance chapter)": a pointer into the report, not content
@@ -150,6 +151,8 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
             score += 0.4 * (1 - passage.page / n_pages)  # highlights come first in reports
             score += 0.5 * bool(about) + 0.4 * (subject == "company")
             score -= 0.02 * abs(len(quote.split()) - 28)
+            if not re.search(r"\d", quote) and "achievement" not in cues:
+                score -= VAGUE_PENALTY  # no figure, year or result: a slogan more often than a fact
             out.append(
                 Candidate(third_person(_XREF.sub("", quote), company), quote, passage.page, topic,
                           pillar, score,
