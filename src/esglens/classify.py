@@ -86,7 +86,9 @@ def _keyword(entry: str | dict[str, float]) -> tuple[tuple[str, ...], float]:
 @lru_cache(maxsize=1)
 def load_topics() -> tuple[Topic, ...]:
     """The taxonomy from ``esglens/data/topics.yaml``, in file order (E, then S, then G)."""
-    raw = yaml.safe_load(resources.files("esglens.data").joinpath("topics.yaml").read_text("utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10x faster
+    raw = yaml.load(resources.files("esglens.data").joinpath("topics.yaml").read_text("utf-8"),
+                    Loader=loader)
     topics = []
     for t in raw["topics"]:
         keywords = tuple(k for k in (_keyword(e) for e in t.get("keywords", [])) if k[0])

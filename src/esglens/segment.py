@@ -52,7 +52,8 @@ def split_sentences(text: str) -> list[str]:
             continue
         if m.group("bullet") is None:
             bare = candidate[: len(candidate) - len(m.group("tail") or "")]
-            if _ABBREV.search(bare) or re.search(r"\b[A-Z]\.$", bare):
+            end_of = bare[-20:]  # both patterns look at the end only: no rescan of the sentence
+            if _ABBREV.search(end_of) or re.search(r"\b[A-Z]\.$", end_of):
                 continue
             if re.search(r"\b\d{1,2}\.$", bare) and _GERMAN_DATE.match(text, m.end()):
                 continue

@@ -117,14 +117,14 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
     third_party = {p.number for p in doc.pages if _THIRD_PARTY_PAGE.search(p.text)}
     accounts = {p.number for p in doc.pages if is_statements_page(p.text)}
     for passage in prose:
+        if passage.page in accounts or passage.page in third_party:
+            continue  # the accounts' notes; an assurer's or auditor's statement (its voice, its work)
         for raw in split(passage.text):
             quote = _drop_heading(clean_sentence(raw, headings.get(passage.page, ()), company))
             key = quote.lower()
             if key in seen or not is_shaped(quote) or is_dangling(quote):
                 continue
             seen.add(key)
-            if passage.page in accounts or passage.page in third_party:
-                continue  # the accounts' notes; an assurer's or auditor's statement (its voice, its work)
             tokens = tokenize(quote)
             scores = scorer.score_tokens(tokens)
             identity = passage.page <= IDENTITY_PAGES and identity_re.search(quote) is not None
