@@ -403,3 +403,15 @@ def test_table_labels_and_bracketed_verbs_are_not_sentences() -> None:
     assert why_malformed("Total renewable generation output as a proportion of total output "
                          "(includes biomass, hydro and pumped storage).")
     assert why_malformed("Total emissions fell 5% in 2023 as Acme replaced its old boilers.") is None
+
+
+def test_target_table_rows_are_listed_with_their_part_of_the_business() -> None:
+    from esglens.compose.facts import target_sentences
+
+    quote = "42% reduction in non-generation Scope 1 and 2 emissions by 2030"
+    doc = Document("x.pdf", "5", "", 1, "en", (Page(1, 600, 800, quote + " Base Year 2020"),))
+    targets = [Target("absolute_reduction", 1, quote, target_year=2030, base_year=2020,
+                      reduction_pct=42.0, scope="1+2", confidence=0.8)]
+    assert [s.text for s in target_sentences(targets, doc, "Acme")] == [
+        "Acme targets a 42% reduction in non-generation Scopes 1 and 2 emissions by 2030 from a 2020 "
+        "baseline."]

@@ -176,7 +176,8 @@ _NET_ZERO = ("net_zero", "net-zero", "carbon_neutral")
 # names itself a target ("55% minimum reduction target for …"): the report's own, as listed
 _LIST_TARGET = re.compile(
     r"(?:(?:source|reduce|cut|achieve|reach|increase|eliminate|halve|become|maintain|procure|"
-    r"use|deliver|divert|send|transition)\b|[<>≥≤]?\s*\d[\d.,]*\s*%[^.;]{0,60}\b(?:target|goal)\b)",
+    r"use|deliver|divert|send|transition)\b|[<>≥≤]?\s*\d[\d.,]*\s*%[^.;]{0,60}\b(?:target|goal)\b|"
+    r"\d[\d.,]*\s*% (?:absolute )?(?:reduction|cut|decrease) (?:in|of)\b)",
     re.I)
 # "the two primary sustainability goals include … carbon neutral by 2050", "(2010 baseline)"
 _GOAL_WORDS = re.compile(r"\b(?:goals?|targets?|ambitions?|milestones?|baseline)\b", re.I)
@@ -225,6 +226,9 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
             plural = "Scopes" if len(scopes) > 1 else "Scope"
             listed = ", ".join(scopes[:-1]) + " and " + scopes[-1] if len(scopes) > 1 else scopes[0]
             scope = f"{plural} {listed} " if all(x.isdigit() for x in scopes) else f"{t.scope} "
+            part = re.search(r"\b([a-z]+-[a-z]+) scopes? \d", t.quote, re.I)
+            if part and not re.search(r"(?i)market|location", part.group(1)):
+                scope = f"{part.group(1).lower()} {scope}"  # "non-generation Scope 1 and 2": its part
         default = "emissions intensity" if t.type == "intensity_reduction" else "emissions"
         metric = (t.metric or default).replace("_", " ")
         text = None
