@@ -415,3 +415,10 @@ def test_target_table_rows_are_listed_with_their_part_of_the_business() -> None:
     assert [s.text for s in target_sentences(targets, doc, "Acme")] == [
         "Acme targets a 42% reduction in non-generation Scopes 1 and 2 emissions by 2030 from a 2020 "
         "baseline."]
+
+
+def test_charter_lines_without_a_subject_are_not_sentences() -> None:
+    from esglens.compose.quality import why_malformed
+
+    assert why_malformed("Partners with the Chief Diversity Officer to support programs aimed at goals.")
+    assert why_malformed("Employees with disabilities are supported by a network in all regions.") is None

@@ -160,6 +160,10 @@ def why_malformed(text: str) -> str | None:
         return "repeated words"
     if not has_finite_verb(words) or not has_finite_verb(_PARENS.sub(" ", text).split()):
         return "no finite verb"  # one inside brackets ("(includes biomass)") does not count
+    if (words[0][:1].isupper() and bare[0].endswith("s") and not bare[0].endswith("ss")
+            and len(bare) > 1 and bare[1] in ("with", "the", "a", "an", "all")
+            and not any(b in AUXILIARIES for b in bare)):
+        return "no subject"  # "Partners with the Chief Diversity Officer to …": a charter line
     if bare[0] in _LABEL_HEADS and not any(b in AUXILIARIES or b in _IRREGULAR_PAST
                                            or b.endswith("ed") for b in bare[1:]):
         return "a table label, not a sentence"  # "Total number of Group employees as at …"
