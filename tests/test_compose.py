@@ -422,3 +422,19 @@ def test_charter_lines_without_a_subject_are_not_sentences() -> None:
 
     assert why_malformed("Partners with the Chief Diversity Officer to support programs aimed at goals.")
     assert why_malformed("Employees with disabilities are supported by a network in all regions.") is None
+
+
+def test_chinese_sentences_need_a_subject_and_the_accounts_are_left_out() -> None:
+    from esglens.compose.quality import accounts_pages
+    from esglens.compose.zh import _candidates
+
+    own = "公司严格执行环保制度，废水经处理后达标排放，全年未发生环境污染事故。"
+    subjectless = "排放烟尘符合大气污染物综合排放标准，废水经处理后达标排放，不造成环境污染。"
+    verb_first = "升级公司环保设施，加强废水治理，确保污染物达标排放和环保设施正常运行。"
+    pages = [Page(1, 600, 800, "\n".join((own, subjectless, verb_first)))]
+    pages += [Page(2, 600, 800, "形成审计意见的基础\n我们审计了公司财务报表。")]
+    pages += [Page(n, 600, 800, "公司废水处理设施运行正常，环保投入持续增加，排放达标。") for n in range(3, 15)]
+    doc = Document("x.pdf", "6", "", 14, "zh", tuple(pages))
+    quotes = {c.quote for c in _candidates(doc, "四方科技")}
+    assert own in quotes and not quotes & {subjectless, verb_first}
+    assert accounts_pages(doc) == set(range(2, 15))  # after the auditor's opinion: the accounts

@@ -21,7 +21,7 @@ from ..classify import topic_by_id
 from ..model import Citation, Document, Passage, Sentence
 from .facts import fill
 from .phrasing import verify_sentence, wording
-from .quality import is_statements_page
+from .quality import accounts_pages
 
 __all__ = ["pillar_note"]
 
@@ -67,7 +67,7 @@ def _cite(doc: Document, passages: list[Passage], n: int = 3) -> tuple[Citation,
 def pillar_note(pillar: str, doc: Document, passages: Sequence[Passage], lang: str) -> Sentence | None:
     """One cited sentence for the empty ``pillar`` section (E, S or G), or None if unverifiable."""
     by_topic: dict[str, list[Passage]] = defaultdict(list)
-    statements = {pg.number for pg in doc.pages if is_statements_page(pg.text)}
+    statements = accounts_pages(doc)
     for p in passages:
         if p.page in statements:
             continue  # "生产性生物资产" on a balance sheet is no biodiversity disclosure

@@ -111,6 +111,9 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
         except ImportError:  # the catalog is optional for composing
             pass
     label = re.sub(r"\s*\((?:basis not stated|total)\)", "", label or m.metric).strip()
+    quote = m.quote.lower()
+    if m.metric == "renewable_energy_share" and "electricity" in quote and "energy" not in quote:
+        label = label.replace("energy", "electricity")  # the report measured electricity only
     count = m.unit.lower() in wording()[0]["metric"]["count_units"]
     if re.match(r"(?i)number of ", label):
         label = label[len("number of "):]

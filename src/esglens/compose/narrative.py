@@ -36,7 +36,8 @@ def series_by_metric(metrics: Sequence[Metric]) -> Series:
     out: Series = {}
     for mid, periods in by_id.items():
         ordered = sorted(periods.values(), key=lambda m: m.period, reverse=True)
-        out[mid] = [m for m in ordered if m.unit == ordered[0].unit]
+        # one series, one basis: a market-based year beside location-based ones is no trend
+        out[mid] = [m for m in ordered if m.unit == ordered[0].unit and m.basis == ordered[0].basis]
     return out
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from ..model import Document
 from .phrasing import CLAUSE_OPENERS, FUNCTION_WORDS, grammar_words, wording
 
 __all__ = ["has_finite_verb", "is_boilerplate", "is_dangling", "is_first_person_singular",
-           "is_statements_page",
+           "is_statements_page", "accounts_pages",
            "is_off_topic", "is_prose", "is_shaped", "is_well_formed", "mentions_company", "subject_kind",
            "why_malformed"]
 
@@ -72,13 +73,39 @@ def is_off_topic(text: str) -> bool:
 _STATEMENTS_PAGE = re.compile(
     r"notes to the (?:consolidated )?financial statements|consolidated (?:balance sheets?|statements? of "
     r"(?:financial position|income|cash flows?|comprehensive income))|合并资产负债表|合併資產負債表|"
-    r"合并利润表|合併損益表|现金流量表|現金流量表|所有者权益变动表|财务报表附注|財務報表附註", re.I)
+    r"合并利润表|合併損益表|母公司利润表|母公司资产负债表|现金流量表|現金流量表|所有者权益变动表|"
+    r"财务报表附注|財務報表附註|利润表\s*\n|资产负债表\s*\n", re.I)
+
+
+_LINE_ITEMS = re.compile(r"税金及附加|營業成本|营业成本|应付职工薪酬|應付職工薪酬|递延所得税|遞延所得稅|"
+                         r"营业外收入|營業外收入|其他综合收益|其他綜合收益|少数股东|少數股東|未分配利润|"
+                         r"未分配利潤|流动资产合计|流動資產合計|非流动资产|非流動資產|资产总计|資產總計|"
+                         r"长期股权投资|長期股權投資|"
+                         r"retained earnings|deferred tax (?:assets|liabilities)|non-controlling interests?")
+
+
+# the auditor's report on the financial statements: the accounts follow it
+_AUDIT_OPINION = re.compile(r"independent auditor[’']?s[’']? report|report of independent registered "
+                            r"public accounting firm|形成审计意见的基础|形成審計意見的基礎|"
+                            r"我们审计了|我們審計了", re.I)
+
+
+def accounts_pages(doc: Document) -> set[int]:
+    """Pages of the financial statements: each statement or notes page, and every page after the
+    auditor's opinion on them when it is not among the last pages (an annual report's back half)."""
+    pages = {p.number for p in doc.pages if is_statements_page(p.text)}
+    opinion = next((p.number for p in doc.pages if _AUDIT_OPINION.search(p.text)), None)
+    if opinion is not None and doc.pages and doc.pages[-1].number - opinion >= 10:
+        pages |= {p.number for p in doc.pages if p.number >= opinion}
+    return pages
 
 
 def is_statements_page(text: str) -> bool:
     """A page of the financial statements or their notes: accounts, not ESG substance (its
     "energy prices", "employee benefits" and "biological assets" are accounting lines)."""
-    return _STATEMENTS_PAGE.search(text) is not None
+    if _STATEMENTS_PAGE.search(text) is not None:
+        return True
+    return len(set(_LINE_ITEMS.findall(text))) >= 3  # a statement page whose title is on the last one
 
 
 def is_first_person_singular(text: str) -> bool:

@@ -17,12 +17,12 @@ from ..classify import TopicScorer, load_topics, tokenize
 from ..model import Document, Passage
 from .phrasing import clean_sentence, cue_score, numbers_in, third_person, wording
 from .quality import (
+    accounts_pages,
     has_finite_verb,
     is_dangling,
     is_off_topic,
     is_prose,
     is_shaped,
-    is_statements_page,
     mentions_company,
     subject_kind,
 )
@@ -115,7 +115,7 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
     out: list[Candidate] = []
     headings = _headings(doc)
     third_party = {p.number for p in doc.pages if _THIRD_PARTY_PAGE.search(p.text)}
-    accounts = {p.number for p in doc.pages if is_statements_page(p.text)}
+    accounts = accounts_pages(doc)
     for passage in prose:
         if passage.page in accounts or passage.page in third_party:
             continue  # the accounts' notes; an assurer's or auditor's statement (its voice, its work)

@@ -28,7 +28,7 @@ from .narrative import (
     workforce_fact,
 )
 from .phrasing import verify_sentence, wording
-from .quality import is_statements_page
+from .quality import accounts_pages
 
 __all__ = ["compose_zh"]
 
@@ -40,8 +40,12 @@ _SELF = re.compile(r"本公司|本行|本集团|本集團|我行|我公司|我�
 # a sentence that continues a list or points back ("二是…", "此外…", "上述…") is not
 # self-contained; a biography line ("现任…") has lost its person; the industry or market as
 # subject is not the company
-_LEANS = re.compile(r"^(?:通过|通過|[二三四五六七八九]是|其次|再次|此外|另外|同时|同時|最后|最後|因此|所以|"
+_LEANS = re.compile(r"^(?:通过|通過|升级|升級|构建|構建|加强|加強|推进|推進|提升|大力|积极|積極|"
+                    r"持续|持續|不断|不斷|完善|深化|坚持|堅持|开展|開展|建立|严格|嚴格|努力|进一步|進一步|[二三四五六七八九]是|其次|再次|此外|另外|同时|同時|最后|最後|因此|所以|"
                     r"该|該|此|这|這|上述|前述|其中|基于该|基於該|现任|現任|曾任|历任|歷任|行业|行業|市场|市場)")
+# a sentence must name who acts: the company, a body of it or "we" ("排放烟尘符合…" has no subject)
+_NAMES_SUBJECT = re.compile(r"公司|本行|本集团|本集團|集团|集團|我们|我們|我行|董事会|董事會|监事会|監事會|"
+                            r"股东大会|股東大會|银行|銀行|工会|工會")
 # the auditor's report (its "我们" is the auditor)
 _AUDITOR_PAGE = re.compile(r"注册会计师的责任|註冊會計師的責任|形成审计意见的基础|形成審計意見的基礎|"
                            r"我们审计了|我們審計了|我们按照中国注册会计师审计准则|重大错报|重大錯報|审计证据|審計證據")
@@ -76,13 +80,20 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+def _opening(quote: str, company: str) -> str:
+    """Where a Chinese sentence's subject sits: its first characters after a time phrase."""
+    head = re.sub(r"^(?:报告期内|報告期內|\d{4}\s*年(?:度)?|本年度|年内|年內)[，,、]?", "", quote)
+    return head.replace(company, "公司")[:14]
+
+
 def _candidates(doc: Document, company: str) -> list[_Candidate]:
     pillars, reject, identity = _rules()
     out: list[_Candidate] = []
     seen: set[str] = set()
     n_pages = max(doc.page_count, 1)
+    accounts = accounts_pages(doc)
     for page in doc.pages:
-        if _AUDITOR_PAGE.search(page.text) or is_statements_page(page.text):
+        if page.number in accounts or _AUDITOR_PAGE.search(page.text):
             continue  # the auditor's report (the auditor's voice) and the accounts
         heads = sorted({re.sub(r"\s+", "", b.text) for b in page.blocks
                         if len(b.text.strip()) <= 20 and not b.text.strip().endswith("。")},
@@ -101,7 +112,7 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
             seen.add(quote)
             digits = sum(ch.isdigit() for ch in quote)
             if (reject.search(quote) or _OTHER.search(quote) or _GARBLED.search(quote)
-                    or _LEANS.search(quote)
+                    or _LEANS.search(quote) or not _NAMES_SUBJECT.search(_opening(quote, company))
                     or digits > 0.25 * len(quote)
                     or re.search(r"\s{2,}|\|", quote) or not re.match(rf"[{_CJK}“]", quote)):
                 continue
