@@ -433,7 +433,8 @@ def test_chinese_sentences_need_a_subject_and_the_accounts_are_left_out() -> Non
     verb_first = "升级公司环保设施，加强废水治理，确保污染物达标排放和环保设施正常运行。"
     pages = [Page(1, 600, 800, "\n".join((own, subjectless, verb_first)))]
     pages += [Page(2, 600, 800, "形成审计意见的基础\n我们审计了公司财务报表。")]
-    pages += [Page(n, 600, 800, "公司废水处理设施运行正常，环保投入持续增加，排放达标。") for n in range(3, 15)]
+    body = "公司废水处理设施运行正常，环保投入持续增加，排放达标。"
+    pages += [Page(n, 600, 800, body) for n in range(3, 15)]
     doc = Document("x.pdf", "6", "", 14, "zh", tuple(pages))
     quotes = {c.quote for c in _candidates(doc, "四方科技")}
     assert own in quotes and not quotes & {subjectless, verb_first}
