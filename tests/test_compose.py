@@ -439,3 +439,11 @@ def test_chinese_sentences_need_a_subject_and_the_accounts_are_left_out() -> Non
     quotes = {c.quote for c in _candidates(doc, "四方科技")}
     assert own in quotes and not quotes & {subjectless, verb_first}
     assert accounts_pages(doc) == set(range(2, 15))  # after the auditor's opinion: the accounts
+
+
+def test_a_heading_run_into_a_sentence_is_malformed() -> None:
+    from esglens.compose.quality import why_malformed
+
+    assert why_malformed("Reduce the CO2e per package delivered 50% by 2035 UPS has seen a 14% reduction "
+                         "in CO2e per package from 2010 to 2020.")
+    assert why_malformed("Acme cut its CO2e per package by 14% from 2010 to 2020.") is None

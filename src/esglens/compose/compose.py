@@ -134,7 +134,7 @@ def _results(picker: Picker, n: int) -> list[Candidate]:
     """The company's own quantified environmental results (not its plans), best first."""
     def result(c: Candidate) -> bool:  # "with a 37.4% cut … it exceeded its 2025 target": a result
         return ((c.quantified or _PERCENT.search(c.text) is not None) and c.achievement and c.about
-                and c.on_target and not _FUTURE.search(c.text))
+                and c.on_target and c.subject == "company" and not _FUTURE.search(c.text))
 
     # emission results first: the headline result is the one against the climate targets
     got = picker.pick(n, lambda c: c.pillar == "E" and result(c) and CLIMATE_WORDS.search(c.text) is not None)
@@ -180,14 +180,18 @@ def _overview(
 
     social = social_facts(series, doc, "en", 2, frozenset({"employees"}) if size else frozenset())
     _block(picker, social)
+    # the headline narrative quotes only sentences whose subject is the company (or its board):
+    # "graduates are offered …" or "the actions undertaken …" need the page around them
     told = _sentence_list(picker.pick(1, lambda c: c.pillar == "S" and c.on_target
+                                      and c.subject == "company"
                                       and (c.achievement or c.quantified)), 2)
-    social += told or _sentence_list(picker.pick(1 if social else 2, _in_pillar("S")), 2)
+    social += told or _sentence_list(picker.pick(
+        1 if social else 2, lambda c: c.pillar == "S" and c.on_target and c.subject == "company"), 2)
 
     gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target
                       and _OVERSIGHT.search(c.text) is not None)
-    gov += picker.pick(2 - len(gov), lambda c: c.pillar == "G" and c.about and c.on_target)
-    gov += picker.pick(1 - len(gov), _in_pillar("G"))
+    gov += picker.pick(2 - len(gov), lambda c: c.pillar == "G" and c.about and c.on_target
+                       and c.subject == "company")
     governance = _sentence_list(gov, 3)
 
     close = closing_sentence(series, gaps, doc, company, "en", 4)

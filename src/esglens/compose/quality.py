@@ -157,6 +157,8 @@ def why_malformed(text: str) -> str | None:
     for m in re.finditer(r"(\S+)\.\s+([a-z])", text):
         if _bare(m.group(1)).rstrip(".") not in _ABBREV and not re.search(r"\d$", m.group(1)):
             return "lower case after a full stop"
+    if re.search(r"\b(?:by|in) (?:19|20)\d\d [A-Z][\w&]+ (?:has|have|is|are|was|were|had)\b", text):
+        return "heading run into a sentence"  # "… by 2035 UPS has seen a 14% reduction"
     for m in re.finditer(r"\b([a-z]{3,}|(?:19|20)\d\d)\.\s+[A-Z][a-z]", text):
         if m.group(1) not in _ABBREV:
             return "two sentences run together"
