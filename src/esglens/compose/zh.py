@@ -124,6 +124,8 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
                 continue
             text = _SELF.sub(company, quote)
             text = re.sub(r"^公司(?!代码|简称|章程|法)", company, text)
+            if len(text) > MAX_CHARS:
+                continue  # the company's full name made it too long for the overview
             score = min(ranked[0], 3) + 0.8 * bool(re.search(r"\d", quote))
             score += 0.5 * bool(_SELF.search(quote) or company in quote)
             score += 0.4 * (1 - page.number / n_pages)
