@@ -447,3 +447,16 @@ def test_a_heading_run_into_a_sentence_is_malformed() -> None:
     assert why_malformed("Reduce the CO2e per package delivered 50% by 2035 UPS has seen a 14% reduction "
                          "in CO2e per package from 2010 to 2020.")
     assert why_malformed("Acme cut its CO2e per package by 14% from 2010 to 2020.") is None
+
+
+def test_a_pillar_with_figures_but_no_quotable_sentence_names_them() -> None:
+    from esglens.compose.coverage import figures_note
+
+    doc = Document("x.pdf", "7", "", 1, "en", (Page(1, 600, 800, "Employees 3,551 Fatalities 0"),))
+    metrics = [Metric("employees", "Employees", 3551.0, "count", "2023", 1, "Employees 3,551"),
+               Metric("fatalities", "Fatalities", 0.0, "count", "2023", 1, "Fatalities 0")]
+    note = figures_note("S", doc, metrics, "en")
+    assert note is not None and note.text == (
+        "The report's social figures cover number of employees and work-related fatalities.")
+    assert [c.page for c in note.citations] == [1]
+    assert figures_note("G", doc, metrics, "en") is None

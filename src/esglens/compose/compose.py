@@ -31,7 +31,7 @@ from ..model import (
     Sentence,
     Target,
 )
-from .coverage import pillar_note
+from .coverage import figures_note, pillar_note
 from .facts import claim_sentences, fill, headline_target, metric_sentences, target_sentences
 from .identity import detect_company, detect_period, report_title
 from .narrative import (
@@ -241,7 +241,7 @@ def compose_overview(
         from .zh import compose_zh
 
         sections = compose_zh(doc, company, metrics, targets, claims, gaps)
-        return _finish(_fill_pillars(sections, doc, passages, "zh"), doc)
+        return _finish(_fill_pillars(sections, doc, passages, "zh", metrics), doc)
     picker = Picker(candidates(doc, passages, company))
     headline = headline_target(targets, doc, company)
     if headline is not None and not verify_sentence(headline, doc):
@@ -260,7 +260,7 @@ def compose_overview(
     sections["Targets and commitments"] = target_sentences(targets, doc, company)
     sections["Data gaps"] = gap_sentences(gaps, doc, "en")
     sections["Claims to watch"] = claim_sentences(claims, doc, company) or _no_claims(doc)
-    return _finish(_fill_pillars(sections, doc, passages, "en"), doc)
+    return _finish(_fill_pillars(sections, doc, passages, "en", metrics), doc)
 
 
 def _not_future(metrics: Sequence[Metric], doc: Document) -> list[Metric]:
@@ -283,11 +283,12 @@ def _no_claims(doc: Document) -> list[Sentence]:
 
 
 def _fill_pillars(sections: dict[str, list[Sentence]], doc: Document, passages: Sequence[Passage],
-                  lang: str) -> dict[str, list[Sentence]]:
-    """A pillar section with nothing to quote says so, as a cited fact about the report."""
+                  lang: str, metrics: Sequence[Metric] = ()) -> dict[str, list[Sentence]]:
+    """A pillar section with nothing to quote says so, as a cited fact about the report: the
+    figures it gives on that pillar when there are some, else where it discusses the pillar."""
     for pillar, header in PILLAR_SECTION.items():
         if not any(verify_sentence(s, doc) for s in sections.get(header, [])):
-            note = pillar_note(pillar, doc, passages, lang)
+            note = figures_note(pillar, doc, metrics, lang) or pillar_note(pillar, doc, passages, lang)
             sections[header] = [note] if note is not None else []
     return sections
 

@@ -18,12 +18,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from ..classify import topic_by_id
-from ..model import Citation, Document, Passage, Sentence
+from ..model import Citation, Document, Metric, Passage, Sentence
 from .facts import fill
 from .phrasing import verify_sentence, wording
 from .quality import accounts_pages
 
-__all__ = ["pillar_note"]
+__all__ = ["figures_note", "pillar_note"]
 
 _LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch",
                    "ja": "Japanese", "ko": "Korean", "pt": "Portuguese"}
@@ -96,4 +96,33 @@ def pillar_note(pillar: str, doc: Document, passages: Sequence[Passage], lang: s
     if not cites:
         return None
     sentence = Sentence(text, cites)
+    return sentence if verify_sentence(sentence, doc) else None
+
+
+def figures_note(pillar: str, doc: Document, metrics: Sequence[Metric], lang: str) -> Sentence | None:
+    """The pillar's extracted figures, named and cited, for a section with no sentence to quote:
+    a data sheet covers a pillar in its tables, which is a fact about the report worth stating."""
+    try:
+        from ..extract.catalog import kpi_by_id
+    except ImportError:
+        return None
+    kpis = kpi_by_id()
+    mine = [m for m in metrics if m.primary and m.metric in kpis and kpis[m.metric].pillar == pillar]
+    if not mine:
+        return None
+    words = wording()[0]["zh"] if lang == "zh" else wording()[0]
+    names: list[str] = []
+    cites: dict[int, Citation] = {}
+    for m in sorted(mine, key=lambda m: (m.page, m.metric)):
+        label = (words["labels"].get(m.metric, "") if lang == "zh"
+                 else kpis[m.metric].label[0].lower() + kpis[m.metric].label[1:])
+        if label and label not in names and len(names) < 4:
+            names.append(label)
+            cites.setdefault(m.page, Citation(m.page, m.quote))
+    if not names:
+        return None
+    joined = "、".join(names) if lang == "zh" else (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+    text = fill(words["coverage"]["figures"], pillar=words["coverage"]["pillars"][pillar], labels=joined)
+    sentence = Sentence(text, tuple(list(cites.values())[:3]))
     return sentence if verify_sentence(sentence, doc) else None
