@@ -460,3 +460,12 @@ def test_a_pillar_with_figures_but_no_quotable_sentence_names_them() -> None:
         "The report's social figures cover number of employees and work-related fatalities.")
     assert [c.page for c in note.citations] == [1]
     assert figures_note("G", doc, metrics, "en") is None
+
+
+def test_a_row_for_one_country_keeps_its_boundary_in_the_label() -> None:
+    from esglens.compose.facts import label_and_verb
+
+    us = Metric("ltifr", "Lost-time incident rate (U.S.)", 0.0, "rate", "2022", 22, "q")
+    assert label_and_verb(us)[0] == "Lost-time injury frequency rate (U.S.)"
+    group = Metric("ltifr", "LTIFR (per million hours)", 0.5, "rate", "2022", 22, "q")
+    assert label_and_verb(group)[0] == "Lost-time injury frequency rate"

@@ -111,6 +111,9 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
         except ImportError:  # the catalog is optional for composing
             pass
     label = re.sub(r"\s*\((?:basis not stated|total)\)", "", label or m.metric).strip()
+    where = _BOUNDARY_NOTE.search(m.label or "")
+    if where and where.group(0) not in label:
+        label = f"{label} {where.group(0)}"  # "(U.S.)": the row covers part of the company only
     quote = m.quote.lower()
     if m.metric == "renewable_energy_share" and "electricity" in quote and "energy" not in quote:
         label = label.replace("energy", "electricity")  # the report measured electricity only
@@ -185,6 +188,11 @@ _LIST_TARGET = re.compile(
 # "the two primary sustainability goals include … carbon neutral by 2050", "(2010 baseline)"
 _GOAL_WORDS = re.compile(r"\b(?:goals?|targets?|ambitions?|milestones?|baseline)\b", re.I)
 _COMMITS = re.compile(r"\b(?:commit\w*|pledge\w*|will (?:reach|achieve|be)|verpflicht\w*)\b", re.I)
+
+
+# a bracketed boundary in a row label: the figure covers one country, region or site only
+_BOUNDARY_NOTE = re.compile(r"\((?:U\.S\.|US|USA|UK|EU|Europe|Germany|China|HQ|headquarters|"
+                            r"[A-Z][\w .&-]{1,30} only)\)")
 
 
 def _year_text(year: int | None, quote: str) -> str:
