@@ -120,7 +120,7 @@ def _add_corpus_commands(sub: Any) -> None:
     p.add_argument("--store", required=True)
     p.add_argument("--metric", required=True, help="metric id, e.g. ghg_scope1")
     p.add_argument("--company", action="append",
-                   help="only this company (repeatable; 'Siemens AG' = 'Siemens')")
+                   help="only this company (repeatable; 'Acme AG' = 'Acme')")
     p.add_argument("--years", help="periods, e.g. 2022 or 2020-2024,2026")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--chart", metavar="OUT", help="also draw it to OUT.svg or OUT.png")

@@ -54,7 +54,7 @@ def _detect_company_zh(doc: Document) -> str | None:
 
 
 def _detect_company(doc: Document) -> str:
-    """The reporting company's name, as most often spelled in the body ("BHP", "Rio Tinto").
+    """The reporting company's name, as most often spelled in the body ("Acme", "Northwind Renewables").
 
     Candidates are runs of capitalised words; they score for appearing in running headers,
     on the cover, before a legal suffix ("Ltd"), as a possessive, in the file name or metadata.
@@ -104,7 +104,7 @@ def _detect_company(doc: Document) -> str:
         if set(re.findall(r"[a-z0-9]+", key)) & hint_tokens:  # "coca-cola" matches "coca", "cola"
             scores[key] *= 3.0
     top = sorted(scores, key=lambda k: -scores[k])[:40]
-    for key in top:  # prefer "Rio Tinto" over "Tinto" when they mostly occur together
+    for key in top:  # prefer "Northwind Renewables" over "Renewables" when they mostly occur together
         for longer in top:
             inside = f" {key} " in f" {longer} "
             if key != longer and inside and scores[longer] >= 0.6 * scores[key]:

@@ -187,7 +187,7 @@ def cue_score(text: str) -> dict[str, float]:
 
 
 def possessive(name: str) -> str:
-    """"Acme’s", "Siemens’": the possessive of a name."""
+    """"Acme’s", "Acme Materials’": the possessive of a name."""
     return name + ("’" if name.endswith("s") else "’s")
 
 

@@ -83,12 +83,12 @@ def _page_corpus(pages: list[int], doc: Document) -> str:
 
 
 def _entities(text: str) -> list[str]:
-    """Acronyms (SBTi, TCFD, CO2e) and capitalised names (Rio Tinto, Paris Agreement) in a sentence.
+    """Acronyms (SBTi, TCFD, CO2e) and capitalised names (Northwind, Paris Agreement) in a sentence.
 
     A run of adjacent capitalised words is one name; leading stop words ("In", "The") are dropped,
     and so is a lone sentence-initial word (capitalised by grammar, not because it is a name).
     """
-    text = re.sub(r"['’]s\b", "", text)  # possessives: "Rio Tinto’s" names "Rio Tinto"
+    text = re.sub(r"['’]s\b", "", text)  # possessives: "Acme Materials’s" names "Acme Materials"
     tokens = [t for t in _WORD.finditer(text) if len(t.group(0)) > 1]
     found = [t.group(0) for t in tokens if sum(c.isupper() for c in t.group(0)) >= 2]
     runs: list[list[re.Match[str]]] = []

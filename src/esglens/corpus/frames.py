@@ -97,7 +97,7 @@ class Corpus:
         """Rows of a fact table with company, year (the report's) and report path in front.
 
         ``years`` filters the fact's own period for metrics and the report year otherwise;
-        ``companies`` match by folded name ("Siemens AG" finds "Siemens").
+        ``companies`` match by folded name ("Acme AG" finds "Acme").
         """
         if table == "reports":
             return self.reports()

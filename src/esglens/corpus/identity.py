@@ -1,13 +1,13 @@
 """Who and when, across reports: company names folded for grouping, years, and user overrides.
 
-The pipeline names the company as the report spells it ("Siemens AG", "SIEMENS"); a portfolio
+The pipeline names the company as the report spells it ("Acme AG", "ACME"); a portfolio
 groups on a folded key instead (case, accents, punctuation and legal forms dropped, German
 umlauts spelled out; see ``data/company_names.yaml``). Where detection is wrong the user writes
 an overrides file keyed by sha256 (a unique prefix of at least 8 hex digits is enough)::
 
     # overrides.yaml (or the same as JSON)
     3f2a9c0e11d4:
-      company: Siemens
+      company: Acme
       year: 2024
 
 Overrides are applied when a batch stores a report and again whenever the store is queried, so
@@ -55,7 +55,7 @@ def _forms() -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...], tuple[str, .
 
 
 def company_key(name: str | None) -> str:
-    """The grouping key of a company name: "Siemens AG", "SIEMENS" and "Siemens" -> "siemens".
+    """The grouping key of a company name: "Acme AG", "ACME" and "Acme" -> "acme".
 
     Folds Unicode (NFKC, accents), case and punctuation ("1&1" keeps its ampersand as a word),
     then drops legal forms and generic tails ("Group", "Holding") from the end and "The" from

@@ -1,7 +1,8 @@
 """Metrics from table rows as they appear in page text: the line-based fallback reading.
 
 Rows are read from the line-ordered page text rather than from ``page.tables``: the text layer keeps
-label and values on one line where table detection scrambles them (Siemens p.67, BHP p.25).
+label and values on one line where table detection scrambles them (wide KPI annexes, rows whose
+unit column wraps).
 A header line with two or more years ("2021 2022 2023", "FY 2024 / FY 2023" over two lines)
 sets the column periods; a caption or header unit ("(In 1,000 metric tons of CO2-equivalents)",
 a line "Mt CO2e") sets the unit for rows that print none. One Metric per (row, year column).
@@ -29,7 +30,7 @@ _OCR_EDGE = re.compile(r"^[|/!]+\s*(?=[A-Za-z-])")  # OCR table rules read as "|
 _TARGET_CELLS = re.compile(r"\s(?:by|target|goal|objective)\s+(?:FY\s*)?20\d\d\b.*$", re.I)
 _PAREN = re.compile(r"\(([^()]{2,70})\)?")
 # A row label that names no quantity, only an aggregate of its row group ("Total", "Sum (market
-# based)"): the group label printed beside the rows (Siemens KPI annex pp.120-133) names it.
+# based)"): the group label printed beside the rows (a KPI annex's row groups) names it.
 _GENERIC = re.compile(
     r"(?:total|sum|overall|group total|group|company[- ]wide|all)\b[" + SUPERSCRIPTS + r"]*"
     r"(?:\s*\([^)]{1,40}\))?",
@@ -38,7 +39,7 @@ _GENERIC = re.compile(
 _LATER_TOTAL = re.compile(r"\s(?:total|sum)\b", re.I)  # "Scope 1+2 Total": another group
 # Standards columns ("GRI 302-1, SASB", "RT-EE-130a.1", "WEF") are references, not labels.
 _STANDARDS = re.compile(r"\s*(?:\b(?:GRI|SASB|WEF|ESRS|TCFD)\b.*|\b[A-Z]{2}-[A-Z]{2}[-_]\w.*)$")
-_GROUP_LOOKAHEAD = 24  # lines: a centred label sits mid-group (Siemens Scope 1: 17 rows)
+_GROUP_LOOKAHEAD = 24  # lines: a centred label sits mid-group (a Scope 1 group of 17 rows)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def iter_table_metrics(
                     )
                 )
                 # The row that carried the label is a group label only if the Total reads as that
-                # group (BHP 2020 p.25: an intensity row below "Total ... (adjusted)" is its own row).
+                # group (an intensity row below "Total ... (adjusted)" is its own row).
                 if source is not None and grouped_metrics:
                     suppressed.add(source)
                 yield from grouped_metrics
@@ -197,7 +198,7 @@ def iter_table_metrics(
             continue
         kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
         if kpi is None and n and _is_label_line(lines[n - 1]):
-            # A label on its own line above its values ("Siemens employees Total" /
+            # A label on its own line above its values ("Acme employees Total" /
             # "Sept. 30th No. (rounded) 327,000 320,000").
             row = Row(lines[n - 1].strip() + " " + row.label, row.cells, row.suffix)
             kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])

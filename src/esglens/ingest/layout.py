@@ -67,7 +67,7 @@ def build_blocks(
 
     Tables come from the same geometry: runs of at least two consecutive lines with two or more
     cells of which one is a number. That keeps tables in step with the text layer, which the
-    pdfplumber trap on Siemens p.67 shows is the safer source of truth.
+    pdfplumber trap in wide KPI annexes shows is the safer source of truth.
     """
     if not segments:
         return [], []

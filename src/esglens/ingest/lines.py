@@ -133,7 +133,7 @@ def mark_superscripts(segments: list[Segment]) -> None:
 
     A marker is a short digit run right after other text whose baseline sits at least a fifth of
     that text's height above the text's baseline: "Scope 1" + raised "9" becomes "Scope 1⁹", never
-    "Scope 19". Digits on the baseline (Siemens sets "Scope 1" in two fonts) and lowered digits
+    "Scope 19". Digits on the baseline (a report setting "Scope 1" in two fonts) and lowered digits
     (the 2 of CO2) stay plain. Needs baselines, so OCR words are left alone.
     """
     for i in range(1, len(segments)):

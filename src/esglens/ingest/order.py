@@ -3,7 +3,7 @@
 A region is split at the widest whitespace gap, across (rows) or down (columns), so multi-column
 pages and two-page spreads read column by column. A vertical gap with numbers level with labels
 on its other side is a table gap, not a gutter, and is never cut: cutting it would tear table
-rows apart (the trap seen on BHP p.25 and Siemens p.67).
+rows apart (a trap seen in several KPI annexes).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _interleave_row_groups(
 ) -> list[list[Segment]] | None:
     """Put row-group labels of a table before the rows they span, or None if not such a table.
 
-    KPI annexes (Siemens pp.120–133) print a group label ("Waste") in a left column, centred
+    KPI annexes print a group label ("Waste") in a left column, centred
     on the rows of its group. Read column by column, all group labels would come first, far from
     their values. A label's group starts at the first row not yet claimed and ends as far below
     the label's centre as it starts above it.
