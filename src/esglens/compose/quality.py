@@ -90,14 +90,22 @@ _AUDIT_OPINION = re.compile(r"independent auditor[’']?s[’']? report|report o
                             r"我们审计了|我們審計了", re.I)
 
 
+_ACCOUNTS: dict[tuple[str, str, int], frozenset[int]] = {}
+
+
 def accounts_pages(doc: Document) -> set[int]:
     """Pages of the financial statements: each statement or notes page, and every page after the
     auditor's opinion on them when it is not among the last pages (an annual report's back half)."""
-    pages = {p.number for p in doc.pages if is_statements_page(p.text)}
-    opinion = next((p.number for p in doc.pages if _AUDIT_OPINION.search(p.text)), None)
-    if opinion is not None and doc.pages and doc.pages[-1].number - opinion >= 10:
-        pages |= {p.number for p in doc.pages if p.number >= opinion}
-    return pages
+    key = (doc.sha256, doc.path, len(doc.pages))
+    if key not in _ACCOUNTS:  # asked by the candidates and by each empty pillar's note
+        pages = {p.number for p in doc.pages if is_statements_page(p.text)}
+        opinion = next((p.number for p in doc.pages if _AUDIT_OPINION.search(p.text)), None)
+        if opinion is not None and doc.pages and doc.pages[-1].number - opinion >= 10:
+            pages |= {p.number for p in doc.pages if p.number >= opinion}
+        if len(_ACCOUNTS) > 64:
+            _ACCOUNTS.clear()
+        _ACCOUNTS[key] = frozenset(pages)
+    return set(_ACCOUNTS[key])
 
 
 def is_statements_page(text: str) -> bool:
@@ -250,7 +258,7 @@ def mentions_company(text: str, company: str) -> bool:
 
 
 def subject_kind(text: str, company: str) -> SubjectKind:
-    """Who the main clause is about: the company, an affiliate of it ("Siemens Stiftung"),
+    """Who the main clause is about: the company, an affiliate of it ("Acme Foundation"),
     another named organisation ("The Inflation Reduction Act"), or no proper noun ("none")."""
     words = text.split()
     start = 0
