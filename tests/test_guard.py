@@ -20,7 +20,7 @@ import pytest
 
 from esglens.cli import main
 from esglens.errors import EngineCrashError, MemoryLimitError, TimeLimitError
-from esglens.guard import Limits, render_page, run_guarded
+from esglens.guard import Background, Limits, render_page, run_guarded
 from esglens.guard import process as guard
 from tests import hostile
 
@@ -211,6 +211,24 @@ def test_deaths_are_named_by_the_limit_they_hit():
                      '  File "x.py", line 3 in page_label\n  File "y.py", line 9 in _read_pages\n', Limits())
     assert isinstance(crash, EngineCrashError) and crash.frames == ("page_label", "_read_pages")
     assert "Segmentation fault in page_label" in str(crash)
+
+
+def test_background_gives_the_childs_result_or_computes_it_here(monkeypatch):
+    parent = os.getpid()
+    job = Background(lambda: (os.getpid(), [1, 2, 3]))
+    pid, value = job.result()
+    assert value == [1, 2, 3] and (pid != parent) == (len(os.sched_getaffinity(0)) >= 2)
+    assert Background(lambda: os.getpid(), fork=False).result() == parent  # nothing forked
+    with pytest.raises(ValueError, match="boom"):
+        Background(lambda: int("boom")).result()  # the child's exception, raised here
+    # a child that dies without a result (a crash, the OOM killer): the work is done here
+    job = Background(lambda: os.getpid() if os.getpid() == parent else os._exit(9))
+    assert job.result() == parent
+    job = Background(lambda: time.sleep(30))
+    started = time.monotonic()
+    job.close()  # a result no longer wanted: the child is killed and reaped at once
+    job.close()
+    assert time.monotonic() - started < 5
 
 
 def _sleepers() -> set[int]:

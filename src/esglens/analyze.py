@@ -18,6 +18,7 @@ from urllib.parse import quote
 from .model import Analysis, Document, printable, to_json
 
 Progress = Callable[[str, float], None]
+BACKGROUND_MIN_PAGES = 40  # below this, forking for the extraction stages costs more than it saves
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -41,8 +42,9 @@ def analyze_document(
     templates exist for it, else English).
     """
     from .classify import classify_passages
-    from .compose import compose_overview, detect_company, detect_period
+    from .compose import candidates, compose_overview, detect_company, detect_period, resolve_language
     from .extract import extract_claims, extract_metrics, extract_targets, find_gaps
+    from .guard import Background
     from .segment import segment_document
 
     clock: dict[str, float] = dict(timings or {})
@@ -54,14 +56,34 @@ def analyze_document(
         clock[name] = round(time.perf_counter() - t0, 4)
         return result
 
-    passages = timed("segment", 0.30, lambda: segment_document(doc))
-    passages = timed("classify", 0.40, lambda: classify_passages(passages))
-    metrics = timed("metrics", 0.50, lambda: extract_metrics(doc))
-    targets = timed("targets", 0.60, lambda: extract_targets(doc))
-    claims = timed("claims", 0.70, lambda: extract_claims(doc))
+    def extraction() -> tuple[Any, Any, dict[str, float]]:
+        t0 = time.perf_counter()
+        metrics = extract_metrics(doc)
+        t1 = time.perf_counter()
+        targets = extract_targets(doc)
+        took = {"metrics": round(t1 - t0, 4), "targets": round(time.perf_counter() - t1, 4)}
+        return metrics, targets, took
+
+    # Metrics and targets (the longest extraction stages) run in a forked child on a long report,
+    # beside segment, classify, claims and the overview's sentence candidates: two cores, and
+    # neither side needs the other's result until the overview is put together.
+    company = detect_company(doc)
+    english = resolve_language(lang, doc) != "zh"
+    background = Background(extraction, fork=doc.page_count >= BACKGROUND_MIN_PAGES)
+    try:
+        passages = timed("segment", 0.30, lambda: segment_document(doc))
+        passages = timed("classify", 0.40, lambda: classify_passages(passages))
+        claims = timed("claims", 0.50, lambda: extract_claims(doc))
+        picks = timed("candidates", 0.60, lambda: candidates(doc, passages, company)) if english else None
+        progress("metrics", 0.70)
+        metrics, targets, took = background.result()
+        clock.update(took)
+    finally:
+        background.close()
     gaps = find_gaps(doc, tuple(metrics))
     overview = timed("compose", 0.80, lambda: compose_overview(
-        doc, passages, metrics, targets, claims, gaps=gaps, lang=lang))
+        doc, passages, metrics, targets, claims, company=company, gaps=gaps, lang=lang,
+        candidates=picks))
     if llm_endpoint:
         from .compose.llm import rewrite_overview
 
@@ -77,7 +99,7 @@ def analyze_document(
         path=doc.path,
         sha256=doc.sha256,
         title=doc.title,
-        company=detect_company(doc),
+        company=company,
         period=detect_period(doc),
         page_count=doc.page_count,
         metrics=tuple(metrics),

@@ -16,7 +16,7 @@ from typing import Any
 _WHERE = {"SECTIONS": "compose", "compose_overview": "compose", "detect_company": "identity",
           "detect_period": "identity", "report_title": "identity", "clean_sentence": "phrasing",
           "numbers_in": "phrasing", "third_person": "phrasing", "verify_sentence": "phrasing",
-          "is_prose": "quality"}
+          "is_prose": "quality", "resolve_language": "compose", "candidates": "select"}
 
 
 def __getattr__(name: str) -> Any:
@@ -25,5 +25,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["SECTIONS", "clean_sentence", "compose_overview", "detect_company", "detect_period",
-           "is_prose", "numbers_in", "report_title", "third_person", "verify_sentence"]
+__all__ = ["SECTIONS", "candidates", "clean_sentence", "compose_overview", "detect_company",
+           "detect_period", "is_prose", "numbers_in", "report_title", "resolve_language",
+           "third_person", "verify_sentence"]

@@ -52,7 +52,8 @@ from .phrasing import (
     wording,
 )
 from .quality import is_prose
-from .select import CLIMATE_WORDS, IDENTITY_PAGES, Candidate, Picker, candidates, split
+from .select import CLIMATE_WORDS, IDENTITY_PAGES, Candidate, Picker, split
+from .select import candidates as find_candidates
 
 __all__ = ["SECTIONS", "compose_overview", "resolve_language"]
 
@@ -216,14 +217,16 @@ def compose_overview(
     company: str | None = None,
     gaps: Sequence[Gap] | None = None,
     lang: str = "auto",
+    candidates: Sequence[Candidate] | None = None,
 ) -> Overview:
     """Compose the cited overview; every section of ``SECTIONS`` is present, in order.
 
     ``passages`` default to the document's own (segmented and classified here when not given or
     unclassified); ``gaps`` are ``Analysis.not_disclosed`` (found here when
-    not given); ``lang`` is "en", "zh" or "auto"
-    (see ``resolve_language``). Every returned sentence passes ``verify_sentence`` against
-    ``doc``.
+    not given); ``lang`` is "en", "zh" or "auto" (see ``resolve_language``); ``candidates`` are
+    ``select.candidates(doc, passages, company)`` when already computed (``analyze`` finds them
+    while the extraction runs beside it). Every returned sentence passes ``verify_sentence``
+    against ``doc``.
     """
     company = company or detect_company(doc)
     if gaps is None:
@@ -242,7 +245,8 @@ def compose_overview(
 
         sections = compose_zh(doc, company, metrics, targets, claims, gaps)
         return _finish(_fill_pillars(sections, doc, passages, "zh", metrics), doc)
-    picker = Picker(candidates(doc, passages, company))
+    picker = Picker(list(candidates) if candidates is not None
+                    else find_candidates(doc, passages, company))
     headline = headline_target(targets, doc, company)
     if headline is not None and not verify_sentence(headline, doc):
         headline = None

@@ -32,9 +32,10 @@ from typing import Any
 
 from ..errors import ConfigError, EngineCrashError, NotAPDFError, NotFoundError, UnreadablePDFError
 from ..model import Document
-from .process import GRACE, MAX_MEMORY, Limits, run_guarded
+from .process import GRACE, MAX_MEMORY, Background, Limits, run_guarded
 
-__all__ = ["GRACE", "MAX_MEMORY", "Limits", "check_path", "read_guarded", "render_page", "run_guarded"]
+__all__ = ["GRACE", "MAX_MEMORY", "Background", "Limits", "check_path", "read_guarded", "render_page",
+           "run_guarded"]
 
 MAX_PAGES = 1000  # the defaults of ingest.read_document (not imported: that would load pdfium)
 TIME_LIMIT = 300.0

@@ -5,6 +5,9 @@ and tesseract), CPU with RLIMIT_CPU, core dumps are off and it dies with its par
 (PR_SET_PDEATHSIG); the parent enforces the wall time and SIGKILLs the child's whole process
 group. The result comes back pickled through a pipe (a 170-page Document is 1.5 MB, ~20 ms);
 faulthandler writes a crashed child's Python stack to a second pipe, so a crash can be named.
+
+``Background`` is the same mechanism without limits and without waiting: a pipeline stage run on
+the second core while this process goes on (``analyze`` runs metrics and targets so).
 """
 
 from __future__ import annotations
@@ -288,3 +291,74 @@ def _die_with(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(70)
+
+
+class Background:
+    """``fn()`` computed in a forked child while this process goes on: a second core for a stage.
+
+    The pipeline's extraction stages are pure Python over an in-memory Document, so one of them
+    can run beside the others with no pickling of its input (the child has the Document by fork)
+    and only its small result coming back. Where forking gains nothing (no fork, one usable core:
+    a pinned batch worker) or the child fails to deliver, ``result()`` computes ``fn()`` here, so
+    the outcome never depends on the child; an exception raised by ``fn`` in the child is raised
+    here. ``close()`` kills and reaps a child whose result is no longer wanted.
+    """
+
+    def __init__(self, fn: Callable[[], Any], *, fork: bool = True) -> None:
+        self.fn = fn
+        self.pid: int | None = None
+        if not fork or not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2:
+            return
+        read_fd, write_fd = os.pipe()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            self._child(parent, write_fd)
+        os.close(write_fd)
+        self.pid, self.fd = pid, read_fd
+
+    def _child(self, parent: int, write_fd: int) -> NoReturn:
+        try:
+            _die_with(parent)
+            try:
+                message: tuple[str, Any] = ("ok", self.fn())
+            except Exception as exc:
+                message = ("error", exc)
+            try:
+                data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # an unpicklable exception: the parent recomputes and raises it
+                data = b""
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(_HEADER.pack(len(data)) + data)
+        finally:
+            os._exit(0)
+
+    def result(self) -> Any:
+        """``fn()``'s value: the child's, or computed here when the child gave none."""
+        if self.pid is None:
+            return self.fn()
+        try:
+            message = _collect(self.pid, self.fd, time.monotonic() + 3600.0)
+        finally:
+            self.close()
+        if isinstance(message, bytes) and message:
+            kind, value = pickle.loads(message)
+            if kind == "error":
+                raise value
+            return value
+        return self.fn()  # the child died or could not pickle: the same work, here
+
+    def close(self) -> None:
+        """Stop and reap the child (idempotent)."""
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        os.close(self.fd)
