@@ -15,7 +15,7 @@ from .phrasing import clean_sentence, possessive, third_person, verify_sentence,
 from .quality import is_dangling, is_prose, mentions_company, subject_kind
 
 __all__ = ["claim_sentences", "headline_target", "label_and_verb", "metric_sentences",
-           "printed_value", "target_sentences"]
+           "none_text", "printed_value", "target_sentences"]
 
 _SCALE_WORDS = {"x1000": "thousand", "x1e+03": "thousand", "x1e+06": "million",
                 "x1e+09": "billion", "x1": ""}
@@ -130,6 +130,18 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
     return label[0].upper() + label[1:], verb
 
 
+def none_text(m: Metric) -> str | None:
+    """"There were no work-related fatalities in 2023." for a count the report gives in words
+    ("no fatal accidents", "zero"): "<label> numbered no fatal accidents" would not read."""
+    count = m.unit.lower() in wording()[0]["metric"]["count_units"]
+    if not count or m.value != 0 or re.search(r"\d", m.raw_value or ""):
+        return None
+    label, _ = label_and_verb(m)
+    if not label.split()[0].isupper():
+        label = label[0].lower() + label[1:]
+    return fill(wording()[0]["metric"]["none"], label=label, period=m.period)
+
+
 def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]:
     """"<label> was <value> in <period>[, compared with ...]" for primary metrics."""
     tpl = wording()[0]["metric"]
@@ -150,8 +162,10 @@ def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]
         label, verb = label_and_verb(cur)
         value = printed_value(cur)
         cites = [Citation(page=cur.page, quote=cur.quote)]
-        text = fill(tpl["sentence"], label=label, verb=verb, value=value, period=cur.period)
-        prev = next((m for m in series[1:] if m.unit == cur.unit and m.period != cur.period), None)
+        none = none_text(cur)
+        text = none or fill(tpl["sentence"], label=label, verb=verb, value=value, period=cur.period)
+        prev = None if none else next(
+            (m for m in series[1:] if m.unit == cur.unit and m.period != cur.period), None)
         if prev is not None:
             longer = fill(tpl["with_previous"], label=label, verb=verb, value=value,
                           period=cur.period, prev_value=printed_value(prev),

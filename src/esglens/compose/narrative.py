@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Citation, Document, Gap, Metric, Sentence, Target
-from .facts import fill, printed_value
+from .facts import fill, none_text, printed_value
 from .facts import label_and_verb as _label
 from .phrasing import verify_sentence, wording
 
@@ -114,8 +114,12 @@ def metric_fact(series: list[Metric], doc: Document, lang: str, paragraph: int) 
         options.append(Sentence(fill(tpl["level"], label=label, verb=verb, value=_value(cur, lang),
                                      period=cur.period, change=change),
                                 _cite(cur, prev), paragraph, (pct,)))
-    options.append(Sentence(fill(tpl["level"], label=label, verb=verb, value=_value(cur, lang),
-                                 period=cur.period, change=""), _cite(cur), paragraph))
+    none = none_text(cur) if lang != "zh" else None
+    if none is not None:
+        options = []
+    options.append(Sentence(none or fill(tpl["level"], label=label, verb=verb,
+                                         value=_value(cur, lang), period=cur.period, change=""),
+                            _cite(cur), paragraph))
     return _first_verified(options, doc)
 
 

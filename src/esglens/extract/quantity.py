@@ -268,6 +268,14 @@ def _mass_gas(s: str, table: dict[str, Any]) -> tuple[str, float] | None:
     return None
 
 
+def _trails(word: str) -> bool:
+    """A word that may follow a unit phrase without belonging to it ("in", "the", "reporting"):
+    lower-case letters, not a gas or an "equivalent" (which change or complete the unit)."""
+    bare = word.strip(".,;:)").lower()
+    return (bare.isalpha() and bare == word.strip(".,;:)") and bare not in unit_table()["gas"]
+            and bare not in ("equivalent", "equivalents", "e", "metric"))
+
+
 def format_quantity(q: Quantity) -> str:
     """Printable form that ``parse_quantity`` reads back to an equal Quantity."""
 
@@ -382,6 +390,9 @@ def iter_quantities(text: str, max_unit_words: int = 7) -> Iterator[Found]:
             phrase = tail[: words[n - 1].end()]
             unit = normalize_unit(phrase.rstrip(".,;:)"))
             if unit is not None and unit.unit not in ("count",):
+                while n > 1 and _trails(words[n - 1].group(0)) and normalize_unit(
+                        tail[: words[n - 2].end()].rstrip(".,;:)")) == unit:
+                    n -= 1  # "tons of CO2 equivalents in the reporting [period]": words after it
                 word = words[n - 1].group(0)
                 best = (words[n - 1].end() - len(word) + len(word.rstrip(",;")), unit)
                 break
