@@ -371,3 +371,14 @@ def test_prose_value_then_comparison_clause() -> None:
     )
     got = [(m.metric, m.period, m.value) for m in _sentence_metrics(sentence, 10, "2021")]
     assert got == [("ghg_scope1_2", "2021", 16_200_000.0)]
+
+
+def test_a_bound_in_a_goals_table_is_not_a_result(make_pdf: Callable[..., Path]) -> None:
+    path = make_pdf(
+        "goals.pdf",
+        [[("Safety goals 2023", 14), "Our safety goal for 2023:", "TRIR < 2.7",
+          "In 2022, the TRIR was 2.1."]],
+    )
+    values = {m.value for m in extract_metrics(esglens.read(path)) if "injury" in m.metric
+              or "trir" in m.metric}
+    assert 2.7 not in values

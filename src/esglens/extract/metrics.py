@@ -258,6 +258,10 @@ def add_consistency(metrics: list[Metric], bonus: float = 0.05) -> list[Metric]:
     ]
 
 
+# a row label that ends in a comparison: the value after it is a limit or a target, not a result
+_BOUND = re.compile(r"(?:[<>≤≥]|\b(?:max\.|less than|weniger als|höchstens))\s*$", re.I)
+
+
 def _close(a: float, b: float, tolerance: float = 0.005) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-9)
 
@@ -267,6 +271,8 @@ def extract_metrics(doc: Document) -> tuple[Metric, ...]:
     seen: set[tuple[str, str, float, int, str]] = set()
     unique = []
     for m in iter_candidates(doc):
+        if _BOUND.search(m.label):
+            continue  # "TRIR < 2.0": a label ending in a comparison gives a target's bound
         key = (m.metric, m.period, round(m.value, 6), m.page, m.source)
         if key not in seen:
             seen.add(key)
