@@ -469,3 +469,60 @@ def test_a_row_for_one_country_keeps_its_boundary_in_the_label() -> None:
     assert label_and_verb(us)[0] == "Lost-time injury frequency rate (U.S.)"
     group = Metric("ltifr", "LTIFR (per million hours)", 0.5, "rate", "2022", 22, "q")
     assert label_and_verb(group)[0] == "Lost-time injury frequency rate"
+
+
+def test_zero_counts_and_number_words_read_as_english() -> None:
+    from esglens.compose.facts import none_text, printed_value
+
+    words = Metric("fatalities", "Work-related fatalities", 2.0, "count", "2022", 19,
+                   "… zu zwei tödlichen Verkehrsunfällen …", raw_value="zwei tödlichen Verkehrsunfällen")
+    assert printed_value(words) == "two"
+    zero = Metric("fatalities", "Work-related fatalities", 0.0, "count", "2022", 27,
+                  "There were no fatal work-related accidents.", raw_value="no fatal accidents")
+    assert none_text(zero) == "There were no work-related fatalities in 2022."
+    share = Metric("renewable_energy_share", "Share", 82.0, "%", "2022", 30, "82 %.", raw_value="82 %.")
+    assert printed_value(share) == "82%"
+    marked = Metric("ghg_total", "Total", 3976617.0, "tCO2e", "2022", 19, "q", raw_value="3,976,617¹",
+                    raw_unit="tCO2e")
+    assert printed_value(marked) == "3,976,617 tCO2e"
+
+
+def test_changes_of_a_handful_or_of_a_new_method_are_not_calculated() -> None:
+    from esglens.compose.narrative import _change
+
+    def m(value: float, period: str, unit: str = "tCO2e") -> Metric:
+        return Metric("ghg_scope3", "Scope 3", value, unit, period, 1, "q")
+
+    assert _change(m(0, "2020", "count"), m(2, "2019", "count"), "en") == ("", "")
+    assert _change(m(18.9e6, "2020"), m(187.2e6, "2019"), "en") == ("", "")  # -90%: a new method
+    assert _change(m(95.0, "2020"), m(100.0, "2019"), "en")[1] == "5.0"
+
+
+def test_goal_lines_in_the_imperative_are_not_sentences() -> None:
+    from esglens.compose.quality import why_malformed
+
+    assert why_malformed("Reduce our use of virgin plastic derived from non-renewable sources by "
+                         "3 million metric tons from 2020 to 2025.")
+    assert why_malformed("Support for local communities is a key part of how the company works with "
+                         "its neighbours.") is None
+
+
+def test_we_at_the_company_and_contractions_in_the_third_person() -> None:
+    assert third_person("This report sets out how we at Acme implement the ten principles.",
+                        "Acme") == "This report sets out how Acme implements the ten principles."
+    assert third_person("We didn't reduce our use of virgin plastic.", "Acme") == (
+        "Acme didn't reduce its use of virgin plastic.")
+
+
+def test_the_headline_is_the_net_zero_or_neutrality_goal_before_interim_cuts() -> None:
+    from esglens.compose.facts import headline_target
+
+    neutral = ("Acme has set itself the target of becoming carbon-neutral by the end of the 2030 "
+               "fiscal year with respect to scope 1 and scope 2 emissions.")
+    cut = "By 2025, Acme aims to reduce its Scope 1 and 2 emissions by 70% from 2019."
+    doc = Document("x.pdf", "6", "", 2, "en", (Page(1, 600, 800, neutral), Page(2, 600, 800, cut)))
+    targets = [Target("absolute_reduction", 2, cut, target_year=2025, base_year=2019,
+                      reduction_pct=70.0, scope="1+2", confidence=0.9),
+               Target("carbon_neutral", 1, neutral, target_year=2030, scope="1+2", confidence=0.6)]
+    head = headline_target(targets, doc, "Acme")
+    assert head is not None and "carbon neutrality" in head.text and head.citations[0].page == 1

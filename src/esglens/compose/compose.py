@@ -40,7 +40,6 @@ from .narrative import (
     gap_sentences,
     series_by_metric,
     social_facts,
-    target_progress,
     workforce_fact,
 )
 from .phrasing import (
@@ -173,9 +172,10 @@ def _overview(
         listed = target_sentences(targets, doc, company)
         env += [replace(s, paragraph=1) for s in listed[1:]
                 if "% reduction" in s.text and s.citations != headline.citations][:1]
+    # (no "progress against the target" sentence: the base-year figure found beside a target is
+    # too often on another boundary or an old method for the arithmetic to hold)
     figures = environment_facts(series, doc, "en", 1)
-    progress = target_progress(targets, series, doc, "en", 1)
-    env += figures + ([progress] if progress is not None else [])
+    env += figures
     _block(picker, env)
     env += [_sentence(c, 1) for c in _results(picker, 1 if figures else 2)]
 
@@ -195,12 +195,15 @@ def _overview(
                        and c.subject == "company")
     governance = _sentence_list(gov, 3)
 
-    close = closing_sentence(series, gaps, doc, company, "en", 4)
-    out = who + env + social + governance + ([close] if close is not None else [])
+    out = who + env + social + governance
     if len(out) < 3:  # a thin report: fill with its most salient remaining sentences
         out += _sentence_list(picker.pick(3 - len(out), lambda c: c.on_target), 3)
-    fallback = _fallback(doc, company) if not out else None  # a sentence about the report: last resort
-    return out + ([fallback] if fallback is not None else [])
+    if out:  # what the report lacks is said in "Data gaps", not in the narrative
+        return out
+    # last resort: a sentence about the report and where its disclosure is thin
+    close = closing_sentence(series, gaps, doc, company, "en", 4)
+    fallback = _fallback(doc, company)
+    return [s for s in (fallback, close) if s is not None]
 
 
 def _sentence_list(cands: Sequence[Candidate], paragraph: int) -> list[Sentence]:

@@ -42,6 +42,10 @@ def _rate_unit(m: Metric) -> str:
     return ""
 
 
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve")
+
+
 def printed_value(m: Metric) -> str:
     """The value with its unit, as readable text whose number is printed in the report.
 
@@ -64,10 +68,14 @@ def printed_value(m: Metric) -> str:
     if unit.lower() in count_units or unit == "currency":
         unit = ""
     unit = re.sub(r"^Per\b", "per", unit)  # "0.13 per 100,000 hours", as running text
-    if not m.raw_value:
+    raw = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", "", (m.raw_value or "").strip().rstrip(".,;:"))  # footnote marks
+    if not re.search(r"\d", raw) and m.value == int(m.value) and 0 < m.value < len(_NUMBER_WORDS):
+        return _NUMBER_WORDS[int(m.value)]  # "zwei tödliche Unfälle" -> "two", in the overview's words
+    if not raw:
         value = f"{m.value:,.0f}" if m.value >= 100 else f"{m.value:,.2f}".rstrip("0").rstrip(".")
     else:
-        value = re.sub(r"^([\d.,]+)([A-Za-z])", r"\1 \2", m.raw_value.strip().rstrip(".,;:"))
+        value = re.sub(r"^([\d.,]+)([A-Za-z])", r"\1 \2", raw)
+        value = re.sub(r"(\d) %$", r"\1%", value)  # "82 %" (German and French spacing)
     words = value.split()
     carried = [w for w in words[1:] if w.lower() not in _SCALES]
     if any(c.isalpha() for c in "".join(carried)) or value.endswith("%"):
@@ -111,9 +119,19 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
         except ImportError:  # the catalog is optional for composing
             pass
     label = re.sub(r"\s*\((?:basis not stated|total)\)", "", label or m.metric).strip()
+    if m.basis in ("market", "location") and "based" not in label and "Scope 2" not in label \
+            and re.search(r"(?i)scopes? 1 (?:and|\+|&) 2|scope 1\+2", label):
+        label = f"{label} ({m.basis}-based)"  # a Scope 1+2 total carries its Scope 2 basis
     where = _BOUNDARY_NOTE.search(m.label or "")
     if where and where.group(0) not in label:
         label = f"{label} {where.group(0)}"  # "(U.S.)": the row covers part of the company only
+    note = ""
+    if (not where and _SUBSET.search(m.label or "") and len(m.label) <= 90
+            and not _SUBSET.search(label)):
+        # "Scope 1 - Direct Manufacturing per CDP": the row's own words say what it covers
+        row = _UNIT_BRACKET.sub("", m.label)
+        row = re.sub(r"(?<=[A-Za-z)])\s*,?\s*\d(?:\s*,\s*\d)*$", "", row)  # footnote marks
+        note = " (reported as “" + " ".join(row.split()).strip(" ,;") + "”)"
     quote = m.quote.lower()
     if m.metric == "renewable_energy_share" and "electricity" in quote and "energy" not in quote:
         label = label.replace("energy", "electricity")  # the report measured electricity only
@@ -127,14 +145,15 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
     plural = bool(re.search(r"[^s]s$", head[-1])) and not label.startswith("the share")
     verb = ("totalled" if "hours" in label.lower() else "numbered") if count else (
         "were" if plural else "was")
+    label += note
     return label[0].upper() + label[1:], verb
 
 
 def none_text(m: Metric) -> str | None:
-    """"There were no work-related fatalities in 2023." for a count the report gives in words
-    ("no fatal accidents", "zero"): "<label> numbered no fatal accidents" would not read."""
+    """"There were no work-related fatalities in 2023." for a count of zero: "<label> numbered
+    no fatal accidents" (the report's words) or "numbered 0" would not read."""
     count = m.unit.lower() in wording()[0]["metric"]["count_units"]
-    if not count or m.value != 0 or re.search(r"\d", m.raw_value or ""):
+    if not count or m.value != 0:
         return None
     label, _ = label_and_verb(m)
     if not label.split()[0].isupper():
@@ -182,7 +201,7 @@ def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]
 def is_own_target(t: Target, company: str) -> bool:
     """True when the target's quote is the company's own commitment, not a law's or a peer's."""
     quote = t.quote
-    if _LIST_TARGET.match(quote):
+    if _LIST_TARGET.match(quote) or _TOPIC_GOAL.match(quote):
         return True  # a scorecard line of the report's own targets has no subject to check
     subject = subject_kind(clean_sentence(quote), company)
     own = (re.search(r"\b([Ww]e|[Oo]ur|us)\b", quote) or mentions_company(quote, company)
@@ -201,9 +220,18 @@ _LIST_TARGET = re.compile(
     re.I)
 # "the two primary sustainability goals include … carbon neutral by 2050", "(2010 baseline)"
 _GOAL_WORDS = re.compile(r"\b(?:goals?|targets?|ambitions?|milestones?|baseline)\b", re.I)
+# a scorecard row that names its topic and calls itself a target ("GHG reduction targets …")
+_TOPIC_GOAL = re.compile(r"(?i)(?:ghg|co2|co₂|carbon|emissions?|scopes?|energy|renewable)\b[^.]{0,40}?"
+                         r"\b(?:targets?|goals?)\b")
 _COMMITS = re.compile(r"\b(?:commit\w*|pledge\w*|will (?:reach|achieve|be)|verpflicht\w*)\b", re.I)
 
 
+# words in a row label saying that its figure covers a part or a variant of the catalog's metric
+_SUBSET = re.compile(r"(?i)\b(?:manufacturing|franchise\w*|like[- ]for[- ]like|water stress|"
+                     r"headquarters|only|excluding|excl\.|net|offsets?|FTE|full[- ]time equivalents?|"
+                     r"category|of which|upstream|downstream|executives?)\b")
+_UNIT_BRACKET = re.compile(r"\((?:[^()]*\b(?:CO2?e?|tCO2e?|MT|t|tonnes?|tons|MWh|GWh|GJ|TJ|m3|m³|"
+                           r"megaliters|kilotons)\b[^()]*|%|in %)\)", re.I)
 # a bracketed boundary in a row label: the figure covers one country, region or site only
 _BOUNDARY_NOTE = re.compile(r"\((?:U\.S\.|US|USA|UK|EU|Europe|Germany|China|HQ|headquarters|"
                             r"[A-Z][\w .&-]{1,30} only)\)")
@@ -230,9 +258,11 @@ def _target_rank(t: Target) -> tuple[object, ...]:
 
 def _states_net_zero(t: Target) -> bool:
     """True when the quote itself ties net zero (or neutrality) to the target year."""
-    year = rf"\b(?:by|in|before|until)(?: no later than)? (?:FY ?|fiscal (?:year )?)?{t.target_year}\b"
+    year = (rf"\b(?:by|in|before|until)(?: no later than)?(?: the end of)?(?: the| its)? "
+            rf"(?:FY ?|fiscal (?:year )?)?{t.target_year}\b")
     near = r"[^.;]{0,90}?"
-    pattern = rf"(net[- ]?zero|carbon[- ]neutral){near}{year}|{year}{near}(net[- ]?zero|neutral)"
+    goal = r"net[- ]?zero|carbon[- ](?:neutral|negative)|climate[- ](?:neutral|positive)"
+    pattern = rf"({goal}){near}{year}|{year}{near}(net[- ]?zero|neutral|negative|positive)"
     return re.search(pattern, t.quote, re.I) is not None
 
 
@@ -263,11 +293,13 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
             key = "net_zero" if _COMMITS.search(t.quote) else "net_zero_goal"
             if t.type == "carbon_neutral":  # neutrality (offsets allowed) is not net zero
                 key = "carbon_neutral"
+            if re.search(r"(?i)carbon[- ]negative|climate[- ]positive", t.quote):
+                key = "carbon_negative"  # more than neutral: removals beyond what is emitted
             text = fill(tpl[key], company=company, scope=scope,
                         scope_of=f"of {scope}emissions " if scope else "",
                         target_year=_year_text(t.target_year, t.quote))
         elif t.type == "renewable_share" and t.target_pct is not None and t.target_year:
-            what = "electricity" if re.search(r"(?i)electricity|power", t.quote) else "energy"
+            what = "electricity" if re.search(r"(?i)electricity|power|\bRE100\b", t.quote) else "energy"
             text = fill(tpl["renewable"], company=company, target_pct=f"{t.target_pct:g}",
                         what=what, target_year=_year_text(t.target_year, t.quote))
         elif t.reduction_pct is not None and t.target_year:
@@ -294,12 +326,20 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
 def headline_target(targets: Sequence[Target], doc: Document, company: str) -> Sentence | None:
     """The one commitment to lead with: net zero when set, else the largest dated reduction."""
     lead = wording()[0]["target"]["headline"]
-    for s in target_sentences(targets, doc, company):
-        for verb, phrase in lead.items():
-            if s.text.startswith(f"{company} {verb} "):
-                text = fill(phrase, company=possessive(company)) + s.text[len(company) + len(verb)
-                                                                          + 1 :]
-                return Sentence(text, s.citations)
+    listed = target_sentences(targets, doc, company)
+    net_zero = re.compile(r"(?i)net[- ]?zero|carbon[- ](?:neutral|negative)|climate[- ](?:neutral|positive)")
+    # net zero first, then an emissions reduction, then any other (a renewable-power goal)
+    for want in (lambda s: net_zero.search(s.text), lambda s: "% reduction" in s.text, lambda s: True):
+        for s in listed:
+            if not want(s):
+                continue
+            for verb, phrase in lead.items():
+                if s.text.startswith(f"{company} {verb} "):
+                    text = fill(phrase, company=possessive(company)) + s.text[len(company)
+                                                                              + len(verb) + 1 :]
+                    return Sentence(text, s.citations)
+            if net_zero.search(s.text) and s.text.startswith(company):
+                return s  # the report's own sentence of its net-zero commitment, as quoted
     return None
 
 

@@ -15,13 +15,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..model import Citation, Document, Gap, Metric, Sentence, Target
+from ..model import Citation, Document, Gap, Metric, Sentence
 from .facts import fill, none_text, printed_value
 from .facts import label_and_verb as _label
 from .phrasing import verify_sentence, wording
 
 __all__ = ["closing_sentence", "environment_facts", "gap_sentences", "series_by_metric",
-           "social_facts", "target_progress", "workforce_fact"]
+           "social_facts", "workforce_fact"]
 
 Series = dict[str, list[Metric]]
 _ZH_SCALES = {" thousand ": "千", " million ": "百万", " billion ": "十亿"}
@@ -77,6 +77,9 @@ def lower_label(label: str) -> str:
     return "the " + low if re.match(r"(share|number|rate|total) ", low) else low
 
 
+MAX_CHANGE = 50.0  # % between consecutive periods, beyond which no change is calculated
+
+
 def _cite(*metrics: Metric) -> tuple[Citation, ...]:
     seen: dict[int, Citation] = {}
     for m in metrics:
@@ -88,9 +91,11 @@ def _change(cur: Metric, prev: Metric | None, lang: str) -> tuple[str, str]:
     """(the change clause, the calculated percentage) between two periods, or ("", "")."""
     if prev is None or not prev.value or cur.unit == "%":
         return "", ""
+    if cur.unit.lower() in wording()[0]["metric"]["count_units"] and min(cur.value, prev.value) < 20:
+        return "", ""  # "fatalities down 100% from 2": a percentage of a handful says nothing
     pct = (cur.value - prev.value) / abs(prev.value) * 100
-    if abs(pct) < 0.05 or abs(pct) > 500:
-        return "", ""
+    if abs(pct) < 0.05 or abs(pct) > MAX_CHANGE:
+        return "", ""  # a change this large is a new method or boundary more often than a result
     tpl = _tpl(lang)
     text = f"{abs(pct):.1f}"
     clause = tpl["change"].format(direction=tpl["down" if pct < 0 else "up"], pct=text,
@@ -161,11 +166,18 @@ def environment_facts(series: Series, doc: Document, lang: str, paragraph: int) 
             used |= {"ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
         if mid.startswith("water"):
             used |= {"water_withdrawal", "water_consumption"}
+        if mid == "ghg_total" and _repeats(series[mid][0], [series[k][0] for k in used if k in series]):
+            continue  # a "total" that is the Scope 1+2 figure again (a net or a subtotal row)
         sent = metric_fact(series[mid], doc, lang, paragraph)
         if sent is not None:
             out.append(sent)
             used.add(mid)
     return out
+
+
+def _repeats(m: Metric, told: list[Metric]) -> bool:
+    """True when ``m`` has the value of a figure already told for the same period."""
+    return any(t.period == m.period and abs(t.value - m.value) <= 0.005 * abs(m.value) for t in told)
 
 
 def workforce_fact(series: Series, doc: Document, company: str, lang: str,
@@ -195,35 +207,6 @@ def social_facts(series: Series, doc: Document, lang: str, paragraph: int,
             out.append(sent)
             families.add(family)
     return out
-
-
-_SCOPE_METRIC = {"1+2": "ghg_scope1_2", "1": "ghg_scope1", "3": "ghg_scope3"}
-
-
-def target_progress(targets: Sequence[Target], series: Series, doc: Document, lang: str,
-                    paragraph: int) -> Sentence | None:
-    """Progress against a dated reduction target whose base-year value the report prints."""
-    for t in targets:
-        if t.reduction_pct is None or not t.base_year or not t.target_year or not t.scope:
-            continue
-        mid = _SCOPE_METRIC.get(t.scope.replace(" ", ""))
-        values = series.get(mid or "", [])
-        base = next((m for m in values if m.period == str(t.base_year)), None)
-        if base is None or not values or values[0] is base or not base.value:
-            continue
-        cur = values[0]
-        pct = (base.value - cur.value) / base.value * 100
-        if pct <= 0:
-            continue
-        label, _ = _name(cur, lang)
-        label = label if lang == "zh" else label[0].lower() + label[1:]
-        text = fill(_tpl(lang)["progress"], base_year=t.base_year, label=label, pct=f"{pct:.1f}",
-                    period=cur.period, target_pct=f"{t.reduction_pct:g}", target_year=t.target_year)
-        cites = (*_cite(cur, base), Citation(t.page, t.quote))
-        sent = Sentence(text, cites, paragraph, (f"{pct:.1f}",))
-        if verify_sentence(sent, doc):
-            return sent
-    return None
 
 
 def _join(items: list[str], lang: str) -> str:

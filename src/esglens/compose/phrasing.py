@@ -246,6 +246,8 @@ def third_person(text: str, company: str) -> str:
         text = re.sub(r"(^|, )[Tt]he (?:Group|Company)\b(?![’'])(?= [a-z])",
                       lambda m: m.group(1) + company, text, count=1)
     text = _GENERIC_OUR.sub(lambda m: ("The " if m.group(1) == "O" else "the ") + m.group(2), text)
+    if company:  # "how we at Acme implement" -> "how Acme implements"
+        text = re.sub(rf"\b([Ww]e),? (?:here )?at {re.escape(company)}\b,?", r"\1", text)
     text = _coordinate(text)
     low, name = text.lower(), company.lower()
     first_named = low.find(name) if name else -1
@@ -272,7 +274,12 @@ def third_person(text: str, company: str) -> str:
                 adverbs = "|".join(rules["adverbs"])
                 skip = re.match(r"((?:\s+(?:" + adverbs + r"))*)\s+([A-Za-z]+)", rest)
                 if skip and word == "we":
-                    out.append(skip.group(1) + " " + _third_person_verb(skip.group(2)))
+                    verb = skip.group(2)
+                    if rest[skip.end() : skip.end() + 1] in ("'", "’"):  # "didn't", "don't"
+                        verb = "doesn" if verb.lower() == "don" else verb
+                    else:
+                        verb = _third_person_verb(verb)
+                    out.append(skip.group(1) + " " + verb)
                     pos += skip.end()
             continue
         if word == "ourselves":

@@ -48,6 +48,7 @@ _LABEL_HEADS = frozenset({"total", "number", "share", "proportion", "percentage"
 _SPLICE_WORDS = frozenset({"however", "moreover", "furthermore", "therefore", "although", "whereas"})
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:\s+(?:[A-Z]{2,}|AND|OF|&))+\b")
 _ABBREV = grammar_words("abbrev")
+_IMPERATIVES = grammar_words("imperatives")
 _SCOPE_WORDS = grammar_words("scope_words")
 # words that open section headings; capitalised mid-sentence they mark a glued heading
 _COMMON_HEADS = grammar_words("heading_words")
@@ -201,6 +202,9 @@ def why_malformed(text: str) -> str | None:
             and len(bare) > 1 and bare[1] in ("with", "the", "a", "an", "all")
             and not any(b in AUXILIARIES for b in bare)):
         return "no subject"  # "Partners with the Chief Diversity Officer to …": a charter line
+    if (bare[0] in _IMPERATIVES and words[0][:1].isupper() and len(bare) > 1
+            and bare[1] not in FUNCTION_WORDS - {"a", "an", "the", "our", "its", "their", "all"}):
+        return "an imperative: a goal or to-do line"  # "Reduce our use of virgin plastic by …"
     if bare[0] in _LABEL_HEADS and not any(b in AUXILIARIES or b in _IRREGULAR_PAST
                                            or b.endswith("ed") for b in bare[1:]):
         return "a table label, not a sentence"  # "Total number of Group employees as at …"

@@ -184,9 +184,6 @@ def compose_zh(doc: Document, company: str, metrics: Sequence[Metric],
     cands = _candidates(doc, company)
     used: set[str] = set()
     who = _pick(cands, used, "I", 1, 0)
-    if not who and doc.pages and workforce_fact(series, doc, company, "zh", 0) is None:
-        text = fill(wording()[0]["zh"]["fallback"], company=company, title=_title(doc))
-        who = [Sentence(text, (Citation(doc.pages[0].number, _title(doc)),))]
     size = workforce_fact(series, doc, company, "zh", 0)
     who += [size] if size is not None else []
     commitments = _targets(targets, doc, company)
@@ -196,8 +193,14 @@ def compose_zh(doc: Document, company: str, metrics: Sequence[Metric],
     social = social_facts(series, doc, "zh", 2, frozenset({"employees"}) if size else frozenset())
     social += _pick(cands, used, "S", 3 - min(len(social), 2), 2)
     gov = _pick(cands, used, "G", 2, 3)
-    close = closing_sentence(series, gaps, doc, company, "zh", 4)
-    sections = {"ESG_overview": who + env + social + gov + ([close] if close else [])}
+    overview = who + env + social + gov
+    if not overview:  # a sentence about the report, and what it lacks: the last resort
+        close = closing_sentence(series, gaps, doc, company, "zh", 4)
+        if doc.pages:
+            text = fill(wording()[0]["zh"]["fallback"], company=company, title=_title(doc))
+            overview = [Sentence(text, (Citation(doc.pages[0].number, _title(doc)),))]
+        overview += [close] if close else []
+    sections = {"ESG_overview": overview}
     for pillar, header in (("E", "Environmental"), ("S", "Social"), ("G", "Governance")):
         sections[header] = sorted(_pick(cands, used, pillar, 5), key=lambda s: s.citations[0].page)
     key = []

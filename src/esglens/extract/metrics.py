@@ -262,6 +262,16 @@ def add_consistency(metrics: list[Metric], bonus: float = 0.05) -> list[Metric]:
 _BOUND = re.compile(r"(?:[<>≤≥]|\b(?:max\.|less than|weniger als|höchstens))\s*$", re.I)
 
 
+def _count_unscaled(m: Metric) -> Metric:
+    """A headcount scaled by a money table's "in millions of yen" is the printed number again: a
+    count printed without a scale word of its own is never a million times larger."""
+    raw = (m.raw_value or "").strip()
+    if m.unit != "count" or not re.fullmatch(r"\d{1,3}(?:[,.\s  ]\d{3})*|\d+", raw):
+        return m  # a whole number, grouped either way ("79,944", "79.944"), and nothing else
+    printed = float(re.sub(r"\D", "", raw))
+    return replace(m, value=printed) if printed and m.value / printed >= 1e6 else m
+
+
 def _close(a: float, b: float, tolerance: float = 0.005) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-9)
 
@@ -273,6 +283,7 @@ def extract_metrics(doc: Document) -> tuple[Metric, ...]:
     for m in iter_candidates(doc):
         if _BOUND.search(m.label):
             continue  # "TRIR < 2.0": a label ending in a comparison gives a target's bound
+        m = _count_unscaled(m)
         key = (m.metric, m.period, round(m.value, 6), m.page, m.source)
         if key not in seen:
             seen.add(key)
