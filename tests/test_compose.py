@@ -526,3 +526,19 @@ def test_the_headline_is_the_net_zero_or_neutrality_goal_before_interim_cuts() -
                Target("carbon_neutral", 1, neutral, target_year=2030, scope="1+2", confidence=0.6)]
     head = headline_target(targets, doc, "Acme")
     assert head is not None and "carbon neutrality" in head.text and head.citations[0].page == 1
+
+
+def test_third_person_verbs_after_adverbs_and_in_ss_ly_eed() -> None:
+    assert third_person("We strictly reject corruption and we assess our suppliers.", "Acme") == (
+        "Acme strictly rejects corruption and it assesses its suppliers.")
+    assert third_person("We need partners and we apply the rules.", "Acme") == (
+        "Acme needs partners and it applies the rules.")
+
+
+def test_auditor_voice_risk_factors_and_corporate_law_are_not_esg() -> None:
+    from esglens.compose.quality import is_boilerplate, is_off_topic
+
+    assert is_boilerplate("In our opinion, the statements give a true and fair view of the company.")
+    assert is_boilerplate("Higher raw material prices could adversely affect the company's results.")
+    assert is_off_topic("The board may issue preferred stock without stockholder approval.")
+    assert not is_off_topic("Acme cut its Scope 1 emissions by 5% in 2023.")

@@ -196,6 +196,8 @@ def _third_person_verb(word: str) -> str:
     low = word.lower()
     if low in rules["irregular"]:
         return str(rules["irregular"][low])
+    if low.endswith(("ss", "us")) and low.isalpha() and not word[0].isupper():
+        return word + "es"  # "assess" -> "assesses", "focus" -> "focuses"
     if (low in rules["unchanged"] or low.endswith(("ed", "ly", "s")) or not low.isalpha()
             or word[0].isupper()):
         return word
@@ -271,7 +273,9 @@ def third_person(text: str, company: str) -> str:
                 if word != "we":
                     out.append(" " + ("is" if word.endswith("re") else "has"))
                 rest = text[pos:]
-                adverbs = "|".join(rules["adverbs"])
+                # "strictly", "openly" (not the verbs "apply", "rely", "supply" …)
+                adverbs = "|".join([*rules["adverbs"],
+                                    r"(?!(?:ap|re|sup|com|multi|im|al)?ply\b|rely\b)[a-z]{2,}ly"])
                 skip = re.match(r"((?:\s+(?:" + adverbs + r"))*)\s+([A-Za-z]+)", rest)
                 if skip and word == "we":
                     verb = skip.group(2)
