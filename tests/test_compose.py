@@ -542,3 +542,36 @@ def test_auditor_voice_risk_factors_and_corporate_law_are_not_esg() -> None:
     assert is_boilerplate("Higher raw material prices could adversely affect the company's results.")
     assert is_off_topic("The board may issue preferred stock without stockholder approval.")
     assert not is_off_topic("Acme cut its Scope 1 emissions by 5% in 2023.")
+
+
+def test_decimal_comma_figures_are_written_in_english_and_still_verify() -> None:
+    from esglens.compose.facts import english_number
+    from esglens.compose.phrasing import english_figures
+
+    assert english_number("1.843,3 t", 1843.3) == "1,843.3 t"
+    assert english_number("31,0%", 31.0) == "31.0%"
+    assert english_number("1,234", 1234.0) == "1,234"  # the English reading was extracted
+    assert english_number("4364", 4364.0) == "4,364"
+    text = "Die Emissionen betrugen 1.843,3 t und 75,8 % der Führungskräfte."
+    doc = Document("de.pdf", "7", "", 1, "de", (Page(1, 600, 800, text + " Quote 1,5 % 2,3 %"),))
+    quoted = english_figures("Acme avoided 1.843,3 tons of CO2 and 75,8 % took part.", doc)
+    assert quoted == "Acme avoided 1,843.3 tons of CO2 and 75.8 % took part."
+    assert verify_sentence(Sentence(quoted, (Citation(1, text),)), doc)
+
+
+def test_targets_table_rows_and_first_person_in_german_are_the_companys() -> None:
+    from esglens.compose.facts import is_own_target
+
+    page = "Our targets 2030 Reducing Scope 1 and 2 GHG emissions by 25% (intensity, vs. 2009)"
+    row = Target("intensity_reduction", 1, "Reducing Scope 1 and 2 GHG emissions by 25% (intensity)",
+                 target_year=2030, reduction_pct=25.0, confidence=0.8)
+    assert is_own_target(row, "Acme", page)
+    verbless = Target("renewable_share", 1, "DATA CENTERS 100% renewable electricity use (2030)",
+                      target_year=2030, target_pct=100.0, confidence=0.8)
+    assert is_own_target(verbless, "Acme", page) and not is_own_target(verbless, "Acme", "Our data centres")
+    german = Target("absolute_reduction", 1, "Dazu wollen wir bis 2030 unsere Emissionen um 40 % senken.",
+                    target_year=2030, reduction_pct=40.0, confidence=0.8)
+    assert is_own_target(german, "Acme")
+    peer = Target("net_zero", 1, "Our customer Borealis aims for net zero by 2040.", target_year=2040,
+                  confidence=0.8)
+    assert not is_own_target(peer, "Acme", "Case study: customer goals")

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 from ..model import Citation, Claim, Document, Metric, Sentence, Target
 from .phrasing import clean_sentence, possessive, third_person, verify_sentence, wording
-from .quality import is_dangling, is_prose, mentions_company, subject_kind
+from .quality import has_finite_verb, is_dangling, is_prose, mentions_company, subject_kind
 
 __all__ = ["claim_sentences", "headline_target", "label_and_verb", "metric_sentences",
-           "none_text", "printed_value", "target_sentences"]
+           "english_number", "none_text", "printed_value", "target_sentences"]
 
 _SCALE_WORDS = {"x1000": "thousand", "x1e+03": "thousand", "x1e+06": "million",
                 "x1e+09": "billion", "x1": ""}
@@ -76,6 +76,8 @@ def printed_value(m: Metric) -> str:
     else:
         value = re.sub(r"^([\d.,]+)([A-Za-z])", r"\1 \2", raw)
         value = re.sub(r"(\d) %$", r"\1%", value)  # "82 %" (German and French spacing)
+        factor = {"x1000": 1e3, "x1e+03": 1e3, "x1e+06": 1e6, "x1e+09": 1e9}.get(scale, 1.0)
+        value = english_number(value, m.value, factor)
     words = value.split()
     carried = [w for w in words[1:] if w.lower() not in _SCALES]
     if any(c.isalpha() for c in "".join(carried)) or value.endswith("%"):
@@ -91,6 +93,30 @@ def printed_value(m: Metric) -> str:
     if not unit:
         return value
     return value + unit if unit == "%" else f"{value} {unit}"
+
+
+_EU_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\d.,])")
+
+
+def english_number(printed: str, value: float, factor: float = 1.0) -> str:
+    """ "1.843,3 t" -> "1,843.3 t" when the figure is written with a decimal comma (German, French)
+    and that reading is the extracted value: the overview is English, and "1.843,3" reads there
+    as about 1.8. ``factor`` is the column's scale ("in thousands": 1e3)."""
+    m = _EU_NUMBER.match(printed)
+    plain = re.match(r"\d{4,}(?![\d.,])", printed)
+    if plain and float(plain.group()) == value:  # "4364" -> "4,364"
+        return f"{int(value):,}" + printed[plain.end() :]
+    if m is None:
+        return printed
+    whole, _, frac = m.group(1).partition(",")
+    try:
+        eu = float(whole.replace(".", "") + ("." + frac if frac else ""))
+    except ValueError:
+        return printed
+    if not value or abs(eu * factor / value - 1) > 0.005:
+        return printed  # the English reading is the one extracted ("1,234" = 1234)
+    english = f"{eu:,.{len(frac)}f}"
+    return english + printed[m.end() :]
 
 
 def _implied_scale(printed: str, value: float) -> str:
@@ -198,13 +224,28 @@ def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]
     return out
 
 
-def is_own_target(t: Target, company: str) -> bool:
-    """True when the target's quote is the company's own commitment, not a law's or a peer's."""
+def is_own_target(t: Target, company: str, page_text: str = "") -> bool:
+    """True when the target's quote is the company's own commitment, not a law's or a peer's.
+
+    ``page_text`` is the cited page's: a verbless row of a page about targets or goals is a line
+    of the report's own targets table."""
     quote = t.quote
+    if re.search(r"\b(?:[Oo]ur|[Ii]ts) (?:customers?|clients?|suppliers?|partners?|peers?) [A-Z]", quote):
+        return False  # "our customer Borealis aims for net zero": the customer's goal
     if _LIST_TARGET.match(quote) or _TOPIC_GOAL.match(quote):
         return True  # a scorecard line of the report's own targets has no subject to check
-    subject = subject_kind(clean_sentence(quote), company)
-    own = (re.search(r"\b([Ww]e|[Oo]ur|us)\b", quote) or mentions_company(quote, company)
+    cleaned = clean_sentence(quote)
+    if (page_text and not has_finite_verb(cleaned.split()) and _GOALS_PAGE.search(page_text)
+            and not re.search(r"\b[A-Z][a-z]+ (?:aims|plans|targets|pledged|committed)\b", quote)
+            and (not re.search(r"\bfrom\b|:\s", quote) or _SEGMENT.search(quote))):
+        return True  # (a row whose label qualifies it, "GHG from …:", only with its qualifier)
+    first = company.split()[0] if company.split() else ""
+    names = [company] + ([first] if len(first) >= 3 and first[:1].isupper() else [])
+    if any(re.search(rf"\b{re.escape(n)}[’']s\b", quote) for n in names if n):
+        return True  # "… to reduce Acme's CO2 footprint by 60% by 2030": its own footprint
+    subject = subject_kind(cleaned, company)
+    own = (re.search(r"\b([Ww]e|[Oo]ur|us|[Ww]ir|[Uu]nser\w*|[Nn]ous|[Nn]otre|[Nn]os)\b", quote)
+           or mentions_company(quote, company)
            or re.match(r"(?i)targets?\b", quote)
            or subject == "none" and _GOAL_WORDS.search(quote))
     return bool(own) and subject not in ("other", "affiliate")
@@ -214,12 +255,16 @@ _NET_ZERO = ("net_zero", "net-zero", "carbon_neutral")
 # a target as a scorecard line: an imperative ("Source 100% of …", "Reduce …") or a figure that
 # names itself a target ("55% minimum reduction target for …"): the report's own, as listed
 _LIST_TARGET = re.compile(
-    r"(?:(?:source|reduce|cut|achieve|reach|increase|eliminate|halve|become|maintain|procure|"
-    r"use|deliver|divert|send|transition)\b|[<>≥≤]?\s*\d[\d.,]*\s*%[^.;]{0,60}\b(?:target|goal)\b|"
+    r"(?:(?:source|reduc(?:e|ing)|cut(?:ting)?|achiev(?:e|ing)|reach(?:ing)?|increas(?:e|ing)|"
+    r"eliminat(?:e|ing)|halve|halving|become|maintain(?:ing)?|procur(?:e|ing)|use|using|"
+    r"deliver(?:ing)?|divert(?:ing)?|send|transition(?:ing)?)\b|[<>≥≤]?\s*\d[\d.,]*\s*%[^.;]{0,60}\b(?:target|goal)\b|"
     r"\d[\d.,]*\s*% (?:absolute )?(?:reduction|cut|decrease) (?:in|of)\b)",
     re.I)
 # "the two primary sustainability goals include … carbon neutral by 2050", "(2010 baseline)"
+_GOALS_PAGE = re.compile(r"\b(?:goals?|targets?|ambitions?|Ziele?|Zielen|objectifs?)\b", re.I)
 _GOAL_WORDS = re.compile(r"\b(?:goals?|targets?|ambitions?|milestones?|baseline)\b", re.I)
+# "Scope 1 + 2 GHG from water activities": a target of one business line
+_SEGMENT = re.compile(r"(?i)\bfrom ((?:\w+ ){0,2}\w+) activities\b")
 # a scorecard row that names its topic and calls itself a target ("GHG reduction targets …")
 _TOPIC_GOAL = re.compile(r"(?i)(?:ghg|co2|co₂|carbon|emissions?|scopes?|energy|renewable)\b[^.]{0,40}?"
                          r"\b(?:targets?|goals?)\b")
@@ -261,9 +306,18 @@ def _states_net_zero(t: Target) -> bool:
     year = (rf"\b(?:by|in|before|until)(?: no later than)?(?: the end of)?(?: the| its)? "
             rf"(?:FY ?|fiscal (?:year )?)?{t.target_year}\b")
     near = r"[^.;]{0,90}?"
-    goal = r"net[- ]?zero|carbon[- ](?:neutral|negative)|climate[- ](?:neutral|positive)"
+    goal = (r"net[- ]?zero|carbon[- ](?:neutral|negative)|climate[- ](?:neutral|positive)|"
+            r"netto[- ]null|klimaneutral\w*|treibhausgasneutral\w*|neutralité carbone")
+    year = rf"(?:{year}|\({t.target_year}\))"  # "… (2045)": a goals table's year column
     pattern = rf"({goal}){near}{year}|{year}{near}(net[- ]?zero|neutral|negative|positive)"
     return re.search(pattern, t.quote, re.I) is not None
+
+
+def _page_text(doc: Document, page: int) -> str:
+    try:
+        return doc.page(page).text
+    except (IndexError, KeyError, ValueError):
+        return ""
 
 
 def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> list[Sentence]:
@@ -273,7 +327,7 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
     seen: set[str] = set()
     seen_keys: set[tuple[object, ...]] = set()
     for t in sorted(targets, key=_target_rank):
-        if not is_own_target(t, company):
+        if not is_own_target(t, company, _page_text(doc, t.page)):
             continue
         scope = ""
         if t.scope:
@@ -284,8 +338,12 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
             part = re.search(r"\b([a-z]+-[a-z]+) scopes? \d", t.quote, re.I)
             if part and not re.search(r"(?i)market|location", part.group(1)):
                 scope = f"{part.group(1).lower()} {scope}"  # "non-generation Scope 1 and 2": its part
+
         default = "emissions intensity" if t.type == "intensity_reduction" else "emissions"
         metric = (t.metric or default).replace("_", " ")
+        segment = _SEGMENT.search(t.quote)
+        if segment:  # "Scope 1 + 2 GHG from water activities": one business line's target
+            metric = f"{metric} from {segment.group(1).lower()} activities"
         text = None
         if t.type in _NET_ZERO and t.metric:
             pass  # net zero for buildings or a fleet: the quote says what it covers
@@ -299,7 +357,8 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
                         scope_of=f"of {scope}emissions " if scope else "",
                         target_year=_year_text(t.target_year, t.quote))
         elif t.type == "renewable_share" and t.target_pct is not None and t.target_year:
-            what = "electricity" if re.search(r"(?i)electricity|power|\bRE100\b", t.quote) else "energy"
+            electric = re.search(r"(?i)electricity|power|\bRE100\b|strom|électricité", t.quote)
+            what = "electricity" if electric else "energy"
             text = fill(tpl["renewable"], company=company, target_pct=f"{t.target_pct:g}",
                         what=what, target_year=_year_text(t.target_year, t.quote))
         elif t.reduction_pct is not None and t.target_year:

@@ -20,7 +20,7 @@ import yaml
 from ..hyphenation import keeps_hyphen
 from ..model import Document, Sentence
 
-__all__ = ["clean_sentence", "cue_score", "numbers_in", "possessive", "third_person",
+__all__ = ["clean_sentence", "cue_score", "english_figures", "numbers_in", "possessive", "third_person",
            "verify_sentence", "grammar_words", "wording"]
 
 
@@ -82,8 +82,47 @@ def page_numbers(doc: Document, page: int) -> set[str]:
     if key not in _PAGE_NUMBERS:
         if len(_PAGE_NUMBERS) > 5000:
             _PAGE_NUMBERS.clear()
-        _PAGE_NUMBERS[key] = numbers_in(doc.page(page).text)
+        text = doc.page(page).text
+        found = numbers_in(text)
+        if _decimal_comma(doc):  # "1.843,3" is printed; the overview writes it "1,843.3"
+            found |= {_canonical(n.replace(".", "").replace(",", "."))
+                      for n in _EU_NUMBERS.findall(text)}
+        _PAGE_NUMBERS[key] = found
     return _PAGE_NUMBERS[key]
+
+
+# a decimal-comma figure in running text, unambiguous ("1.843,3") or before a unit ("75,8 %")
+_EU_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2}(?=\s?(?:%|per ?cent|t\b|tons?\b|"
+                        r"tonnes?\b|MWh|GWh|kWh|GJ|m3|m³|km|hours?)))(?![\d.,])")
+
+
+def english_figures(text: str, doc: Document) -> str:
+    """A quoted sentence of a decimal-comma report with its figures in English notation
+    ("1.843,3 tons" -> "1,843.3 tons"); ``verify_sentence`` accepts both notations."""
+    if not _decimal_comma(doc):
+        return text
+
+    def english(m: re.Match[str]) -> str:
+        whole, _, frac = m.group(1).partition(",")
+        return f"{float(whole.replace('.', '') + '.' + frac):,.{len(frac)}f}"
+
+    return _EU_FIGURE.sub(english, text)
+
+
+_EU_NUMBERS = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\d.,])")
+_LOCALE: dict[str, bool] = {}
+
+
+def _decimal_comma(doc: Document) -> bool:
+    """True when the report writes decimal commas (its figures are German or French style)."""
+    key = doc.sha256 + doc.path
+    if key not in _LOCALE:
+        from ..extract.quantity import number_locale
+
+        if len(_LOCALE) > 256:
+            _LOCALE.clear()
+        _LOCALE[key] = number_locale([p.text for p in doc.pages]) == "eu"
+    return _LOCALE[key]
 
 
 def verify_sentence(sentence: Sentence, doc: Document) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..classify import TopicScorer, load_topics, tokenize
 from ..model import Document, Passage
-from .phrasing import clean_sentence, cue_score, numbers_in, third_person, wording
+from .phrasing import clean_sentence, cue_score, english_figures, numbers_in, third_person, wording
 from .quality import (
     accounts_pages,
     has_finite_verb,
@@ -154,7 +154,8 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
             if not re.search(r"\d", quote) and "achievement" not in cues:
                 score -= VAGUE_PENALTY  # no figure, year or result: a slogan more often than a fact
             out.append(
-                Candidate(third_person(_XREF.sub("", quote), company), quote, passage.page, topic,
+                Candidate(english_figures(third_person(_XREF.sub("", quote), company), doc), quote,
+                          passage.page, topic,
                           pillar, score,
                           frozenset(t for t in tokens if len(t) > 3), "quantity" in cues,
                           "commitment" in cues, "achievement" in cues,
