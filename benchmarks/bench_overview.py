@@ -5,7 +5,8 @@ compose), then check
 - the sections ESG_overview, Environmental, Social, Governance, Key metrics, Targets and
   commitments, Data gaps and Claims to watch are present (an empty one counts as present);
 - every sentence cites at least one page of the report;
-- every number a sentence prints is printed on a page it cites (``phrasing.numbers_in``), except
+- every number a sentence prints is printed on a page it cites (``phrasing.page_numbers``: a
+  decimal-comma report's "1.843,3" counts when the overview writes it "1,843.3"), except
   the changes esglens calculates, which the sentence marks "(calculated)" and lists in
   ``Sentence.computed`` (counted separately);
 - every prose sentence (all sections) is well formed: no lower-case start, an end mark, >= 5
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from esglens import read
 from esglens.analyze import analyze_document
-from esglens.compose.phrasing import numbers_in
+from esglens.compose.phrasing import numbers_in, page_numbers
 from esglens.model import Analysis, Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +82,7 @@ def check(analysis: Analysis, doc: Document) -> dict[str, object]:
     sections = analysis.overview.sections if analysis.overview else ()
     headers = [s.header for s in sections]
     known = {p.number for p in doc.pages}
-    page_numbers = {p.number: numbers_in(p.text) for p in doc.pages}
+    printed = {p.number: page_numbers(doc, p.number) for p in doc.pages}
     out: dict[str, object] = {"missing": [h for h in REQUIRED if h not in headers]}
     sentences = uncited = numbers = grounded = prose = formed = computed = 0
     failures: list[str] = []
@@ -92,7 +93,7 @@ def check(analysis: Analysis, doc: Document) -> dict[str, object]:
             if not pages:
                 uncited += 1
                 failures.append(f"uncited [{section.header}] {s.text}")
-            on_page = set().union(*(page_numbers[p] for p in pages)) if pages else set()
+            on_page = set().union(*(printed[p] for p in pages)) if pages else set()
             calculated = set().union(*(numbers_in(c) for c in s.computed)) if s.computed else set()
             computed += len(numbers_in(s.text) & calculated)
             for n in numbers_in(s.text) - calculated:

@@ -382,3 +382,18 @@ def test_a_bound_in_a_goals_table_is_not_a_result(make_pdf: Callable[..., Path])
     values = {m.value for m in extract_metrics(esglens.read(path)) if "injury" in m.metric
               or "trir" in m.metric}
     assert 2.7 not in values
+
+
+def test_gender_split_columns_without_percent_signs(make_pdf: Callable[..., Path]) -> None:
+    path = make_pdf(
+        "gender.pdf",
+        [[("Employees by management classes and gender 2023", 14),
+          ("TABLE", [["", "Employees total", "Female", "Male"],
+                     ["Middle and senior management", "10,094", "16.5", "83.5"],
+                     ["Non-management staff", "33,427", "44.0", "56.0"],
+                     ["Total", "55,502", "35.9", "64.1"]])]],
+    )
+    metrics = extract_metrics(esglens.read(path))
+    women = _primary(metrics, "women_share", "2023")
+    assert women is not None and women.value == 35.9 and women.unit == "%"
+    assert _primary(metrics, "women_management_share", "2023") is None  # the total row is everyone

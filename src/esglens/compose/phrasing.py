@@ -20,8 +20,8 @@ import yaml
 from ..hyphenation import keeps_hyphen
 from ..model import Document, Sentence
 
-__all__ = ["clean_sentence", "cue_score", "english_figures", "numbers_in", "possessive", "third_person",
-           "verify_sentence", "grammar_words", "wording"]
+__all__ = ["clean_sentence", "cue_score", "english_figures", "grammar_words", "numbers_in",
+           "page_numbers", "possessive", "third_person", "verify_sentence", "wording"]
 
 
 @lru_cache(maxsize=1)

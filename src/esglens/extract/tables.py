@@ -193,7 +193,7 @@ _CHANGE_COL = re.compile(r"\+/|change|veränderung|var\.|Δ|vs\.?|变化|變動"
 _SHARE_COL = re.compile(r"%|\bshare\b|anteil|percent|占比|佔比|比例", re.I)
 _PART_COL = re.compile(
     r"\b(?:men|women|male|female|frauen|männer|non-?\s?hazardous|hazardous|direct|indirect|"
-    r"full-?time|part-?time|permanent|temporary|男|女)\b",
+    r"full-?time|part-?time|permanent|temporary|男|女)(?![^\W\d_])",  # "Female²" read as "Female2"
     re.I,
 )
 
@@ -331,15 +331,22 @@ def _column_metrics(table: Table, locale: str, year: str | None, notes: dict[str
         name = YEAR.sub(" ", head)
         if is_qualifier(name):  # "Female²": the population it is a share of is in the title
             plain_name = re.sub(r"(?<=[a-z])\d{1,2}\b", "", clean_label(name))
-            kpi = match_kpi(f"{table.title} {plain_name}") or match_kpi(plain_name)
+            # "Employees by management classes and gender": what follows "by" are the table's
+            # breakdowns (its rows and columns), not the population its total row counts
+            whole = re.sub(r"(?i)\s+by\s.*$", "", table.title.split(" / ")[-1])
+            kpi = match_kpi(f"{whole} {plain_name}") or match_kpi(plain_name)
         else:
+            whole = table.title
             kpi = match_kpi(name)
-        if kpi is None or _TARGETISH.search(head) or vetoed_by_context(kpi, table.title):
+        if kpi is None or _TARGETISH.search(head) or vetoed_by_context(kpi, whole):
             continue
         unit = _unit(name) or unit_in(_SCALE.sub(" ", name)) or context_unit or _sibling_unit(table, kpi)
         scale = _scale(name) if _scale(name) != 1.0 else _scale(table.title)
         kpi, basis = _with_basis(kpi, f"{head} {table.title} {_cited_notes(head, notes)}")
-        converted = _reading(kpi, cell.text, unit, scale, locale)
+        text = cell.text
+        if kpi.unit == "%" and "%" not in text and _splits_100(table, cells, total.index, locale):
+            text += "%"  # "Female 35.9 | Male 64.1": the shares of a whole, printed without "%"
+        converted = _reading(kpi, text, unit, scale, locale)
         if converted is None:
             continue
         confidence = TABLE_CELL - 0.05 - (0.0 if years else 0.1)
@@ -357,6 +364,16 @@ def _column_metrics(table: Table, locale: str, year: str | None, notes: dict[str
             None,
             confidence,
         )
+
+
+def _splits_100(table: Table, cells: dict[tuple[int, int], Cell], row: int, locale: str) -> bool:
+    """True when a row's values under two or more part columns (women | men) add up to 100: a
+    percentage split of the row's whole, as GRI 405-1 tables print it."""
+    parts = [c for c in table.columns if c.kind == "value" and _PART_COL.search(c.header or "")
+             and not _TOTAL.search(c.header or "")]
+    values = [_value(cells[(row, c.index)].text, locale) for c in parts if (row, c.index) in cells]
+    numbers = [v for v in values if v is not None]
+    return len(numbers) >= 2 and all(0 <= v <= 100 for v in numbers) and abs(sum(numbers) - 100) <= 1.0
 
 
 def _unit_column_metrics(
