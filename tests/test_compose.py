@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -575,3 +576,20 @@ def test_targets_table_rows_and_first_person_in_german_are_the_companys() -> Non
     peer = Target("net_zero", 1, "Our customer Borealis aims for net zero by 2040.", target_year=2040,
                   confidence=0.8)
     assert not is_own_target(peer, "Acme", "Case study: customer goals")
+
+
+def test_labels_keep_management_levels_and_changes_compare_like_prints() -> None:
+    from esglens.compose.facts import label_and_verb, printed_alike, printed_value
+
+    share = Metric("women_management_share", "Women in management", 16.5, "%", "2022", 21,
+                   "The percentage of women in middle and senior management positions was 16.5 percent.")
+    assert label_and_verb(share)[0] == "The share of women in middle and senior management"
+    cut = Metric("ghg_total", "Total", 13129.02, "tCO2e", "2023", 28, "q",
+                 raw_value="13,129.02 metric tons of CO2 equivalent (t CO2", raw_unit="tCO2e")
+    assert printed_value(cut) == "13,129.02 metric tons of CO2 equivalent"
+    exact = Metric("ghg_total", "Total", 5621357.0, "tCO2e", "2023", 10, "q", raw_value="5,621,357",
+                   raw_unit="tCO2e")
+    rounded = Metric("ghg_total", "Total", 5.56e6, "tCO2e", "2022", 10, "q", raw_value="5.56",
+                     raw_unit="x1e+06 t")
+    assert not printed_alike(exact, rounded)
+    assert printed_alike(exact, replace(exact, value=5557615.0, raw_value="5,557,615"))

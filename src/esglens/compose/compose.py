@@ -65,6 +65,9 @@ LANGUAGES = ("en", "zh")
 _OVERSIGHT = re.compile(r"\b(board|committee|supervisory|directors)\b[^.]*\b(sustainab\w*|"
                         r"climate|ESG|environmental|social)\b|\b(oversight|oversees?|overseen)\b",
                         re.I)
+_ESG_GOVERNANCE = re.compile(r"\b(?:sustainab\w*|ESG|climate|environment\w*|ethic\w*|compliance|"
+                             r"corruption|brib\w*|human rights|whistle\w*|diversity|integrity|"
+                             r"code of conduct|anti-\w+|risk management|TCFD|stakeholders?)\b", re.I)
 _PERCENT = re.compile(r"\d(?:[\d.,]*\d)?\s?(?:%|per ?cent)")
 _FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to)\b", re.I)
 
@@ -156,8 +159,10 @@ def _overview(
     """Five paragraphs: who; climate and environment; social; governance; the closing note."""
     series = series_by_metric(metrics)
     who = [_sentence(c, 0) for c in _identity(picker)]
-    scope = _scope(doc, passages, company)
     size = workforce_fact(series, doc, company, "en", 0)
+    # the report's statement of its own scope only when nothing else says who reports: on its
+    # own it is a sentence about the document, not about the company
+    scope = _scope(doc, passages, company) if not who and size is None else None
     who += [scope] if scope is not None else []
     head = numbers_in(size.text) - numbers_in(series["employees"][0].period) if size else set()
     if size is not None and not any(head <= numbers_in(s.text) for s in who):
@@ -191,8 +196,10 @@ def _overview(
 
     gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target
                       and _OVERSIGHT.search(c.text) is not None)
+    # the headline governance is that of sustainability, ethics and compliance, not a board's
+    # generic duties or a pay-plan footnote
     gov += picker.pick(2 - len(gov), lambda c: c.pillar == "G" and c.about and c.on_target
-                       and c.subject == "company")
+                       and c.subject == "company" and _ESG_GOVERNANCE.search(c.text) is not None)
     governance = _sentence_list(gov, 3)
 
     out = who + env + social + governance

@@ -15,7 +15,7 @@ from .phrasing import clean_sentence, possessive, third_person, verify_sentence,
 from .quality import has_finite_verb, is_dangling, is_prose, mentions_company, subject_kind
 
 __all__ = ["claim_sentences", "headline_target", "label_and_verb", "metric_sentences",
-           "english_number", "none_text", "printed_value", "target_sentences"]
+           "english_number", "none_text", "printed_alike", "printed_value", "target_sentences"]
 
 _SCALE_WORDS = {"x1000": "thousand", "x1e+03": "thousand", "x1e+06": "million",
                 "x1e+09": "billion", "x1": ""}
@@ -69,6 +69,8 @@ def printed_value(m: Metric) -> str:
         unit = ""
     unit = re.sub(r"^Per\b", "per", unit)  # "0.13 per 100,000 hours", as running text
     raw = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", "", (m.raw_value or "").strip().rstrip(".,;:"))  # footnote marks
+    if raw.count("(") > raw.count(")"):
+        raw = raw[: raw.rindex("(")].rstrip()  # "13,129 metric tons of CO2 equivalent (t CO2": cut
     if not re.search(r"\d", raw) and m.value == int(m.value) and 0 < m.value < len(_NUMBER_WORDS):
         return _NUMBER_WORDS[int(m.value)]  # "zwei tödliche Unfälle" -> "two", in the overview's words
     if not raw:
@@ -119,6 +121,14 @@ def english_number(printed: str, value: float, factor: float = 1.0) -> str:
     return english + printed[m.end() :]
 
 
+def printed_alike(a: Metric, b: Metric) -> bool:
+    """True when two values of a series print with the same unit and scale ("5,621,357 tCO2e"
+    and "5,557,615 tCO2e", not "5.56 million t"): a comparison reads only between like prints."""
+    def tail(m: Metric) -> str:
+        return re.sub(r"^[\d.,\s]+", "", printed_value(m)).strip().lower()
+    return tail(a) == tail(b)
+
+
 def _implied_scale(printed: str, value: float) -> str:
     """The scale word a printed number needs to equal ``value`` (a table "in thousands")."""
     m = re.match(r"[\d,]+(?:\.\d+)?", printed)
@@ -152,7 +162,12 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
     if where and where.group(0) not in label:
         label = f"{label} {where.group(0)}"  # "(U.S.)": the row covers part of the company only
     note = ""
-    if (not where and _SUBSET.search(m.label or "") and len(m.label) <= 90
+    words = re.findall(r"[a-z]{4,}", (m.label or "").lower())
+    spliced = len(words) != len(set(words))  # "Total GHG Emissions Like-For-Like GHG Emissions"
+    levels = _MANAGEMENT_LEVEL.search(m.quote) if "management" in label.lower() else None
+    if levels and levels.group(1).lower() not in label.lower():
+        label = label.replace("management", f"{levels.group(1).lower()} management")
+    if (not where and not spliced and _SUBSET.search(m.label or "") and len(m.label) <= 90
             and not _SUBSET.search(label)):
         # "Scope 1 - Direct Manufacturing per CDP": the row's own words say what it covers
         row = _UNIT_BRACKET.sub("", m.label)
@@ -210,7 +225,8 @@ def metric_sentences(metrics: Sequence[Metric], doc: Document) -> list[Sentence]
         none = none_text(cur)
         text = none or fill(tpl["sentence"], label=label, verb=verb, value=value, period=cur.period)
         prev = None if none else next(
-            (m for m in series[1:] if m.unit == cur.unit and m.period != cur.period), None)
+            (m for m in series[1:] if m.unit == cur.unit and m.period != cur.period
+             and printed_alike(m, cur)), None)
         if prev is not None:
             longer = fill(tpl["with_previous"], label=label, verb=verb, value=value,
                           period=cur.period, prev_value=printed_value(prev),
@@ -271,6 +287,11 @@ _TOPIC_GOAL = re.compile(r"(?i)(?:ghg|co2|co₂|carbon|emissions?|scopes?|energy
 _COMMITS = re.compile(r"\b(?:commit\w*|pledge\w*|will (?:reach|achieve|be)|verpflicht\w*)\b", re.I)
 
 
+# "women in middle and senior management": the levels a management share covers
+_MANAGEMENT_LEVEL = re.compile(
+    r"(?i)\b(?:women|female)s? in ((?:middle|senior|top|upper|executive|first|second|lower)"
+    r"(?:(?:,| and| &| or) (?:middle|senior|top|upper|executive|first|second|lower))*)"
+    r"(?:[- ]level)? management")
 # words in a row label saying that its figure covers a part or a variant of the catalog's metric
 _SUBSET = re.compile(r"(?i)\b(?:manufacturing|franchise\w*|like[- ]for[- ]like|water stress|"
                      r"headquarters|only|excluding|excl\.|net|offsets?|FTE|full[- ]time equivalents?|"

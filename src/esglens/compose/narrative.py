@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Citation, Document, Gap, Metric, Sentence
-from .facts import fill, none_text, printed_value
+from .facts import fill, none_text, printed_alike, printed_value
 from .facts import label_and_verb as _label
 from .phrasing import verify_sentence, wording
 
@@ -89,7 +89,7 @@ def _cite(*metrics: Metric) -> tuple[Citation, ...]:
 
 def _change(cur: Metric, prev: Metric | None, lang: str) -> tuple[str, str]:
     """(the change clause, the calculated percentage) between two periods, or ("", "")."""
-    if prev is None or not prev.value or cur.unit == "%":
+    if prev is None or not prev.value or cur.unit == "%" or not printed_alike(cur, prev):
         return "", ""
     if cur.unit.lower() in wording()[0]["metric"]["count_units"] and min(cur.value, prev.value) < 20:
         return "", ""  # "fatalities down 100% from 2": a percentage of a handful says nothing
