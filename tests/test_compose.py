@@ -593,3 +593,15 @@ def test_labels_keep_management_levels_and_changes_compare_like_prints() -> None
                      raw_unit="x1e+06 t")
     assert not printed_alike(exact, rounded)
     assert printed_alike(exact, replace(exact, value=5557615.0, raw_value="5,557,615"))
+
+
+def test_pillars_follow_the_subject_of_the_sentence() -> None:
+    from esglens.compose import select
+
+    hr = ("When Acme makes human resources decisions, such as hiring or staff training, it is guided "
+          "by the principle of equal opportunities.")
+    assert select._PEOPLE.search(hr) and not select._GOVERNANCE_WORDS.search(hr)
+    assert not select._GOVERNS.search(hr)  # staff remuneration is not the board's pay
+    assert select._GOVERNS.search("The remuneration committee reviews executive pay every year.")
+    water = "Acme replenished 100% of the water it uses in its beverages in 2023."
+    assert select._NATURE.search(water) and not select._PEOPLE.search(water)

@@ -203,7 +203,8 @@ def why_malformed(text: str) -> str | None:
             and not any(b in AUXILIARIES for b in bare)):
         return "no subject"  # "Partners with the Chief Diversity Officer to …": a charter line
     if (bare[0] in _IMPERATIVES and words[0][:1].isupper() and len(bare) > 1
-            and bare[1] not in FUNCTION_WORDS - {"a", "an", "the", "our", "its", "their", "all"}):
+            and bare[1] not in FUNCTION_WORDS - {"a", "an", "the", "our", "its", "their", "all", "to",
+                                                  "with"}):
         return "an imperative: a goal or to-do line"  # "Reduce our use of virgin plastic by …"
     if bare[0] in _LABEL_HEADS and not any(b in AUXILIARIES or b in _IRREGULAR_PAST
                                            or b.endswith("ed") for b in bare[1:]):

@@ -46,10 +46,21 @@ _THIRD_PARTY_PAGE = re.compile(
     r"auditor'?s'? report|report of (?:the )?independent|independent practitioner'?s|"
     r"our (?:limited )?assurance (?:procedures|engagement)|ISAE 3000", re.I)
 # who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
+# the subjects of the environmental and social pillars, and of governance (GRI 300/400/200 topics)
+_NATURE = re.compile(r"\b(?:water\w*|wastes?|recycl\w*|biodiversity|packaging|plastics?|energy|"
+                     r"renewable|pollut\w*|spills?|land|forests?|deforestation|circular\w*)\b", re.I)
+_PEOPLE = re.compile(r"\b(?:employees?|staff|workforce|hiring|hires?|recruit\w*|training|benefits|"
+                     r"diversity|equal opportunit\w*|personnel|careers?|talent|apprentic\w*|"
+                     r"health and safety|occupational|community|communities|volunteer\w*)\b", re.I)
+_GOVERNANCE_WORDS = re.compile(r"\b(?:board|committee|directors?|compliance|corruption|brib\w*|"
+                               r"ethic\w*|code of conduct|whistle\w*|audit\w*|tax\w*|"
+                               r"shareholders?|governance|risk management)\b", re.I)
 _GOVERNS = re.compile(
     r"\b(?:board|committee|directors)\b[^.;]{0,80}\b(?:overs\w+|review\w*|approv\w+|responsib\w+|"
     r"monitor\w*)\b|\b(?:industry associations?|trade associations?|lobbying|advocacy|public policy|"
-    r"remuneration|executive pay|in line with the TCFD|TCFD recommendations)\b", re.I)
+    r"(?:executive|board|director\w*|management board) (?:remuneration|pay|compensation)|"
+    r"remuneration (?:committee|report|policy|system of the)|executive pay|in line with the TCFD|"
+    r"TCFD recommendations)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -133,8 +144,11 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
             topic, pillar = _pillar(scores, pillar_of) if scores else ("", "")
             if scores and scores[topic] < MIN_TOPIC_SCORE:
                 pillar = ""
-            if pillar == "S" and CLIMATE_WORDS.search(quote):
+            if pillar == "S" and (CLIMATE_WORDS.search(quote) or _NATURE.search(quote)
+                                  and not _PEOPLE.search(quote)):
                 pillar = "E"
+            if pillar == "G" and _PEOPLE.search(quote) and not _GOVERNANCE_WORDS.search(quote):
+                pillar = "S"  # hiring, training and benefits: the workforce, not governance
             if pillar in ("E", "S") and _GOVERNS.search(quote):
                 pillar = "G"
             if not (pillar or identity) or not is_prose(quote, shaped=True) or is_off_topic(quote):
