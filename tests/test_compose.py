@@ -605,3 +605,12 @@ def test_pillars_follow_the_subject_of_the_sentence() -> None:
     assert select._GOVERNS.search("The remuneration committee reviews executive pay every year.")
     water = "Acme replenished 100% of the water it uses in its beverages in 2023."
     assert select._NATURE.search(water) and not select._PEOPLE.search(water)
+
+
+def test_chinese_glossary_entries_and_back_references_are_not_quoted() -> None:
+    from esglens.compose import zh
+
+    assert zh._LEANS.search("綠色存款：本行綠色存款募集之資金，專門用於綠色授信項目。")
+    assert zh._LEANS.search("將環境風險調查表納入本行授信規則，2022 年 6 月 1 日正式實施。")
+    assert zh._REFERS.search("本行每半年定期向董事會呈報前述工作報告。")
+    assert not zh._LEANS.search("本行承诺于2050年前实现净零排放。")

@@ -42,7 +42,11 @@ _SELF = re.compile(r"本公司|本行|本集团|本集團|我行|我公司|我�
 # subject is not the company
 _LEANS = re.compile(r"^(?:通过|通過|升级|升級|构建|構建|加强|加強|推进|推進|提升|大力|积极|積極|"
                     r"持续|持續|不断|不斷|完善|深化|坚持|堅持|开展|開展|建立|严格|嚴格|努力|进一步|進一步|[二三四五六七八九]是|其次|再次|此外|另外|同时|同時|最后|最後|因此|所以|"
-                    r"该|該|此|这|這|上述|前述|其中|基于该|基於該|现任|現任|曾任|历任|歷任|行业|行業|市场|市場)")
+                    r"该|該|此|这|這|上述|前述|其中|基于该|基於該|现任|現任|曾任|历任|歷任|行业|行業|市场|市場|"
+                    r"将|將|把|对于|對於|针对|針對|"  # "將…納入…規則": the actor is left out
+                    r"[\u4e00-\u9fff「」]{2,10}：)")  # "綠色存款：…": a glossary entry's heading
+# pointing back at what an earlier sentence said ("呈報前述報告"): not self-contained
+_REFERS = re.compile(r"前述|上述|该等|該等|前款|前項|前项|如前所述")
 # a sentence must name who acts: the company, a body of it or "we" ("排放烟尘符合…" has no subject)
 _NAMES_SUBJECT = re.compile(r"公司|本行|本集团|本集團|集团|集團|我们|我們|我行|董事会|董事會|监事会|監事會|"
                             r"股东大会|股東大會|银行|銀行|工会|工會")
@@ -112,7 +116,8 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
             seen.add(quote)
             digits = sum(ch.isdigit() for ch in quote)
             if (reject.search(quote) or _OTHER.search(quote) or _GARBLED.search(quote)
-                    or _LEANS.search(quote) or not _NAMES_SUBJECT.search(_opening(quote, company))
+                    or _LEANS.search(quote) or _REFERS.search(quote)
+                    or not _NAMES_SUBJECT.search(_opening(quote, company))
                     or digits > 0.25 * len(quote)
                     or re.search(r"\s{2,}|\|", quote) or not re.match(rf"[{_CJK}“]", quote)):
                 continue
