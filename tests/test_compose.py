@@ -435,11 +435,19 @@ def test_chinese_sentences_need_a_subject_and_the_accounts_are_left_out() -> Non
     pages = [Page(1, 600, 800, "\n".join((own, subjectless, verb_first)))]
     pages += [Page(2, 600, 800, "形成审计意见的基础\n我们审计了公司财务报表。")]
     body = "公司废水处理设施运行正常，环保投入持续增加，排放达标。"
-    pages += [Page(n, 600, 800, body) for n in range(3, 15)]
+    pages += [Page(3, 600, 800, "合并资产负债表\n" + body)]
+    pages += [Page(n, 600, 800, body) for n in range(4, 15)]
     doc = Document("x.pdf", "6", "", 14, "zh", tuple(pages))
     quotes = {c.quote for c in _candidates(doc, "四方科技")}
     assert own in quotes and not quotes & {subjectless, verb_first}
     assert accounts_pages(doc) == set(range(2, 15))  # after the auditor's opinion: the accounts
+    # an auditor's opinion on something else (a pay report) with no statements after it, or a
+    # contents line naming the auditor's report, does not make the rest of the report accounts
+    other = [Page(1, 600, 800, "Contents\nIndependent auditor's report 250")]
+    other += [Page(2, 600, 800, "Independent auditor's report\nIn our opinion, the remuneration "
+                                "report complies with the law.")]
+    other += [Page(n, 600, 800, "Our climate strategy cut emissions by 5%.") for n in range(3, 20)]
+    assert accounts_pages(Document("y.pdf", "7", "", 19, "en", tuple(other))) == set()
 
 
 def test_a_heading_run_into_a_sentence_is_malformed() -> None:

@@ -71,11 +71,17 @@ def is_off_topic(text: str) -> bool:
     return wording()[1]["offtopic_re"].search(text) is not None
 
 
-_STATEMENTS_PAGE = re.compile(
-    r"notes to the (?:consolidated )?financial statements|consolidated (?:balance sheets?|statements? of "
-    r"(?:financial position|income|cash flows?|comprehensive income))|合并资产负债表|合併資產負債表|"
-    r"合并利润表|合併損益表|母公司利润表|母公司资产负债表|现金流量表|現金流量表|所有者权益变动表|"
+_STATEMENTS_PAGE = re.compile(  # an English statement's title opens a line ("see the Notes to …" does not)
+    r"(?m:^[ \t]*(?:notes to the (?:consolidated )?financial statements|consolidated (?:balance sheets?|"
+    r"statements? of (?:financial position|income|cash flows?|comprehensive income))))|"
+    r"合并资产负债表|合併資產負債表|合并利润表|合併損益表|母公司利润表|母公司资产负债表|现金流量表|現金流量表|所有者权益变动表|"
     r"财务报表附注|財務報表附註|利润表\s*\n|资产负债表\s*\n", re.I)
+
+
+# the same titles in a page's running head, where the text layer may put them mid-line
+_STATEMENTS_TITLE = re.compile(r"notes to the (?:consolidated )?financial statements|consolidated "
+                               r"(?:balance sheets?|statements? of (?:financial position|income|"
+                               r"cash flows?|comprehensive income))", re.I)
 
 
 _LINE_ITEMS = re.compile(r"税金及附加|營業成本|营业成本|应付职工薪酬|應付職工薪酬|递延所得税|遞延所得稅|"
@@ -91,6 +97,10 @@ _AUDIT_OPINION = re.compile(r"independent auditor[’']?s[’']? report|report o
                             r"我们审计了|我們審計了", re.I)
 
 
+_OPINION_WORDING = re.compile(r"in our opinion|we have audited|basis for (?:our )?opinion|"
+                              r"我们认为|我們認為|我们审计了|我們審計了|审计意见|審計意見", re.I)
+
+
 _ACCOUNTS: dict[tuple[str, str, int], frozenset[int]] = {}
 
 
@@ -100,7 +110,11 @@ def accounts_pages(doc: Document) -> set[int]:
     key = (doc.sha256, doc.path, len(doc.pages))
     if key not in _ACCOUNTS:  # asked by the candidates and by each empty pillar's note
         pages = {p.number for p in doc.pages if is_statements_page(p.text)}
-        opinion = next((p.number for p in doc.pages if _AUDIT_OPINION.search(p.text)), None)
+        # the report itself, not a contents line naming it: its heading and its opinion wording
+        # …and on the financial statements: the first of them follows within a few pages
+        opinion = next((p.number for p in doc.pages if _AUDIT_OPINION.search(p.text)
+                        and _OPINION_WORDING.search(p.text)
+                        and any(p.number < q <= p.number + 4 for q in pages)), None)
         if opinion is not None and doc.pages and doc.pages[-1].number - opinion >= 10:
             pages |= {p.number for p in doc.pages if p.number >= opinion}
         if len(_ACCOUNTS) > 64:
@@ -112,7 +126,7 @@ def accounts_pages(doc: Document) -> set[int]:
 def is_statements_page(text: str) -> bool:
     """A page of the financial statements or their notes: accounts, not ESG substance (its
     "energy prices", "employee benefits" and "biological assets" are accounting lines)."""
-    if _STATEMENTS_PAGE.search(text) is not None:
+    if _STATEMENTS_PAGE.search(text) is not None or _STATEMENTS_TITLE.search(text[:160]):
         return True
     return len(set(_LINE_ITEMS.findall(text))) >= 3  # a statement page whose title is on the last one
 
@@ -152,6 +166,14 @@ def _bare(word: str) -> str:
     return word.strip("“”\"‘’'(),;:.").lower()
 
 
+# word pairs English grammar does not allow, which a line of another column leaves behind: two
+# auxiliaries, a preposition or article before an auxiliary, two articles, "according" without "to"
+_SPLICED = re.compile(
+    r"\b(?:is|are|was|were|has|have|had) (?:is|are|was|were)\b|"
+    r"\b(?:of|to|for|with|in|on|by|the|a|an) (?:was|were|is|are|has)\b|"
+    r"\b(?:[Tt]he|[Aa]n?) (?:the|a|an)\b|\baccording (?!to\b)")
+
+
 def why_malformed(text: str) -> str | None:
     """The first reason the text is not a well-formed sentence, or None (for tests and tuning)."""
     words = text.split()
@@ -178,6 +200,13 @@ def why_malformed(text: str) -> str | None:
         if (prev in FUNCTION_WORDS and word[:1].isupper() and word[1:].islower()
                 and (_bare(word) in FUNCTION_WORDS or _bare(word) in _SPLICE_WORDS)):
             return "two text columns spliced"  # "a Most of the …", "use of other However, …"
+    if "[" in text or text.startswith("("):
+        return "a bracketed insert or heading"  # "[T41] Workplace accidents", "(Compliance risks) …"
+    if _SPLICED.search(text):
+        return "two text columns spliced"  # "testing was is", "the implementation of was", "The a"
+    for m in re.finditer(r"\b([a-z]+) ([A-Z][a-z]{3,}(?:ed|ing))\b", text):
+        if m.group(2) not in ("United", "Wedding", "Reading") and m.group(1) not in ("the", "of", "at"):
+            return "two text columns spliced"  # "In 2023, it Revised risk management …"
     if re.search(r"\w-ing[a-z]{3,}\b", text):
         return "words fused across a line break"  # "best-ingiven" (best-in-class + given)
     if re.search(r"\b(?:has|have|had) made (?:with|to|for|in|on|by)\b", text):

@@ -18,6 +18,7 @@ from ..model import Document, Passage
 from .phrasing import clean_sentence, cue_score, english_figures, numbers_in, third_person, wording
 from .quality import (
     accounts_pages,
+    company_aliases,
     has_finite_verb,
     is_dangling,
     is_off_topic,
@@ -127,14 +128,18 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
     headings = _headings(doc)
     third_party = {p.number for p in doc.pages if _THIRD_PARTY_PAGE.search(p.text)}
     accounts = accounts_pages(doc)
+    first = company.split()[0] if company.split() else ""
+    aliases = set(company_aliases(company)) | ({first} if len(first) >= 3 and first[0].isupper() else set())
+    names = "|".join(re.escape(n) for n in sorted(aliases, key=len, reverse=True)) if company else ""
+    glued = re.compile(rf"\b[a-z]{{3,}} (?:{names}) [a-z]+s\b") if names else re.compile("$^")
     for passage in prose:
         if passage.page in accounts or passage.page in third_party:
             continue  # the accounts' notes; an assurer's or auditor's statement (its voice, its work)
         for raw in split(passage.text):
             quote = _drop_heading(clean_sentence(raw, headings.get(passage.page, ()), company))
             key = quote.lower()
-            if key in seen or not is_shaped(quote) or is_dangling(quote):
-                continue
+            if key in seen or not is_shaped(quote) or is_dangling(quote) or glued.search(quote):
+                continue  # (glued: "Activities focus on prevention Acme strives to …", a heading)
             seen.add(key)
             tokens = tokenize(quote)
             scores = scorer.score_tokens(tokens)

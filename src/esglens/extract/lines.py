@@ -122,6 +122,10 @@ def _is_year_value(cell: str) -> bool:
     return bool(re.fullmatch(r"(?:19[89]|20[0-6])\d", cell))
 
 
+_CHANGE_AFTER = re.compile(r"(?i)(?:increase|decrease|rise|reduction|improvement|growth|drop|decline|"
+                           r"jump|fall|gain)s?\b")
+
+
 def iter_table_metrics(
     lines: list[str], page: int, report_year: str | None, latest_first: bool = False
 ) -> Iterator[Metric]:
@@ -162,6 +166,8 @@ def iter_table_metrics(
             continue
         if len(line) > 220 or len(row.label.split()) > 14 or n in suppressed:
             continue
+        if len(row.cells) == 1 and _CHANGE_AFTER.match(row.suffix):
+            continue  # "…, a 9.1% increase over last year": a change, not the level
         generic = _generic_prefix(row.label)
         if generic is not None:
             grouped = _group_kpi(lines, n, generic, row.label)
