@@ -112,7 +112,18 @@ def role(sentence: str, start: int, end: int, clause_start: int = 0, next_start:
         return "part"
     if pattern("benchmark").search(own) or pattern("benchmark").search(near):
         return "benchmark"
+    if _THRESHOLD.search(near):
+        return "benchmark"  # "donations of more than €5,000 are included": a reporting threshold
     return "value"
+
+
+# a size limit that selects items ("donations of more than €5,000", "suppliers with spend above
+# $1 million"): the bar the disclosure uses, not an amount disclosed
+_THRESHOLD = re.compile(
+    r"\b(?:donations?|contributions?|gifts?|payments?|transactions?|contracts?|projects?|suppliers?|"
+    r"invoices?|spend(?:ing)?|amounts?|orders?)\s+(?:(?:of|with|worth|valued at|exceeding|above|"
+    r"over)\s+)?(?:more than|greater than|above|over|exceeding|in excess of|at least|less than|below|"
+    r"under|up to)\s*(?:US\$|€|\$|£|EUR|USD|CHF)?\s*$", re.I)
 
 
 # A year tied to the value right after it: "... 23.3 Mt in 2023", "... at the end of FY2023",
