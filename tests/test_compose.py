@@ -622,3 +622,20 @@ def test_chinese_glossary_entries_and_back_references_are_not_quoted() -> None:
     assert zh._LEANS.search("將環境風險調查表納入本行授信規則，2022 年 6 月 1 日正式實施。")
     assert zh._REFERS.search("本行每半年定期向董事會呈報前述工作報告。")
     assert not zh._LEANS.search("本行承诺于2050年前实现净零排放。")
+
+
+def test_financed_targets_and_unit_headers_read_right() -> None:
+    from esglens.compose.facts import printed_value, target_sentences
+
+    quote = "We target net zero financed emissions across our lending portfolio by 2050."
+    doc = Document("b.pdf", "8", "", 1, "en", (Page(1, 600, 800, quote),))
+    t = Target("absolute_reduction", 1, quote, target_year=2050, reduction_pct=30.0, confidence=0.8)
+    assert "financed emissions" in target_sentences([t], doc, "Acme")[0].text
+    energy = Metric("energy_consumption", "Energy Use", 1.28e6, "MWh", "2020", 1, "q",
+                    raw_value="4,364", raw_unit="billions of btus")
+    assert printed_value(energy) == "4,364 billion Btu"
+
+
+def test_a_preposition_after_and_is_not_conjugated() -> None:
+    assert third_person("We signed agreements in Chile, and for a portion of our needs in Peru.",
+                        "Acme") == "Acme signed agreements in Chile, and for a portion of its needs in Peru."

@@ -68,6 +68,9 @@ def printed_value(m: Metric) -> str:
     if unit.lower() in count_units or unit == "currency":
         unit = ""
     unit = re.sub(r"^Per\b", "per", unit)  # "0.13 per 100,000 hours", as running text
+    # a unit column's header after a number: "3,873 billions of btus" -> "3,873 billion Btu"
+    unit = re.sub(r"(?i)\b(thousand|million|billion)s of\b", lambda m: m.group(1).lower(), unit)
+    unit = re.sub(r"(?i)\bbtus?\b", "Btu", unit)
     raw = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", "", (m.raw_value or "").strip().rstrip(".,;:"))  # footnote marks
     if raw.count("(") > raw.count(")"):
         raw = raw[: raw.rindex("(")].rstrip()  # "13,129 metric tons of CO2 equivalent (t CO2": cut
@@ -279,6 +282,8 @@ _LIST_TARGET = re.compile(
 # "the two primary sustainability goals include … carbon neutral by 2050", "(2010 baseline)"
 _GOALS_PAGE = re.compile(r"\b(?:goals?|targets?|ambitions?|Ziele?|Zielen|objectifs?)\b", re.I)
 _GOAL_WORDS = re.compile(r"\b(?:goals?|targets?|ambitions?|milestones?|baseline)\b", re.I)
+_FINANCED = re.compile(r"(?i)\bfinanced emissions\b|\b(?:lending|loan|investment|financing|credit) "
+                       r"portfolios?\b")
 # "Scope 1 + 2 GHG from water activities": a target of one business line
 _SEGMENT = re.compile(r"(?i)\bfrom ((?:\w+ ){0,2}\w+) activities\b")
 # a scorecard row that names its topic and calls itself a target ("GHG reduction targets …")
@@ -362,6 +367,8 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
 
         default = "emissions intensity" if t.type == "intensity_reduction" else "emissions"
         metric = (t.metric or default).replace("_", " ")
+        if _FINANCED.search(t.quote) and "financed" not in metric:
+            metric = f"financed {metric}"  # (PCAF) a lender's or investor's portfolio, not its own
         segment = _SEGMENT.search(t.quote)
         if segment:  # "Scope 1 + 2 GHG from water activities": one business line's target
             metric = f"{metric} from {segment.group(1).lower()} activities"

@@ -263,6 +263,11 @@ _GENERIC_OUR = re.compile(r"\b([Oo])ur (planet|world|society|future|climate|chil
 _AUX_COORDINATED = re.compile(r"(\band\s+(?:also\s+)?)(are|have|were)\b")
 
 
+_PREPOSITIONS = frozenset(("for", "to", "in", "on", "at", "by", "with", "from", "of", "as", "into",
+                           "through", "across", "over", "under", "about", "after", "before",
+                           "between", "during", "without", "within", "via", "per"))
+
+
 def _coordinate(text: str) -> str:
     """The verbs coordinated with "we …" in its clause, in the third person."""
     out, pos = [], 0
@@ -274,7 +279,9 @@ def _coordinate(text: str) -> str:
         rx = _AUX_COORDINATED if _third_person_verb(m.group(1)) == m.group(1) else _COORDINATED
         end = m.end() + len(re.match(r"[^.;:]*", text[m.end():]).group())  # type: ignore[union-attr]
         out.append(text[pos : m.end()])
-        out.append(rx.sub(lambda v: v.group(1) + _third_person_verb(v.group(2)), text[m.end() : end]))
+        out.append(rx.sub(lambda v: v.group(1) + (v.group(2) if v.group(2) in _PREPOSITIONS
+                                                  else _third_person_verb(v.group(2))),
+                          text[m.end() : end]))  # "and for a portion": a preposition stays
         pos = end
     out.append(text[pos:])
     return "".join(out)

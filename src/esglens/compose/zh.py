@@ -45,6 +45,8 @@ _LEANS = re.compile(r"^(?:通过|通過|升级|升級|构建|構建|加强|加�
                     r"该|該|此|这|這|上述|前述|其中|基于该|基於該|现任|現任|曾任|历任|歷任|行业|行業|市场|市場|"
                     r"将|將|把|对于|對於|针对|針對|"  # "將…納入…規則": the actor is left out
                     r"[\u4e00-\u9fff「」]{2,10}：)")  # "綠色存款：…": a glossary entry's heading
+# financed emissions (PCAF): the portfolio a bank or insurer lends to and invests in
+_FINANCED = re.compile(r"投融資|投融资|金融資產|金融资产|投資組合|投资组合|融資組合|融资组合|授信")
 # pointing back at what an earlier sentence said ("呈報前述報告"): not self-contained
 _REFERS = re.compile(r"前述|上述|该等|該等|前款|前項|前项|如前所述")
 # a sentence must name who acts: the company, a body of it or "we" ("排放烟尘符合…" has no subject)
@@ -166,6 +168,8 @@ def _targets(targets: Sequence[Target], doc: Document, company: str) -> list[Sen
     out: list[Sentence] = []
     for t in targets:
         scope = f"范围{t.scope.replace('+', '和')}" if t.scope else ""
+        if _FINANCED.search(t.quote):  # a bank's or insurer's target for what it lends and invests
+            scope = "投融资组合的"
         metric = "温室气体排放" if t.type != "intensity_reduction" else "排放强度"
         if t.type in ("net_zero", "carbon_neutral") and t.target_year:
             text = fill(zh["net_zero"], company=company, target_year=t.target_year, scope=scope)
