@@ -74,7 +74,7 @@ def _detect_company(doc: Document) -> str:
     hint_tokens = set(re.findall(r"[a-z0-9]+", hints))
     scores: dict[str, float] = {}
     spelled: dict[str, dict[str, int]] = {}
-    # capitalised words, or a name opening with digits and an ampersand ("1&1")
+    # capitalised words, or a name opening with digits and an ampersand ("3&4")
     run = re.compile(r"(?<![\w&])((?:[A-Z][\w&]*|\d+&\w+)(?:[ \-][A-Z][\w&]*){0,2})(?![\w&])")
     for source, weight in ((body, 1.0), (furniture, 2.0), (cover, 5.0)):
         for m in run.finditer(source):

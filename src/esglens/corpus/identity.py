@@ -57,7 +57,7 @@ def _forms() -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...], tuple[str, .
 def company_key(name: str | None) -> str:
     """The grouping key of a company name: "Acme AG", "ACME" and "Acme" -> "acme".
 
-    Folds Unicode (NFKC, accents), case and punctuation ("1&1" keeps its ampersand as a word),
+    Folds Unicode (NFKC, accents), case and punctuation ("A&B" keeps its ampersand as a word),
     then drops legal forms and generic tails ("Group", "Holding") from the end and "The" from
     the start, never down to nothing. An empty or missing name gives "".
     """
