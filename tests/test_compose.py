@@ -504,7 +504,8 @@ def test_changes_of_a_handful_or_of_a_new_method_are_not_calculated() -> None:
 
     assert _change(m(0, "2020", "count"), m(2, "2019", "count"), "en") == ("", "")
     assert _change(m(18.9e6, "2020"), m(187.2e6, "2019"), "en") == ("", "")  # -90%: a new method
-    assert _change(m(95.0, "2020"), m(100.0, "2019"), "en")[1] == "5.0"
+    assert _change(m(9500.0, "2020"), m(10000.0, "2019"), "en")[1] == "5.0"
+    assert _change(m(0.24, "2020"), m(0.23, "2019"), "en") == ("", "")  # rounded: no change
 
 
 def test_goal_lines_in_the_imperative_are_not_sentences() -> None:

@@ -80,6 +80,13 @@ def lower_label(label: str) -> str:
 MAX_CHANGE = 50.0  # % between consecutive periods, beyond which no change is calculated
 
 
+def _significant(m: Metric) -> int:
+    """Significant digits of the value as printed ("0.24" -> 2, "32.6" -> 3, "1,234" -> 4)."""
+    printed = re.search(r"\d[\d.,]*", m.raw_value or "")
+    digits = re.sub(r"\D", "", printed.group()) if printed else re.sub(r"\D", "", f"{m.value:g}")
+    return len(digits.lstrip("0")) or 1
+
+
 def _cite(*metrics: Metric) -> tuple[Citation, ...]:
     seen: dict[int, Citation] = {}
     for m in metrics:
@@ -93,6 +100,8 @@ def _change(cur: Metric, prev: Metric | None, lang: str) -> tuple[str, str]:
         return "", ""
     if cur.unit.lower() in wording()[0]["metric"]["count_units"] and min(cur.value, prev.value) < 20:
         return "", ""  # "fatalities down 100% from 2": a percentage of a handful says nothing
+    if min(_significant(cur), _significant(prev)) < 3:
+        return "", ""  # "0.24 from 0.23": rounded figures give a change the report may not state
     pct = (cur.value - prev.value) / abs(prev.value) * 100
     if abs(pct) < 0.05 or abs(pct) > MAX_CHANGE:
         return "", ""  # a change this large is a new method or boundary more often than a result
