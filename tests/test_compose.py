@@ -640,3 +640,11 @@ def test_financed_targets_and_unit_headers_read_right() -> None:
 def test_a_preposition_after_and_is_not_conjugated() -> None:
     assert third_person("We signed agreements in Chile, and for a portion of our needs in Peru.",
                         "Acme") == "Acme signed agreements in Chile, and for a portion of its needs in Peru."
+
+
+def test_environmental_compliance_and_climate_adaptation_are_environmental() -> None:
+    from esglens.compose import select
+
+    spill = "If there is an unapproved discharge from its wastewater system, Acme must report it."
+    assert select._NATURE.search(spill) and not select._BOARD.search(spill)
+    assert select.CLIMATE_WORDS.search("Physical risks from extreme heat affect Acme's sites.")

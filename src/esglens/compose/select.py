@@ -40,7 +40,7 @@ _XREF = re.compile(r"\s*\((?:see|cf\.?|refer to|siehe|more on)\b[^)]*\)", re.I)
 # emissions, carbon and offsets are the Environmental pillar's (GHG Protocol), whatever else a
 # sentence mentions ("offsets that also support local communities")
 CLIMATE_WORDS = re.compile(r"\b(?:scopes? [123]|emissions?|greenhouse|GHG|CO2|CO₂|carbon|offsets?|"
-                      r"decarboni[sz]\w*)\b", re.I)
+                      r"decarboni[sz]\w*|climate|physical risks?|adaptation)\b", re.I)
 # a page that is a third party's statement: there "we" is the assurer or auditor, not the company
 _THIRD_PARTY_PAGE = re.compile(
     r"independent (?:limited |reasonable )?assurance (?:statement|report)|independent "
@@ -48,11 +48,13 @@ _THIRD_PARTY_PAGE = re.compile(
     r"our (?:limited )?assurance (?:procedures|engagement)|ISAE 3000", re.I)
 # who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
 # the subjects of the environmental and social pillars, and of governance (GRI 300/400/200 topics)
-_NATURE = re.compile(r"\b(?:water\w*|wastes?|recycl\w*|biodiversity|packaging|plastics?|energy|"
+_NATURE = re.compile(r"\b(?:water\w*|wastes?|wastewater|discharges?|effluents?|recycl\w*|adapt\w*|"
+                     r"biodiversity|packaging|plastics?|energy|"
                      r"renewable|pollut\w*|spills?|land|forests?|deforestation|circular\w*)\b", re.I)
 _PEOPLE = re.compile(r"\b(?:employees?|staff|workforce|hiring|hires?|recruit\w*|training|benefits|"
                      r"diversity|equal opportunit\w*|personnel|careers?|talent|apprentic\w*|"
                      r"health and safety|occupational|community|communities|volunteer\w*)\b", re.I)
+_BOARD = re.compile(r"\b(?:board|committee|directors?|executive|management board)\b", re.I)
 _GOVERNANCE_WORDS = re.compile(r"\b(?:board|committee|directors?|compliance|corruption|brib\w*|"
                                r"ethic\w*|code of conduct|whistle\w*|audit\w*|tax\w*|"
                                r"shareholders?|governance|risk management)\b", re.I)
@@ -154,6 +156,8 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
                 pillar = "E"
             if pillar == "G" and _PEOPLE.search(quote) and not _GOVERNANCE_WORDS.search(quote):
                 pillar = "S"  # hiring, training and benefits: the workforce, not governance
+            if pillar == "G" and _NATURE.search(quote) and not _BOARD.search(quote):
+                pillar = "E"  # environmental compliance (spills, permits, water treatment)
             if pillar in ("E", "S") and _GOVERNS.search(quote):
                 pillar = "G"
             if not (pillar or identity) or not is_prose(quote, shaped=True) or is_off_topic(quote):
