@@ -66,9 +66,21 @@ def why_malformed(text: str) -> str | None:
     return None
 
 
+def _reader_version() -> str:
+    """A hash of the reader's source: a cached Document is stale once ``ingest/`` changes."""
+    import hashlib
+
+    import esglens.ingest
+
+    src = Path(esglens.ingest.__file__).parent
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(src.glob("*.py")))).hexdigest()[:10]
+
+
 def load(path: Path, cache: Path) -> Document:
-    """The read Document, from the JSON cache when it holds this file's version."""
-    key = cache / f"{path.stem}-{path.stat().st_size}-{int(path.stat().st_mtime)}.json"
+    """The read Document, from the JSON cache when it holds this file's version read by this
+    version of the reader."""
+    stat = path.stat()
+    key = cache / f"{path.stem}-{stat.st_size}-{int(stat.st_mtime)}-{_reader_version()}.json"
     if key.exists():
         return Document.from_dict(json.loads(key.read_text("utf-8")))
     doc = read(path)

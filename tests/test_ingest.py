@@ -307,3 +307,26 @@ def test_compounds_keep_their_hyphen_at_a_line_break():
 
     assert _dehyphenate(["low and zero-", "emission fuels at Australia-", "based sites; sustain-",
                          "ability"]) == "low and zero-emission fuels at Australia-based sites; sustainability"
+
+
+def test_columns_under_a_header_that_spans_the_gutter_are_read_apart(tmp_path):
+    """A page header whose items sit over the gutter hides it from the whole page; the band of
+    running text under it still reads column by column, not line by line across both."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "header-cols.pdf"
+    c = canvas.Canvas(str(path), pagesize=(842, 595))
+    c.setFont("Helvetica", 7)
+    items = ((60, "01 Shareholders"), (200, "02 Management report"),
+             (280, "03 Consolidated financial statements and the notes to them"),  # over the gutter
+             (600, "04 Further information"))
+    for x, item in items:
+        c.drawString(x, 570, item)
+    c.setFont("Helvetica", 8)
+    for i in range(25):
+        y = 480 - 15 * i
+        c.drawString(57, y, f"Left column sentence number {i} continues in the left column here")
+        c.drawString(430, y, f"Right column sentence number {i} continues in the right column too")
+    c.save()
+    text = esglens.read(path).pages[0].text
+    assert text.index("Left column sentence number 24") < text.index("Right column sentence number 0")

@@ -149,6 +149,14 @@ def xy_cut(segments: list[Segment], depth: int = 0) -> list[list[Segment]]:
         # recursion per line; beside a gutter, cut only at the widest row gap and look again.
         if best_v is None:
             cuts = [(a + b) / 2 for a, b in hgaps]
+            # On a page of running text (no table's numbers), cut first only at row gaps much
+            # wider than the others (under a page header): the band below may show the column
+            # gutter the header hid, where cut row by row its columns would be read across.
+            widths = sorted(b - a for a, b in hgaps)
+            big = [(a + b) / 2 for a, b in hgaps
+                   if b - a >= max(2 * body, 3 * widths[len(widths) // 2])]
+            if 0 < len(big) < len(hgaps) and sum(s.numeric for s in segments) < 0.1 * len(segments):
+                cuts = big
         else:
             cuts = [next((a + b) / 2 for a, b in hgaps if b - a == widest_h)]
         ordered = sorted(segments, key=lambda s: s.bottom)
