@@ -330,3 +330,11 @@ def test_columns_under_a_header_that_spans_the_gutter_are_read_apart(tmp_path):
     c.save()
     text = esglens.read(path).pages[0].text
     assert text.index("Left column sentence number 24") < text.index("Right column sentence number 0")
+
+
+def test_a_capitalised_word_split_at_a_line_break_is_joined_but_prefixes_keep_the_hyphen():
+    from esglens.hyphenation import keeps_hyphen
+
+    assert not keeps_hyphen("Sec", "tion") and not keeps_hyphen("Man", "aging")
+    assert keeps_hyphen("Non", "financial") and keeps_hyphen("ESG", "related")
+    assert keeps_hyphen("Australia", "based") and keeps_hyphen("zero", "emission")

@@ -24,4 +24,16 @@ def keeps_hyphen(left: str, right: str) -> bool:
     second = re.match(r"[a-z]+", right)
     if not first or second is None:
         return False
-    return second.group() in COMPOUND_PARTS or first[0][:1].isupper() and len(first[0]) > 2
+    if second.group() in COMPOUND_PARTS:
+        return True
+    word = first[0]
+    # after a capitalised first part, only a name's compound keeps it ("Australia-wide",
+    # "Non-financial", "ESG-"); "Sec-" + "tion" and "Man-" + "aging" are one word split
+    return word[:1].isupper() and len(word) > 2 and (
+        word.isupper() or word.lower() in _PREFIXES or right[:1].isupper())
+
+
+# prefixes written with a hyphen ("Non-financial", "Co-operation", "Self-assessment")
+_PREFIXES = frozenset(("non", "co", "anti", "self", "multi", "pre", "post", "cross", "well",
+                       "long", "short", "mid", "low", "high", "top", "end", "eco", "inter",
+                       "intra", "sub", "semi", "ex", "all", "half", "near", "off", "on", "zero"))

@@ -44,7 +44,7 @@ CLIMATE_WORDS = re.compile(r"\b(?:scopes? [123]|emissions?|greenhouse|GHG|CO2|CO
 # a page that is a third party's statement: there "we" is the assurer or auditor, not the company
 _THIRD_PARTY_PAGE = re.compile(
     r"independent (?:limited |reasonable )?assurance (?:statement|report)|independent "
-    r"auditor'?s'? report|report of (?:the )?independent|independent practitioner'?s|"
+    r"auditor[’']?s[’']? report|report of (?:the )?independent|independent practitioner[’']?s|"
     r"our (?:limited )?assurance (?:procedures|engagement)|ISAE 3000", re.I)
 # who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
 # the subjects of the environmental and social pillars, and of governance (GRI 300/400/200 topics)
