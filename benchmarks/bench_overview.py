@@ -73,7 +73,8 @@ def _reader_version() -> str:
     import esglens.ingest
 
     src = Path(esglens.ingest.__file__).parent
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(src.glob("*.py")))).hexdigest()[:10]
+    files = [*sorted(src.glob("*.py")), src.parent / "hyphenation.py"]  # ingest and what it imports
+    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()[:10]
 
 
 def load(path: Path, cache: Path) -> Document:

@@ -363,7 +363,7 @@ def test_printed_values_keep_the_scale_of_their_column() -> None:
 
     assert printed_value(metric(327000, "327", "")) == "327 thousand"  # a table "in thousands"
     assert printed_value(metric(4100, "4,100", "")) == "4,100"
-    assert printed_value(metric(2.5e6, "9,012", "1,000 gigajoule", "MWh")) == "9,012 thousand gigajoule"
+    assert printed_value(metric(2.5e6, "9,012", "1,000 gigajoule", "MWh")) == "9,012 thousand gigajoules"
 
 
 def test_goal_lists_are_the_companys_targets_and_neutrality_is_not_net_zero() -> None:
@@ -648,3 +648,17 @@ def test_environmental_compliance_and_climate_adaptation_are_environmental() -> 
     spill = "If there is an unapproved discharge from its wastewater system, Acme must report it."
     assert select._NATURE.search(spill) and not select._BOARD.search(spill)
     assert select.CLIMATE_WORDS.search("Physical risks from extreme heat affect Acme's sites.")
+
+
+def test_fte_headcounts_and_financial_sustainability_are_told_apart() -> None:
+    from esglens.compose import compose as composer
+    from esglens.compose.narrative import workforce_fact
+
+    fte = Metric("employees", "Employees", 19498.0, "count", "2020", 1, "Employees FTE 19,498 17,287",
+                 raw_value="19,498")
+    doc = Document("f.pdf", "9", "", 1, "en", (Page(1, 600, 800, "2020 2019 Employees FTE 19,498 17,287"),))
+    sent = workforce_fact({"employees": [fte]}, doc, "Acme", "en", 0)
+    assert sent is not None and sent.text == "Acme had 19,498 employees in full-time equivalents in 2020."
+    growth = "The Supervisory Board endorsed the strategy of sustainable and profitable organic growth."
+    assert not composer._ESG_GOVERNANCE.search(composer._SUSTAINED.sub("", growth))
+    assert composer._ESG_GOVERNANCE.search("The Board oversees the sustainability strategy.")

@@ -67,7 +67,10 @@ _OVERSIGHT = re.compile(r"\b(board|committee|supervisory|directors)\b[^.]*\b(sus
                         re.I)
 _ESG_GOVERNANCE = re.compile(r"\b(?:sustainab\w*|ESG|climate|environment\w*|ethic\w*|compliance|"
                              r"corruption|brib\w*|human rights|whistle\w*|diversity|integrity|"
-                             r"code of conduct|anti-\w+|risk management|TCFD|stakeholders?)\b", re.I)
+                             r"code of conduct|anti-\w+|TCFD)\b", re.I)
+# "sustainable and profitable growth", "sustainable value added": the financial sense of the word
+_SUSTAINED = re.compile(r"\bsustainabl[ey] (?:and profitable )?(?:organic )?(?:growth|value(?: added)?|"
+                        r"returns?|profitab\w*|success|increase)\b", re.I)
 _PERCENT = re.compile(r"\d(?:[\d.,]*\d)?\s?(?:%|per ?cent)")
 _FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to)\b", re.I)
 
@@ -195,11 +198,13 @@ def _overview(
         1 if social else 2, lambda c: c.pillar == "S" and c.on_target and c.subject == "company"), 2)
 
     gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target
-                      and _OVERSIGHT.search(c.text) is not None)
+                      and _OVERSIGHT.search(_SUSTAINED.sub("", c.text)) is not None
+                      and _ESG_GOVERNANCE.search(_SUSTAINED.sub("", c.text)) is not None)
     # the headline governance is that of sustainability, ethics and compliance, not a board's
     # generic duties or a pay-plan footnote
     gov += picker.pick(2 - len(gov), lambda c: c.pillar == "G" and c.about and c.on_target
-                       and c.subject == "company" and _ESG_GOVERNANCE.search(c.text) is not None)
+                       and c.subject == "company"
+                       and _ESG_GOVERNANCE.search(_SUSTAINED.sub("", c.text)) is not None)
     governance = _sentence_list(gov, 3)
 
     out = who + env + social + governance

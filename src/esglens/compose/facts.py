@@ -71,6 +71,8 @@ def printed_value(m: Metric) -> str:
     # a unit column's header after a number: "3,873 billions of btus" -> "3,873 billion Btu"
     unit = re.sub(r"(?i)\b(thousand|million|billion)s of\b", lambda m: m.group(1).lower(), unit)
     unit = re.sub(r"(?i)\bbtus?\b", "Btu", unit)
+    if m.value != 1:  # "9,012 thousand gigajoule": a spelled-out unit after a number is plural
+        unit = _SPELLED_UNIT.sub(lambda u: u.group(0) + "s", unit)
     raw = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", "", (m.raw_value or "").strip().rstrip(".,;:"))  # footnote marks
     if raw.count("(") > raw.count(")"):
         raw = raw[: raw.rindex("(")].rstrip()  # "13,129 metric tons of CO2 equivalent (t CO2": cut
@@ -101,6 +103,10 @@ def printed_value(m: Metric) -> str:
 
 
 _EU_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\d.,])")
+
+
+_SPELLED_UNIT = re.compile(r"(?i)\b(?:(?:giga|tera|mega|kilo|peta)?joule|(?:metric )?tonne|(?:metric )?ton|"
+                           r"(?:mega|kilo|giga|tera)watt[- ]hour|lit(?:re|er)|gallon|cubic met(?:re|er))$")
 
 
 def english_number(printed: str, value: float, factor: float = 1.0) -> str:

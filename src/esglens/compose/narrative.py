@@ -195,8 +195,14 @@ def workforce_fact(series: Series, doc: Document, company: str, lang: str,
     if "employees" not in series:
         return None
     m = series["employees"][0]
-    text = fill(_tpl(lang)["workforce"], company=company, value=_value(m, lang), period=m.period)
+    key = "workforce_fte" if _FTE.search(f"{m.label} {m.quote}") else "workforce"
+    text = fill(_tpl(lang).get(key, _tpl(lang)["workforce"]), company=company,
+                value=_value(m, lang), period=m.period)
     return _first_verified([Sentence(text, _cite(m), paragraph)], doc)
+
+
+# a headcount given in full-time equivalents is not the number of people employed
+_FTE = re.compile(r"\bFTEs?\b|full[- ]time equivalents?|Vollzeitäquivalent\w*", re.I)
 
 
 def social_facts(series: Series, doc: Document, lang: str, paragraph: int,
