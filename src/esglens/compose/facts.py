@@ -11,8 +11,16 @@ import re
 from collections.abc import Sequence
 
 from ..model import Citation, Claim, Document, Metric, Sentence, Target
-from .phrasing import clean_sentence, possessive, third_person, verify_sentence, wording
-from .quality import has_finite_verb, is_dangling, is_prose, mentions_company, subject_kind
+from .phrasing import (
+    EU_NUMERAL,
+    clean_sentence,
+    english_numeral,
+    possessive,
+    third_person,
+    verify_sentence,
+    wording,
+)
+from .quality import company_names, has_finite_verb, is_dangling, is_prose, mentions_company, subject_kind
 
 __all__ = ["claim_sentences", "headline_target", "label_and_verb", "metric_sentences",
            "english_number", "none_text", "printed_alike", "printed_value", "target_sentences"]
@@ -102,7 +110,7 @@ def printed_value(m: Metric) -> str:
     return value + unit if unit == "%" else f"{value} {unit}"
 
 
-_EU_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\d.,])")
+_EU_NUMBER = re.compile(rf"^({EU_NUMERAL})(?![\d.,])")
 
 
 _SPELLED_UNIT = re.compile(r"(?i)\b(?:(?:giga|tera|mega|kilo|peta)?joule|(?:metric )?tonne|(?:metric )?ton|"
@@ -119,14 +127,9 @@ def english_number(printed: str, value: float, factor: float = 1.0) -> str:
         return f"{int(value):,}" + printed[plain.end() :]
     if m is None:
         return printed
-    whole, _, frac = m.group(1).partition(",")
-    try:
-        eu = float(whole.replace(".", "") + ("." + frac if frac else ""))
-    except ValueError:
-        return printed
-    if not value or abs(eu * factor / value - 1) > 0.005:
+    english = english_numeral(m.group(1))
+    if not value or abs(float(english.replace(",", "")) * factor / value - 1) > 0.005:
         return printed  # the English reading is the one extracted ("1,234" = 1234)
-    english = f"{eu:,.{len(frac)}f}"
     return english + printed[m.end() :]
 
 
@@ -264,9 +267,7 @@ def is_own_target(t: Target, company: str, page_text: str = "") -> bool:
             and not re.search(r"\b[A-Z][a-z]+ (?:aims|plans|targets|pledged|committed)\b", quote)
             and (not re.search(r"\bfrom\b|:\s", quote) or _SEGMENT.search(quote))):
         return True  # (a row whose label qualifies it, "GHG from …:", only with its qualifier)
-    first = company.split()[0] if company.split() else ""
-    names = [company] + ([first] if len(first) >= 3 and first[:1].isupper() else [])
-    if any(re.search(rf"\b{re.escape(n)}[’']s\b", quote) for n in names if n):
+    if company and any(re.search(rf"\b{re.escape(n)}[’']s\b", quote) for n in company_names(company)):
         return True  # "… to reduce Acme's CO2 footprint by 60% by 2030": its own footprint
     subject = subject_kind(cleaned, company)
     own = (re.search(r"\b([Ww]e|[Oo]ur|us|[Ww]ir|[Uu]nser\w*|[Nn]ous|[Nn]otre|[Nn]os)\b", quote)

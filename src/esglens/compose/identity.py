@@ -10,21 +10,14 @@ from __future__ import annotations
 import re
 
 from ..model import Document
-from .phrasing import wording
+from .phrasing import per_document, wording
 
 __all__ = ["detect_company", "detect_period", "report_title"]
 
-_COMPANY: dict[str, str] = {}
-
-
+@per_document
 def detect_company(doc: Document) -> str:
     """The reporting company's name (cached per document; see ``_detect_company``)."""
-    key = doc.sha256 + doc.path
-    if key not in _COMPANY:
-        if len(_COMPANY) > 256:
-            _COMPANY.clear()
-        _COMPANY[key] = _detect_company(doc)
-    return _COMPANY[key]
+    return _detect_company(doc)
 
 
 _ZH_NAME = re.compile(r"([\u3400-\u9fff]{2,14}?(?:股份有限公司|有限公司|銀行|银行|集團|集团))")

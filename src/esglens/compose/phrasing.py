@@ -10,18 +10,19 @@ lives in ``data/templates.yaml`` and ``data/boilerplate.yaml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import lru_cache, wraps
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from ..hyphenation import keeps_hyphen
 from ..model import Document, Sentence
 
-__all__ = ["clean_sentence", "cue_score", "english_figures", "grammar_words", "numbers_in",
-           "page_numbers", "possessive", "third_person", "verify_sentence", "wording"]
+__all__ = ["EU_NUMERAL", "clean_sentence", "cue_score", "english_figures", "english_numeral",
+           "grammar_words", "numbers_in",
+           "page_numbers", "per_document", "possessive", "third_person", "verify_sentence", "wording"]
 
 
 @lru_cache(maxsize=1)
@@ -85,8 +86,7 @@ def page_numbers(doc: Document, page: int) -> set[str]:
         text = doc.page(page).text
         found = numbers_in(text)
         if _decimal_comma(doc):  # "1.843,3" is printed; the overview writes it "1,843.3"
-            found |= {_canonical(n.replace(".", "").replace(",", "."))
-                      for n in _EU_NUMBERS.findall(text)}
+            found |= {_canonical(english_numeral(n)) for n in _EU_NUMBERS.findall(text)}
         _PAGE_NUMBERS[key] = found
     return _PAGE_NUMBERS[key]
 
@@ -102,27 +102,44 @@ def english_figures(text: str, doc: Document) -> str:
     if not _decimal_comma(doc):
         return text
 
-    def english(m: re.Match[str]) -> str:
-        whole, _, frac = m.group(1).partition(",")
-        return f"{float(whole.replace('.', '') + '.' + frac):,.{len(frac)}f}"
-
-    return _EU_FIGURE.sub(english, text)
+    return _EU_FIGURE.sub(lambda m: english_numeral(m.group(1)), text)
 
 
-_EU_NUMBERS = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\d.,])")
-_LOCALE: dict[str, bool] = {}
+def english_numeral(numeral: str) -> str:
+    """A decimal-comma numeral in English notation: "1.843,3" -> "1,843.3", "31,0" -> "31.0"."""
+    whole, _, frac = numeral.partition(",")
+    return f"{float(whole.replace('.', '') + ('.' + frac if frac else '')):,.{len(frac)}f}"
 
 
+EU_NUMERAL = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+"  # "1.843,3", "261.385", "31,0"
+_EU_NUMBERS = re.compile(rf"(?<![\d.,])(?:{EU_NUMERAL})(?![\d.,])")
+
+R = TypeVar("R")
+
+
+def per_document(fn: Callable[[Document], R]) -> Callable[[Document], R]:
+    """``fn(doc)`` computed once per document (its hash, path and page count): the overview asks
+    the same whole-document questions from several places. Bounded: a batch holds few at once."""
+    store: dict[tuple[str, str, int], R] = {}
+
+    @wraps(fn)
+    def cached(doc: Document) -> R:
+        key = (doc.sha256, doc.path, len(doc.pages))
+        if key not in store:
+            if len(store) > 256:
+                store.clear()
+            store[key] = fn(doc)
+        return store[key]
+
+    return cached
+
+
+@per_document
 def _decimal_comma(doc: Document) -> bool:
     """True when the report writes decimal commas (its figures are German or French style)."""
-    key = doc.sha256 + doc.path
-    if key not in _LOCALE:
-        from ..extract.quantity import number_locale
+    from ..extract.quantity import number_locale
 
-        if len(_LOCALE) > 256:
-            _LOCALE.clear()
-        _LOCALE[key] = number_locale([p.text for p in doc.pages]) == "eu"
-    return _LOCALE[key]
+    return number_locale([p.text for p in doc.pages]) == "eu"
 
 
 def verify_sentence(sentence: Sentence, doc: Document) -> bool:

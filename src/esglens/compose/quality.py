@@ -14,7 +14,7 @@ import re
 from typing import Literal
 
 from ..model import Document
-from .phrasing import CLAUSE_OPENERS, FUNCTION_WORDS, grammar_words, wording
+from .phrasing import CLAUSE_OPENERS, FUNCTION_WORDS, grammar_words, per_document, wording
 
 __all__ = ["has_finite_verb", "is_boilerplate", "is_dangling", "is_first_person_singular",
            "is_statements_page", "accounts_pages",
@@ -71,17 +71,17 @@ def is_off_topic(text: str) -> bool:
     return wording()[1]["offtopic_re"].search(text) is not None
 
 
+_STATEMENT_TITLES = (r"notes to the (?:consolidated )?financial statements|consolidated (?:balance "
+                     r"sheets?|statements? of (?:financial position|income|cash flows?|"
+                     r"comprehensive income))")
 _STATEMENTS_PAGE = re.compile(  # an English statement's title opens a line ("see the Notes to …" does not)
-    r"(?m:^[ \t]*(?:notes to the (?:consolidated )?financial statements|consolidated (?:balance sheets?|"
-    r"statements? of (?:financial position|income|cash flows?|comprehensive income))))|"
+    rf"(?m:^[ \t]*(?:{_STATEMENT_TITLES}))|"
     r"合并资产负债表|合併資產負債表|合并利润表|合併損益表|母公司利润表|母公司资产负债表|现金流量表|現金流量表|所有者权益变动表|"
     r"财务报表附注|財務報表附註|利润表\s*\n|资产负债表\s*\n", re.I)
 
 
 # the same titles in a page's running head, where the text layer may put them mid-line
-_STATEMENTS_TITLE = re.compile(r"notes to the (?:consolidated )?financial statements|consolidated "
-                               r"(?:balance sheets?|statements? of (?:financial position|income|"
-                               r"cash flows?|comprehensive income))", re.I)
+_STATEMENTS_TITLE = re.compile(_STATEMENT_TITLES, re.I)
 
 
 _LINE_ITEMS = re.compile(r"税金及附加|營業成本|营业成本|应付职工薪酬|應付職工薪酬|递延所得税|遞延所得稅|"
@@ -101,26 +101,23 @@ _OPINION_WORDING = re.compile(r"in our opinion|we have audited|basis for (?:our 
                               r"我们认为|我們認為|我们审计了|我們審計了|审计意见|審計意見", re.I)
 
 
-_ACCOUNTS: dict[tuple[str, str, int], frozenset[int]] = {}
-
-
 def accounts_pages(doc: Document) -> set[int]:
     """Pages of the financial statements: each statement or notes page, and every page after the
     auditor's opinion on them when it is not among the last pages (an annual report's back half)."""
-    key = (doc.sha256, doc.path, len(doc.pages))
-    if key not in _ACCOUNTS:  # asked by the candidates and by each empty pillar's note
-        pages = {p.number for p in doc.pages if is_statements_page(p.text)}
-        # the report itself, not a contents line naming it: its heading and its opinion wording
-        # …and on the financial statements: the first of them follows within a few pages
-        opinion = next((p.number for p in doc.pages if _AUDIT_OPINION.search(p.text)
-                        and _OPINION_WORDING.search(p.text)
-                        and any(p.number < q <= p.number + 4 for q in pages)), None)
-        if opinion is not None and doc.pages and doc.pages[-1].number - opinion >= 10:
-            pages |= {p.number for p in doc.pages if p.number >= opinion}
-        if len(_ACCOUNTS) > 64:
-            _ACCOUNTS.clear()
-        _ACCOUNTS[key] = frozenset(pages)
-    return set(_ACCOUNTS[key])
+    return set(_accounts(doc))
+
+
+@per_document  # asked by the candidates and by each empty pillar's note
+def _accounts(doc: Document) -> frozenset[int]:
+    pages = {p.number for p in doc.pages if is_statements_page(p.text)}
+    # the report itself, not a contents line naming it: its heading and its opinion wording
+    # …and on the financial statements: the first of them follows within a few pages
+    opinion = next((p.number for p in doc.pages if _AUDIT_OPINION.search(p.text)
+                    and _OPINION_WORDING.search(p.text)
+                    and any(p.number < q <= p.number + 4 for q in pages)), None)
+    if opinion is not None and doc.pages and doc.pages[-1].number - opinion >= 10:
+        pages |= {p.number for p in doc.pages if p.number >= opinion}
+    return frozenset(pages)
 
 
 def is_statements_page(text: str) -> bool:
@@ -282,6 +279,14 @@ def company_aliases(company: str) -> tuple[str, ...]:
     if len(company.split()) > 1 and len(first) >= 4 and first[0].isupper():
         names.append(first)
     return tuple(names)
+
+
+def company_names(company: str) -> tuple[str, ...]:
+    """``company_aliases`` and a short capitalised first word ("MTU" of "MTU Aero Engines"): the
+    names a possessive ("MTU's footprint") or a glued heading ("… prevention MTU strives") use."""
+    first = company.split()[0] if company.split() else ""
+    short = (first,) if len(first) >= 3 and first[0].isupper() else ()
+    return tuple(dict.fromkeys(company_aliases(company) + short))
 
 
 def mentions_company(text: str, company: str) -> bool:

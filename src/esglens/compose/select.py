@@ -18,7 +18,7 @@ from ..model import Document, Passage
 from .phrasing import clean_sentence, cue_score, english_figures, numbers_in, third_person, wording
 from .quality import (
     accounts_pages,
-    company_aliases,
+    company_names,
     has_finite_verb,
     is_dangling,
     is_off_topic,
@@ -46,7 +46,6 @@ _THIRD_PARTY_PAGE = re.compile(
     r"independent (?:limited |reasonable )?assurance (?:statement|report)|independent "
     r"auditor[’']?s[’']? report|report of (?:the )?independent|independent practitioner[’']?s|"
     r"our (?:limited )?assurance (?:procedures|engagement)|ISAE 3000", re.I)
-# who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
 # the subjects of the environmental and social pillars, and of governance (GRI 300/400/200 topics)
 _NATURE = re.compile(r"\b(?:water\w*|wastes?|wastewater|discharges?|effluents?|recycl\w*|adapt\w*|"
                      r"biodiversity|packaging|plastics?|energy|"
@@ -58,6 +57,7 @@ _BOARD = re.compile(r"\b(?:board|committee|directors?|executive|management board
 _GOVERNANCE_WORDS = re.compile(r"\b(?:board|committee|directors?|compliance|corruption|brib\w*|"
                                r"ethic\w*|code of conduct|whistle\w*|audit\w*|tax\w*|"
                                r"shareholders?|governance|risk management)\b", re.I)
+# who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
 _GOVERNS = re.compile(
     r"\b(?:board|committee|directors)\b[^.;]{0,80}\b(?:overs\w+|review\w*|approv\w+|responsib\w+|"
     r"monitor\w*)\b|\b(?:industry associations?|trade associations?|lobbying|advocacy|public policy|"
@@ -130,9 +130,8 @@ def candidates(doc: Document, passages: Sequence[Passage], company: str) -> list
     headings = _headings(doc)
     third_party = {p.number for p in doc.pages if _THIRD_PARTY_PAGE.search(p.text)}
     accounts = accounts_pages(doc)
-    first = company.split()[0] if company.split() else ""
-    aliases = set(company_aliases(company)) | ({first} if len(first) >= 3 and first[0].isupper() else set())
-    names = "|".join(re.escape(n) for n in sorted(aliases, key=len, reverse=True)) if company else ""
+    names = "|".join(re.escape(n) for n in sorted(company_names(company), key=len, reverse=True)) \
+        if company else ""
     glued = re.compile(rf"\b[a-z]{{3,}} (?:{names}) [a-z]+s\b") if names else re.compile("$^")
     for passage in prose:
         if passage.page in accounts or passage.page in third_party:
