@@ -1,8 +1,8 @@
 """Cited answers to questions about one report, composed by question kind.
 
 Stage: (Index, question) -> Answer. ``kinds.parse_question`` tells what is asked; a numeric
-question is answered from the extracted primary metrics ("Scope 1 GHG emissions were 347 thousand
-tCO2e in 2024 [p. 4]."), a "who" question with the person or firm the report names, a "which"
+question is answered from the extracted primary metrics ("Scope 1 GHG emissions were 52,000 tCO2e
+in 2024 [p. 4]."), a "who" question with the person or firm the report names, a "which"
 question with the items it lists, a yes/no question with "Yes — " or "No — " and the evidence
 sentence, anything else with the two or three best sentences, cleaned. Every page the answer text
 cites is among its citations (one per page, best first, 1-based PDF pages, at most ``k``). When

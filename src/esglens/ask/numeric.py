@@ -1,5 +1,5 @@
-"""Numeric answers from the extracted primary metrics: "Scope 1 GHG emissions were 3.73 Mt CO2e
-in 2023 [p. 62]." — the value as the report printed it, its period, unit and basis.
+"""Numeric answers from the extracted primary metrics: "Scope 1 GHG emissions were 1.2 Mt CO2e
+in 2023 [p. 12]." — the value as the report printed it, its period, unit and basis.
 
 Stage: (Query, metrics) -> answer pieces. Each request of the query is looked up among the
 primary metrics (its ids together, then its fallback groups); the question's year selects the
@@ -158,7 +158,7 @@ def quantity_text(m: Metric) -> str:
 
 
 def _quantity_text(m: Metric) -> str:
-    """The value with its unit as printed ("347 thousand tCO2e", "35.1%"); a GHG figure printed
+    """The value with its unit as printed ("52 thousand tCO2e", "35.1%"); a GHG figure printed
     in bare tonnes says CO2e so the reader knows what the tonnes are. A value printed in a unit
     esglens cannot name is given in the catalog unit, marked as converted."""
     from ..extract.quantity import parse_number

@@ -1,6 +1,6 @@
 """Template sentences from extracted facts: key metrics, targets and claims to watch.
 
-Values are written as the report printed them ("32.6 Mt CO2e", "347 thousand tCO2e"), so the
+Values are written as the report printed them ("32.6 Mt CO2e", "52 thousand tCO2e"), so the
 number in every template sentence can be found on the page it cites (``verify_sentence``).
 Wording lives in ``data/templates.yaml``.
 """
