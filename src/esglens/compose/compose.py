@@ -71,8 +71,39 @@ _ESG_GOVERNANCE = re.compile(r"\b(?:sustainab\w*|ESG|climate|environment\w*|ethi
 # "sustainable and profitable growth", "sustainable value added": the financial sense of the word
 _SUSTAINED = re.compile(r"\bsustainabl[ey] (?:and profitable )?(?:organic )?(?:growth|value(?: added)?|"
                         r"returns?|profitab\w*|success|increase)\b", re.I)
+# a figure that is not a year: "63 of 168 reports", "19 industry associations"
+_COUNT = re.compile(r"(?<![\w.,])(?<!ISO )(?!(?:19|20)\d\d\b)\d[\d,.]*\b")
+_DATED = re.compile(r"\b(?:by|until|before) (?:FY ?)?20[2-9]\d\b")
 _PERCENT = re.compile(r"\d(?:[\d.,]*\d)?\s?(?:%|per ?cent)")
 _FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to)\b", re.I)
+# the subjects an ESG headline is about (GRI 200/300/400 topics); a sentence naming none of them
+# ("KPLP receives 95% of customer invoices …", "awarded a grant of $5.8 million") is business news
+_ESG_SUBJECT = re.compile(
+    r"\b(?:sustainab\w*|ESG|HSEC|climate|emissions?|greenhouse|GHG|CO2|CO₂|carbon|decarboni[sz]\w*|"
+    r"net[- ]zero|energy|electricity|renewables?|water\w*|wastes?|recycl\w*|circular\w*|"
+    r"biodiversity|nature|pollut\w*|packaging|environment\w*|employees?|staff|workforce|"
+    r"women|gender|divers\w*|inclusi\w*|equal\w*|training|safety|injur\w*|fatal\w*|accidents?|"
+    r"health|wages?|human rights|communit\w*|donat\w*|volunteer\w*|Indigenous|suppliers?|"
+    r"ethic\w*|integrity|corruption|brib\w*|whistle\w*|compliance|code of conduct|privacy|"
+    r"data protection|cyber\w*)\b", re.I)
+# a sentence about the report, its frameworks or its materiality process, not about the company
+_META = re.compile(r"\b(?:(?:this|the|our|its) (?:\w+ )?report\b|reporting(?! (?:year|period))|"
+                   r"materiality|frameworks?|standards? board|stakeholders?|GRI|SASB|ISSB)", re.I)
+
+
+def _headline(c: Candidate) -> bool:
+    """Whether a report sentence is headline substance: on an ESG subject, not about the report,
+    and a figure, an achieved result or board-level oversight rather than a statement of values.
+
+    Reviews of the narrative failed value statements ("believes all hazards can be avoided"),
+    process descriptions ("processes and information channels are continuously optimised") and
+    report meta-text far more often than sentences with a figure or a result.
+    """
+    text = _SUSTAINED.sub("", c.text)
+    if _META.search(text) or not _ESG_SUBJECT.search(text):
+        return False
+    return (c.quantified or c.achievement or _OVERSIGHT.search(text) is not None
+            or _COUNT.search(text) is not None)
 
 
 def resolve_language(lang: str, doc: Document) -> str:
@@ -140,12 +171,13 @@ def _results(picker: Picker, n: int) -> list[Candidate]:
     """The company's own quantified environmental results (not its plans), best first."""
     def result(c: Candidate) -> bool:  # "with a 37.4% cut … it exceeded its 2025 target": a result
         return ((c.quantified or _PERCENT.search(c.text) is not None) and c.achievement and c.about
+                and _headline(c)
                 and c.on_target and c.subject == "company" and not _FUTURE.search(c.text))
 
     # emission results first: the headline result is the one against the climate targets
     got = picker.pick(n, lambda c: c.pillar == "E" and result(c) and CLIMATE_WORDS.search(c.text) is not None)
     got += picker.pick(n - len(got), lambda c: c.pillar == "E" and result(c))
-    return got + picker.pick(n - len(got), lambda c: c.pillar == "E" and c.quantified
+    return got + picker.pick(n - len(got), lambda c: c.pillar == "E" and c.quantified and _headline(c)
                              and c.about and c.on_target and not _FUTURE.search(c.text))
 
 
@@ -174,7 +206,8 @@ def _overview(
 
     env = [replace(headline, paragraph=1)] if headline is not None else [
         _sentence(c, 1) for c in picker.pick(
-            1, lambda c: c.commitment and c.pillar == "E" and c.subject == "company")]
+            1, lambda c: c.commitment and c.pillar == "E" and c.subject == "company"
+            and (_headline(c) or _DATED.search(c.text) is not None))]
     if headline is not None and "% reduction" not in headline.text:
         # beside a net-zero pledge, the main dated reduction target
         listed = target_sentences(targets, doc, company)
@@ -193,23 +226,24 @@ def _overview(
     # "graduates are offered …" or "the actions undertaken …" need the page around them
     told = _sentence_list(picker.pick(1, lambda c: c.pillar == "S" and c.on_target
                                       and c.subject == "company"
-                                      and (c.achievement or c.quantified)), 2)
+                                      and _headline(c) and (c.achievement or c.quantified)), 2)
     social += told or _sentence_list(picker.pick(
-        1 if social else 2, lambda c: c.pillar == "S" and c.on_target and c.subject == "company"), 2)
+        1 if social else 2, lambda c: c.pillar == "S" and c.on_target and c.subject == "company"
+        and _headline(c)), 2)
 
-    gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target
+    gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target and _headline(c)
                       and _OVERSIGHT.search(_SUSTAINED.sub("", c.text)) is not None
                       and _ESG_GOVERNANCE.search(_SUSTAINED.sub("", c.text)) is not None)
     # the headline governance is that of sustainability, ethics and compliance, not a board's
     # generic duties or a pay-plan footnote
     gov += picker.pick(2 - len(gov), lambda c: c.pillar == "G" and c.about and c.on_target
-                       and c.subject == "company"
+                       and c.subject == "company" and _headline(c)
                        and _ESG_GOVERNANCE.search(_SUSTAINED.sub("", c.text)) is not None)
     governance = _sentence_list(gov, 3)
 
     out = who + env + social + governance
     if len(out) < 3:  # a thin report: fill with its most salient remaining sentences
-        out += _sentence_list(picker.pick(3 - len(out), lambda c: c.on_target), 3)
+        out += _sentence_list(picker.pick(3 - len(out), lambda c: c.on_target and _headline(c)), 3)
     if out:  # what the report lacks is said in "Data gaps", not in the narrative
         return out
     # last resort: a sentence about the report and where its disclosure is thin

@@ -296,7 +296,9 @@ def _coordinate(text: str) -> str:
         rx = _AUX_COORDINATED if _third_person_verb(m.group(1)) == m.group(1) else _COORDINATED
         end = m.end() + len(re.match(r"[^.;:]*", text[m.end():]).group())  # type: ignore[union-attr]
         out.append(text[pos : m.end()])
+        # "building and sustaining a relationship": a gerund stays as it is
         out.append(rx.sub(lambda v: v.group(1) + (v.group(2) if v.group(2) in _PREPOSITIONS
+                                                  or re.fullmatch(r"[a-z]{3,}ing", v.group(2))
                                                   else _third_person_verb(v.group(2))),
                           text[m.end() : end]))  # "and for a portion": a preposition stays
         pos = end

@@ -170,6 +170,12 @@ _SPLICED = re.compile(
     r"\b(?:of|to|for|with|in|on|by|the|a|an) (?:was|were|is|are|has)\b|"
     r"\b(?:[Tt]he|[Aa]n?) (?:the|a|an)\b|\baccording (?!to\b)")
 
+# a footnote's marker and its definition run into the sentence: "regulations 1 SAGD is a …"
+# ("Scope 1 GHG is", "Category 3 Fuel …" name a scope or category and are not footnotes)
+_FOOTNOTE = re.compile(r"\b(?!(?:scopes?|category|categories|tier|level|phase|stage|step|group|"
+                       r"unit|line|plant|block|site|zone|class|grade)\b)[a-z]{3,}[,;]? [1-9] "
+                       r"[A-Z][\w-]* (?:is|are|was|were|refers? to|means|includes?)\b")
+
 
 def why_malformed(text: str) -> str | None:
     """The first reason the text is not a well-formed sentence, or None (for tests and tuning)."""
@@ -204,6 +210,8 @@ def why_malformed(text: str) -> str | None:
     for m in re.finditer(r"\b([a-z]+) ([A-Z][a-z]{3,}(?:ed|ing))\b", text):
         if m.group(2) not in ("United", "Wedding", "Reading") and m.group(1) not in ("the", "of", "at"):
             return "two text columns spliced"  # "In 2023, it Revised risk management …"
+    if _FOOTNOTE.search(text):
+        return "footnote text spliced in"  # "… laws, regulations 1 SAGD is an enhanced …"
     if re.search(r"\w-ing[a-z]{3,}\b", text):
         return "words fused across a line break"  # "best-ingiven" (best-in-class + given)
     if re.search(r"\b(?:has|have|had) made (?:with|to|for|in|on|by)\b", text):
