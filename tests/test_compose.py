@@ -662,3 +662,71 @@ def test_fte_headcounts_and_financial_sustainability_are_told_apart() -> None:
     growth = "The Supervisory Board endorsed the strategy of sustainable and profitable organic growth."
     assert not composer._ESG_GOVERNANCE.search(composer._SUSTAINED.sub("", growth))
     assert composer._ESG_GOVERNANCE.search("The Board oversees the sustainability strategy.")
+
+
+def _candidate(text: str, **cues: bool) -> object:
+    from esglens.compose.select import Candidate
+
+    return Candidate(text, text, 1, "t", "S", 1.0, frozenset(), cues.get("quantified", False),
+                     False, cues.get("achievement", False), False, True, "company")
+
+
+def test_headline_quotes_are_esg_substance_not_values_plans_or_report_meta() -> None:
+    from esglens.compose.compose import _headline
+
+    keep = [("Acme reduced its Scope 1 and 2 emissions by 37% since 2015.", {"achievement": True}),
+            ("The Board's Sustainability Committee reviews climate risks twice a year.", {}),
+            ("Acme's whistleblower system followed up on 63 of 168 reports received.", {})]
+    for text, cues in keep:
+        assert _headline(_candidate(text, **cues)), text  # type: ignore[arg-type]
+    drop = [("Acme receives 95% of customer invoices sold net of a dilution factor.",
+             {"quantified": True}),  # no ESG subject: financing
+            ("Acme believes that all hazards can be avoided by preventive action.", {}),
+            ("Acme has adopted the principle of materiality in its ESG reporting.", {}),
+            ("Acme will continue to use its seat on the Chamber's climate task force.", {}),
+            ("96% of employees who completed the workshop felt more prepared to intervene.",
+             {"quantified": True})]  # "the workshop": introduced on the page before
+    for text, cues in drop:
+        assert not _headline(_candidate(text, **cues)), text  # type: ignore[arg-type]
+
+
+def test_a_gerund_after_and_stays_and_a_spliced_footnote_is_malformed() -> None:
+    from esglens.compose.quality import why_malformed
+
+    assert third_person("We are committed to building and sustaining a relationship with them.",
+                        "Acme") == "Acme is committed to building and sustaining a relationship with them."
+    assert why_malformed("Acme monitors its sites to ensure compliance with the applicable laws, "
+                         "regulations 1 SAGD is an enhanced oil recovery technology.")
+    assert why_malformed("Scope 1 GHG emissions of the group were 1,200 t in 2023.") is None
+
+
+def test_a_figure_keeps_its_approximation_and_its_pages_coverage_note() -> None:
+    from esglens.compose.narrative import metric_fact, workforce_fact
+
+    page = ("Safety 2023 2022\nTotal recordable incident rate (TRIR)(1) 1.02 0.90\n"
+            "Safety metrics disclosed are for U.S. employees only.\n"
+            "Acme employs approximately 130,000 people.")
+    doc = Document("n.pdf", "10", "", 1, "en", (Page(1, 600, 800, page),))
+    rate = Metric("injury_frequency_rate", "TRIR", 1.02, "rate", "2023", 1,
+                  "Total recordable incident rate (TRIR)(1) 1.02 0.90", raw_value="1.02")
+    sent = metric_fact([rate], doc, "en", 2)
+    assert sent is not None and sent.text.endswith(
+        "(a note on the page: “Safety metrics disclosed are for U.S. employees only”).")
+    assert [c.quote for c in sent.citations][-1] == "Safety metrics disclosed are for U.S. employees only"
+    staff = Metric("employees", "Employees", 130000.0, "count", "2023", 1,
+                   "Acme employs approximately 130,000 people.", raw_value="130,000", source="text")
+    told = workforce_fact({"employees": [staff]}, doc, "Acme", "en", 0)
+    assert told is not None and told.text == "Acme had about 130,000 employees in 2023."
+    part = replace(staff, quote="donated ($6M in corporate donations and $130,000 raised) in 2023.")
+    assert workforce_fact({"employees": [part]}, doc, "Acme", "en", 0) is None  # a cut clause
+
+
+def test_a_target_read_in_part_gives_way_to_the_wider_one() -> None:
+    from esglens.compose.facts import target_sentences
+
+    text = "Acme aims to be carbon neutral by 2025 for Scope 1 and Scope 2 emissions."
+    doc = Document("t.pdf", "11", "", 1, "en", (Page(1, 600, 800, text),))
+    part = Target("carbon_neutral", 1, text, target_year=2025, scope="1", confidence=0.8)
+    whole = Target("carbon_neutral", 1, text, target_year=2025, scope="1+2", confidence=0.8)
+    told = [s.text for s in target_sentences([part, whole], doc, "Acme")]
+    assert len(told) == 1 and "Scopes 1 and 2" in told[0]

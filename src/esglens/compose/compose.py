@@ -62,9 +62,10 @@ PILLAR_SECTION = {"E": "Environmental", "S": "Social", "G": "Governance"}
 NARRATIVE = ("ESG_overview", *PILLAR_SECTION.values())
 SECTION_SIZE = 5
 LANGUAGES = ("en", "zh")
-_OVERSIGHT = re.compile(r"\b(board|committee|supervisory|directors)\b[^.]*\b(sustainab\w*|"
-                        r"climate|ESG|environmental|social)\b|\b(oversight|oversees?|overseen)\b",
-                        re.I)
+# a board or committee concerned with sustainability (the headline governance fact)
+_BOARD_ESG = re.compile(r"\b(board|committee|supervisory|directors|chief \w+ officer|CSO)\b[^.]*"
+                        r"\b(sustainab\w*|climate|ESG|environmental|social)\b", re.I)
+_OVERSIGHT = re.compile(_BOARD_ESG.pattern + r"|\b(oversight|oversees?|overseen)\b", re.I)
 _ESG_GOVERNANCE = re.compile(r"\b(?:sustainab\w*|ESG|climate|environment\w*|ethic\w*|compliance|"
                              r"corruption|brib\w*|human rights|whistle\w*|diversity|integrity|"
                              r"code of conduct|anti-\w+|TCFD)\b", re.I)
@@ -86,6 +87,10 @@ _ESG_SUBJECT = re.compile(
     r"health|wages?|human rights|communit\w*|donat\w*|volunteer\w*|Indigenous|suppliers?|"
     r"ethic\w*|integrity|corruption|brib\w*|whistle\w*|compliance|code of conduct|privacy|"
     r"data protection|cyber\w*)\b", re.I)
+# "completed the workshop", "take the training": an activity the page introduced before
+_ANAPHORIC = re.compile(r"\bthe (?:workshop|training|programme|program|initiative|project|campaign|"
+                        r"survey|course|session|pilot|scheme|event)s?\b"
+                        r"(?! (?:of|on|for|in|to|called|named|“)\b)(?![ -](?-i:[A-Z]))", re.I)
 # a sentence about the report, its frameworks or its materiality process, not about the company
 _META = re.compile(r"\b(?:(?:this|the|our|its) (?:\w+ )?report\b|reporting(?! (?:year|period))|"
                    r"materiality|frameworks?|standards? board|stakeholders?|GRI|SASB|ISSB)", re.I)
@@ -100,9 +105,10 @@ def _headline(c: Candidate) -> bool:
     report meta-text far more often than sentences with a figure or a result.
     """
     text = _SUSTAINED.sub("", c.text)
-    if _META.search(text) or not _ESG_SUBJECT.search(text):
-        return False
-    return (c.quantified or c.achievement or _OVERSIGHT.search(text) is not None
+    if (_META.search(text) or not _ESG_SUBJECT.search(text) or _FUTURE.search(text)
+            or _ANAPHORIC.search(text)):
+        return False  # (plans are the targets' section: "will continue to use its position …")
+    return (c.quantified or c.achievement or _BOARD_ESG.search(text) is not None
             or _COUNT.search(text) is not None)
 
 

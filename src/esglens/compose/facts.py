@@ -198,6 +198,8 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
     plural = bool(re.search(r"[^s]s$", head[-1])) and not label.startswith("the share")
     verb = ("totalled" if "hours" in label.lower() else "numbered") if count else (
         "were" if plural else "was")
+    if note and label.endswith(")"):  # "(location-based) (reported as …)": one bracket
+        label, note = label[:-1] + "; " + note.strip(" ()") + ")", ""
     label += note
     return label[0].upper() + label[1:], verb
 
@@ -353,6 +355,20 @@ def _page_text(doc: Document, page: int) -> str:
         return ""
 
 
+def _scopes(t: Target) -> frozenset[str]:
+    return frozenset(x.strip() for x in re.split(r"[+,&]|\band\b", t.scope or "") if x.strip())
+
+
+def _subsumed(t: Target, targets: Sequence[Target]) -> bool:
+    """A target another one of the same kind and year covers with more scopes: "carbon neutral
+    in Scope 1 by 2025" beside "in Scope 1 and 2 by 2025" is the wider pledge read in part
+    (a line or column break inside "Scope 1 and Scope 2") or restated."""
+    mine = _scopes(t)
+    return bool(mine) and any(
+        o.type == t.type and o.target_year == t.target_year and o.reduction_pct == t.reduction_pct
+        and mine < _scopes(o) for o in targets)
+
+
 def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> list[Sentence]:
     """A template sentence per distinct own target (net zero first), else its quote rewritten."""
     tpl = wording()[0]["target"]
@@ -360,7 +376,7 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
     seen: set[str] = set()
     seen_keys: set[tuple[object, ...]] = set()
     for t in sorted(targets, key=_target_rank):
-        if not is_own_target(t, company, _page_text(doc, t.page)):
+        if not is_own_target(t, company, _page_text(doc, t.page)) or _subsumed(t, targets):
             continue
         scope = ""
         if t.scope:

@@ -116,25 +116,112 @@ def _first_verified(options: list[Sentence], doc: Document) -> Sentence | None:
     return next((s for s in options if verify_sentence(s, doc)), None)
 
 
+# the words a footnote uses to narrow what a figure covers ("Covers all own data centers.",
+# "Safety metrics disclosed are for U.S. employees only.")
+_RESTRICTS = re.compile(r"\b(?:only|covers?|covering|exclud\w+|does not include|do not include|"
+                        r"not included|limited to|ausschließlich|nur|umfasst)\b", re.I)
+_SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹", "123456789")
+# a row label's footnote mark: "(TRIR)(1)", "Fatalities²", "Scope 1 1)"
+_MARK = re.compile(r"(?:\((\d)\)|(?<=[A-Za-z)])([1-9])\)?|\s([1-9])\))(?=\s|$)")
+# the families a page note may name without a mark ("Safety metrics …")
+_FAMILY_WORDS = {"ghg": r"emissions?|GHG|CO2|carbon", "energy": r"energy|electricity",
+                 "water": r"water", "waste": r"waste", "safety": r"safety|injur\w*|incidents?|"
+                 r"fatalit\w*|health", "workforce": r"employees?|workforce|headcount|staff",
+                 "diversity": r"women|gender|female|employees?|workforce"}
+
+
+def scope_note(m: Metric, doc: Document) -> str | None:
+    """A note on the metric's page that narrows what its figure covers, or None.
+
+    Reviewers found figures stated for the whole company that the page's footnote limits to one
+    country or one kind of site; the note is either the footnote of the row's mark or a short
+    line naming the metric's family with a restricting word.
+    """
+    if m.source not in ("table", "text") or not m.quote:
+        return None
+    try:
+        lines = [ln.strip() for ln in doc.page(m.page).text.splitlines()]
+    except (IndexError, KeyError, ValueError):
+        return None
+    label_part = re.split(r"\s\d[\d.,]*(?:\s|$)", m.quote.translate(_SUPERSCRIPTS), maxsplit=1)[0]
+    mark = _MARK.search(label_part)
+    digit = next((g for g in mark.groups() if g), None) if mark else None
+    family = wording()[0]["narrative"]["family_of"].get(m.metric, "")
+    words = _FAMILY_WORDS.get(family)
+    for line in lines:
+        text = line.translate(_SUPERSCRIPTS)
+        note = None
+        if digit:
+            hit = re.match(rf"(?:\({digit}\)|{digit}\)|{digit}\.?)\s+([A-Z].{{8,200}})$", text)
+            note = hit.group(1) if hit else None
+        if note is None and words and len(text.split()) <= 25 and re.search(r"\bonly\b", text) \
+                and re.match(rf"[A-Z]\w*(?: \w+){{0,2}}? (?:{words})\b|(?:{words})\b", text, re.I):
+            note = text  # "Safety metrics disclosed are for U.S. employees only."
+        if not note or note in m.quote:
+            continue
+        for part in re.split(r"(?<=[a-z]{2})\. (?=[A-Z])", note):
+            years = set(re.findall(r"\b(?:19|20)\d\d\b", part))
+            # "Turnover data reported for UK only for 2022." is not the 2023 figure's note
+            if _RESTRICTS.search(part) and (not years or m.period in years):
+                return part.rstrip(". ")
+    return None
+
+
+def _noted(sent: Sentence | None, m: Metric, doc: Document, lang: str) -> Sentence | None:
+    """The sentence with its figure's coverage note quoted after it, cited to the same page."""
+    note = scope_note(m, doc) if sent is not None and lang != "zh" else None
+    if sent is None or note is None:
+        return sent
+    text = f"{sent.text.rstrip('.')} (a note on the page: “{note}”)."
+    return Sentence(text, (*sent.citations, Citation(m.page, note)), sent.paragraph, sent.computed)
+
+
+_APPROX = re.compile(r"\b(?:approximately|approx\.|about|around|roughly|some|nearly|almost|"
+                     r"over|more than)\s*$|~\s*$", re.I)
+
+
+def _about(m: Metric, lang: str) -> str:
+    """ "about 130,000": a figure the report gives as approximate stays approximate."""
+    value = _value(m, lang)
+    if lang == "zh" or not m.raw_value:
+        return value
+    at = m.quote.find(m.raw_value)
+    before = m.quote[max(at - 20, 0):at] if at > 0 else ""
+    hit = _APPROX.search(before)
+    if hit is None:
+        return value
+    word = hit.group().strip().lower()
+    word = "about" if word in ("~", "approx.", "approximately", "around", "roughly", "some") else word
+    return f"{word} {value}"
+
+
+def _fragment(m: Metric) -> bool:
+    """A figure read from a clause the PDF cut from its sentence ("donated … ($6M in corporate
+    donations and $13M raised)"): its sentence may have said it is a part."""
+    return m.source == "text" and m.quote[:1].islower()
+
+
 def metric_fact(series: list[Metric], doc: Document, lang: str, paragraph: int) -> Sentence | None:
     """The latest value of one metric, with its change from the prior period when it verifies."""
     cur = series[0]
+    if _fragment(cur):
+        return None
     prev = series[1] if len(series) > 1 else None
     label, verb = _name(cur, lang)
     tpl = _tpl(lang)
     change, pct = _change(cur, prev, lang)
     options = []
     if change and prev is not None:
-        options.append(Sentence(fill(tpl["level"], label=label, verb=verb, value=_value(cur, lang),
+        options.append(Sentence(fill(tpl["level"], label=label, verb=verb, value=_about(cur, lang),
                                      period=cur.period, change=change),
                                 _cite(cur, prev), paragraph, (pct,)))
     none = none_text(cur) if lang != "zh" else None
     if none is not None:
         options = []
     options.append(Sentence(none or fill(tpl["level"], label=label, verb=verb,
-                                         value=_value(cur, lang), period=cur.period, change=""),
+                                         value=_about(cur, lang), period=cur.period, change=""),
                             _cite(cur), paragraph))
-    return _first_verified(options, doc)
+    return _noted(_first_verified(options, doc), cur, doc, lang)
 
 
 def _pair(a: list[Metric], b: list[Metric], doc: Document, lang: str,
@@ -148,8 +235,8 @@ def _pair(a: list[Metric], b: list[Metric], doc: Document, lang: str,
     if lang != "zh":
         label2 = re.sub(r"\s*\((?:basis not stated)\)", "", label2)
     text = fill(_tpl(lang)["pair"], period=x.period, label=label, verb=verb,
-                value=_value(x, lang), label2=label2, value2=_value(y, lang), change="")
-    return _first_verified([Sentence(text, _cite(x, y), paragraph)], doc)
+                value=_about(x, lang), label2=label2, value2=_about(y, lang), change="")
+    return _noted(_first_verified([Sentence(text, _cite(x, y), paragraph)], doc), x, doc, lang)
 
 
 def environment_facts(series: Series, doc: Document, lang: str, paragraph: int) -> list[Sentence]:
@@ -175,6 +262,8 @@ def environment_facts(series: Series, doc: Document, lang: str, paragraph: int) 
             used |= {"ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
         if mid.startswith("water"):
             used |= {"water_withdrawal", "water_consumption"}
+        if mid == "ghg_total" and any(k.startswith("ghg_scope") for k in used):
+            continue  # the scopes are told: a total adds another boundary, not a figure
         if mid == "ghg_total" and _repeats(series[mid][0], [series[k][0] for k in used if k in series]):
             continue  # a "total" that is the Scope 1+2 figure again (a net or a subtotal row)
         sent = metric_fact(series[mid], doc, lang, paragraph)
@@ -195,10 +284,12 @@ def workforce_fact(series: Series, doc: Document, company: str, lang: str,
     if "employees" not in series:
         return None
     m = series["employees"][0]
+    if _fragment(m):
+        return None
     key = "workforce_fte" if _FTE.search(f"{m.label} {m.quote}") else "workforce"
     text = fill(_tpl(lang).get(key, _tpl(lang)["workforce"]), company=company,
-                value=_value(m, lang), period=m.period)
-    return _first_verified([Sentence(text, _cite(m), paragraph)], doc)
+                value=_about(m, lang), period=m.period)
+    return _noted(_first_verified([Sentence(text, _cite(m), paragraph)], doc), m, doc, lang)
 
 
 # a headcount given in full-time equivalents is not the number of people employed

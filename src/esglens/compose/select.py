@@ -56,7 +56,9 @@ _PEOPLE = re.compile(r"\b(?:employees?|staff|workforce|hiring|hires?|recruit\w*|
 _BOARD = re.compile(r"\b(?:board|committee|directors?|executive|management board)\b", re.I)
 _GOVERNANCE_WORDS = re.compile(r"\b(?:board|committee|directors?|compliance|corruption|brib\w*|"
                                r"ethic\w*|code of conduct|whistle\w*|audit\w*|tax\w*|"
-                               r"shareholders?|governance|risk management)\b", re.I)
+                               r"shareholders?|governance|risk management|cyber\w*|"
+                               r"(?:information|IT|OT|data) security|data protection|privacy)\b",
+                               re.I)
 # who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
 _GOVERNS = re.compile(
     r"\b(?:board|committee|directors)\b[^.;]{0,80}\b(?:overs\w+|review\w*|approv\w+|responsib\w+|"

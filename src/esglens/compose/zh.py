@@ -140,14 +140,22 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
     return sorted(out, key=lambda c: (-c.score, c.page))
 
 
+# the governance of sustainability, ethics and compliance: the headline governance, not the
+# procedure of a shareholders' meeting or how directors' pay is approved
+_ESG_GOVERNANCE = re.compile(r"可持续|可持續|ESG|环境|環境|社会责任|社會責任|气候|氣候|合规管理|"
+                             r"合規管理|反腐|廉洁|廉潔|商业道德|商業道德|举报|舉報|风险管理|風險管理|碳")
+
+
 def _pick(cands: list[_Candidate], used: set[str], pillar: str, n: int,
-          paragraph: int = 0) -> list[Sentence]:
+          paragraph: int = 0, want: re.Pattern[str] | None = None) -> list[Sentence]:
     out: list[Sentence] = []
     pages: dict[int, int] = {}
     for c in cands:
         if len(out) >= n:
             break
         if c.pillar != pillar or c.quote in used or pages.get(c.page, 0) >= 2:
+            continue
+        if want is not None and not want.search(c.quote):
             continue
         used.add(c.quote)
         pages[c.page] = pages.get(c.page, 0) + 1
@@ -201,7 +209,7 @@ def compose_zh(doc: Document, company: str, metrics: Sequence[Metric],
     env += _pick(cands, used, "E", 3 - min(len(env), 2), 1)
     social = social_facts(series, doc, "zh", 2, frozenset({"employees"}) if size else frozenset())
     social += _pick(cands, used, "S", 3 - min(len(social), 2), 2)
-    gov = _pick(cands, used, "G", 2, 3)
+    gov = _pick(cands, used, "G", 2, 3, _ESG_GOVERNANCE)
     overview = who + env + social + gov
     if not overview:  # a sentence about the report, and what it lacks: the last resort
         close = closing_sentence(series, gaps, doc, company, "zh", 4)
