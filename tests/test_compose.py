@@ -730,3 +730,47 @@ def test_a_target_read_in_part_gives_way_to_the_wider_one() -> None:
     whole = Target("carbon_neutral", 1, text, target_year=2025, scope="1+2", confidence=0.8)
     told = [s.text for s in target_sentences([part, whole], doc, "Acme")]
     assert len(told) == 1 and "Scopes 1 and 2" in told[0]
+
+
+def test_a_figure_names_the_tier_and_the_kind_of_staff_it_counts() -> None:
+    from esglens.compose.facts import label_and_verb, printed_value
+    from esglens.compose.narrative import workforce_fact
+
+    tiers = ("the proportion of women in the first management tier was 10.5% (two women) and the "
+             "proportion in the second tier was 19.8% (18 women).")
+    women = Metric("women_management_share", "Women in management", 19.8, "%", "2023", 1, tiers,
+                   raw_value="19.8")
+    assert label_and_verb(women)[0] == "The share of women in second-tier management"
+    quote = "At the end of 2023, the Acme Group employed a total of 1,435 permanent employees."
+    doc = Document("p.pdf", "12", "", 1, "en", (Page(1, 600, 800, quote),))
+    staff = Metric("employees", "Employees", 1435.0, "count", "2023", 1, quote, raw_value="1,435",
+                   source="text")
+    told = workforce_fact({"employees": [staff]}, doc, "Acme", "en", 0)
+    assert told is not None and told.text == "Acme had 1,435 permanent employees in 2023."
+    share = Metric("renewable_energy_share", "Green electricity", 57.0, "%", "2022", 1,
+                   "Green electricity (57 %) Other sources (43 %)", raw_value="57 %)", raw_unit="%")
+    assert printed_value(share) == "57%"
+
+
+def test_headline_quotes_expand_their_acronyms_and_read_as_english() -> None:
+    from esglens.compose.compose import _unexplained
+    from esglens.compose.quality import why_malformed
+
+    assert _unexplained("Its net emissions do not include 86,000 ACCUs retired in 2023.", "Acme")
+    assert not _unexplained("The Executive Leadership Team (ELT) reviews GHG targets.", "Acme")
+    assert not _unexplained("ACME reduced its Scope 1 GHG emissions by 10%.", "ACME Corp")
+    assert why_malformed("Acme is an international group which including its renewable business "
+                         "is represented in 23 countries.")
+    assert clean_sentence("Our longterm goal is to raise the share of women.") == \
+        "Our long-term goal is to raise the share of women."
+
+
+def test_a_target_for_one_products_emissions_says_so() -> None:
+    from esglens.compose.facts import target_sentences
+
+    quote = "Reduce our Scope 3 emissions from our high-grade ores by 50% by 2035 relative to 2022 levels."
+    doc = Document("r.pdf", "13", "", 1, "en", (Page(1, 600, 800, "Our targets " + quote),))
+    target = Target("absolute_reduction", 1, quote, target_year=2035, base_year=2022,
+                    reduction_pct=50.0, scope="3", confidence=0.8)
+    told = [s.text for s in target_sentences([target], doc, "Acme")]
+    assert told and "emissions from its high-grade ores" in told[0], told

@@ -76,7 +76,8 @@ _SUSTAINED = re.compile(r"\bsustainabl[ey] (?:and profitable )?(?:organic )?(?:g
 _COUNT = re.compile(r"(?<![\w.,])(?<!ISO )(?!(?:19|20)\d\d\b)\d[\d,.]*\b")
 _DATED = re.compile(r"\b(?:by|until|before) (?:FY ?)?20[2-9]\d\b")
 _PERCENT = re.compile(r"\d(?:[\d.,]*\d)?\s?(?:%|per ?cent)")
-_FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to)\b", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to|"
+                     r"can (?:achieve|save|help|reduce|avoid|enable))\b", re.I)  # or a potential
 # the subjects an ESG headline is about (GRI 200/300/400 topics); a sentence naming none of them
 # ("KPLP receives 95% of customer invoices …", "awarded a grant of $5.8 million") is business news
 _ESG_SUBJECT = re.compile(
@@ -96,7 +97,30 @@ _META = re.compile(r"\b(?:(?:this|the|our|its) (?:\w+ )?report\b|reporting(?! (?
                    r"materiality|frameworks?|standards? board|stakeholders?|GRI|SASB|ISSB)", re.I)
 
 
-def _headline(c: Candidate) -> bool:
+# acronyms a reader of an ESG overview knows without their expansion
+_KNOWN_ACRONYMS = frozenset((
+    "GHG", "ESG", "EU", "US", "USA", "UK", "UN", "SDG", "SDGS", "CEO", "CFO", "COO", "CSO", "HR",
+    "IT", "OT", "ISO", "GRI", "TCFD", "SBT", "SBTS", "CDP", "NGO", "NGOS", "LED", "LEDS", "EV",
+    "EVS", "PV", "LNG", "AI", "HSE", "HSEC", "DEI", "LGBTQ", "COVID", "IPCC", "OECD", "ILO",
+    "SASB", "ISSB", "ESRS", "CSRD", "AG", "SE", "PLC", "LLC", "KPI", "KPIS", "II", "III", "IV",
+    "GWH", "MWH", "TWH", "GJ", "TJ", "PJ", "MW", "GW", "UNGC", "RE", "STEM", "EHS", "CO"))
+
+
+def _unexplained(text: str, company: str) -> bool:
+    """Whether the sentence leans on an acronym it does not expand ("86,000 ACCUs retired for
+    the Safeguard Mechanism"): reviewers fail such sentences as not self-contained."""
+    names = {w.upper() for w in re.findall(r"[\w&]+", company)}
+    for m in re.finditer(r"\b([A-Z]{2,})s?\b", text):
+        word = m.group(1)
+        if word in _KNOWN_ACRONYMS or word in names or word.rstrip("S") in _KNOWN_ACRONYMS:
+            continue
+        if re.search(rf"\(\s*{word}s?\s*\)|\b{word}s? \(", text):
+            continue  # expanded in the sentence: "Executive Leadership Team (ELT)"
+        return True
+    return False
+
+
+def _headline(c: Candidate, company: str = "") -> bool:
     """Whether a report sentence is headline substance: on an ESG subject, not about the report,
     and a figure, an achieved result or board-level oversight rather than a statement of values.
 
@@ -106,7 +130,8 @@ def _headline(c: Candidate) -> bool:
     """
     text = _SUSTAINED.sub("", c.text)
     if (_META.search(text) or not _ESG_SUBJECT.search(text) or _FUTURE.search(text)
-            or _ANAPHORIC.search(text)):
+            or re.search(r"\b(?:believes?|strives?|aspires?|hopes?)\b", text)
+            or _ANAPHORIC.search(text) or _unexplained(text, company)):
         return False  # (plans are the targets' section: "will continue to use its position …")
     return (c.quantified or c.achievement or _BOARD_ESG.search(text) is not None
             or _COUNT.search(text) is not None)
@@ -173,18 +198,18 @@ def _fallback(doc: Document, company: str) -> Sentence | None:
     return Sentence(text, (Citation(doc.pages[0].number, title),))
 
 
-def _results(picker: Picker, n: int) -> list[Candidate]:
+def _results(picker: Picker, n: int, company: str) -> list[Candidate]:
     """The company's own quantified environmental results (not its plans), best first."""
     def result(c: Candidate) -> bool:  # "with a 37.4% cut … it exceeded its 2025 target": a result
         return ((c.quantified or _PERCENT.search(c.text) is not None) and c.achievement and c.about
-                and _headline(c)
+                and _headline(c, company)
                 and c.on_target and c.subject == "company" and not _FUTURE.search(c.text))
 
     # emission results first: the headline result is the one against the climate targets
     got = picker.pick(n, lambda c: c.pillar == "E" and result(c) and CLIMATE_WORDS.search(c.text) is not None)
     got += picker.pick(n - len(got), lambda c: c.pillar == "E" and result(c))
-    return got + picker.pick(n - len(got), lambda c: c.pillar == "E" and c.quantified and _headline(c)
-                             and c.about and c.on_target and not _FUTURE.search(c.text))
+    return got + picker.pick(n - len(got), lambda c: c.pillar == "E" and c.quantified
+                             and c.about and c.on_target and _headline(c, company))
 
 
 def _block(picker: Picker, sentences: Sequence[Sentence]) -> None:
@@ -213,7 +238,7 @@ def _overview(
     env = [replace(headline, paragraph=1)] if headline is not None else [
         _sentence(c, 1) for c in picker.pick(
             1, lambda c: c.commitment and c.pillar == "E" and c.subject == "company"
-            and (_headline(c) or _DATED.search(c.text) is not None))]
+            and (_headline(c, company) or _DATED.search(c.text) is not None))]
     if headline is not None and "% reduction" not in headline.text:
         # beside a net-zero pledge, the main dated reduction target
         listed = target_sentences(targets, doc, company)
@@ -224,7 +249,7 @@ def _overview(
     figures = environment_facts(series, doc, "en", 1)
     env += figures
     _block(picker, env)
-    env += [_sentence(c, 1) for c in _results(picker, 1 if figures else 2)]
+    env += [_sentence(c, 1) for c in _results(picker, 1 if figures else 2, company)]
 
     social = social_facts(series, doc, "en", 2, frozenset({"employees"}) if size else frozenset())
     _block(picker, social)
@@ -232,24 +257,24 @@ def _overview(
     # "graduates are offered …" or "the actions undertaken …" need the page around them
     told = _sentence_list(picker.pick(1, lambda c: c.pillar == "S" and c.on_target
                                       and c.subject == "company"
-                                      and _headline(c) and (c.achievement or c.quantified)), 2)
+                                      and _headline(c, company) and (c.achievement or c.quantified)), 2)
     social += told or _sentence_list(picker.pick(
         1 if social else 2, lambda c: c.pillar == "S" and c.on_target and c.subject == "company"
-        and _headline(c)), 2)
+        and _headline(c, company)), 2)
 
-    gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target and _headline(c)
+    gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target and _headline(c, company)
                       and _OVERSIGHT.search(_SUSTAINED.sub("", c.text)) is not None
                       and _ESG_GOVERNANCE.search(_SUSTAINED.sub("", c.text)) is not None)
     # the headline governance is that of sustainability, ethics and compliance, not a board's
     # generic duties or a pay-plan footnote
     gov += picker.pick(2 - len(gov), lambda c: c.pillar == "G" and c.about and c.on_target
-                       and c.subject == "company" and _headline(c)
+                       and c.subject == "company" and _headline(c, company)
                        and _ESG_GOVERNANCE.search(_SUSTAINED.sub("", c.text)) is not None)
     governance = _sentence_list(gov, 3)
 
     out = who + env + social + governance
     if len(out) < 3:  # a thin report: fill with its most salient remaining sentences
-        out += _sentence_list(picker.pick(3 - len(out), lambda c: c.on_target and _headline(c)), 3)
+        out += _sentence_list(picker.pick(3 - len(out), lambda c: c.on_target and _headline(c, company)), 3)
     if out:  # what the report lacks is said in "Data gaps", not in the narrative
         return out
     # last resort: a sentence about the report and where its disclosure is thin

@@ -84,6 +84,8 @@ def printed_value(m: Metric) -> str:
     raw = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", "", (m.raw_value or "").strip().rstrip(".,;:"))  # footnote marks
     if raw.count("(") > raw.count(")"):
         raw = raw[: raw.rindex("(")].rstrip()  # "13,129 metric tons of CO2 equivalent (t CO2": cut
+    if raw.count(")") > raw.count("("):
+        raw = raw[: raw.rindex(")")].rstrip()  # "57 %)" read out of "Green electricity (57 %)"
     if not re.search(r"\d", raw) and m.value == int(m.value) and 0 < m.value < len(_NUMBER_WORDS):
         return _NUMBER_WORDS[int(m.value)]  # "zwei tödliche Unfälle" -> "two", in the overview's words
     if not raw:
@@ -177,7 +179,15 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
     words = re.findall(r"[a-z]{4,}", (m.label or "").lower())
     spliced = len(words) != len(set(words))  # "Total GHG Emissions Like-For-Like GHG Emissions"
     levels = _MANAGEMENT_LEVEL.search(m.quote) if "management" in label.lower() else None
-    if levels and levels.group(1).lower() not in label.lower():
+    at = m.quote.find(m.raw_value) if m.raw_value else -1
+    # "women in the first management tier was 10.5% and … in the second tier was 19.8%": the
+    # level named last before the figure is the figure's
+    before = m.quote[max(at - 60, 0) : at] if at > 0 and "management" in label.lower() else ""
+    nearest = re.findall(_LEVEL_WORD + r"(?= (?:management )?(tier|level))", before)
+    if nearest and nearest[-1][0].lower() not in label.lower():
+        word, kind = nearest[-1]
+        label = label.replace("management", f"{word.lower()}-{kind} management")
+    elif levels and levels.group(1).lower() not in label.lower():
         label = label.replace("management", f"{levels.group(1).lower()} management")
     if (not where and not spliced and _SUBSET.search(m.label or "") and len(m.label) <= 90
             and not _SUBSET.search(label)):
@@ -295,6 +305,9 @@ _FINANCED = re.compile(r"(?i)\bfinanced emissions\b|\b(?:lending|loan|investment
                        r"portfolios?\b")
 # "Scope 1 + 2 GHG from water activities": a target of one business line
 _SEGMENT = re.compile(r"(?i)\bfrom ((?:\w+ ){0,2}\w+) activities\b")
+# "our Scope 3 emissions from our IOC high-grade ores by 50%": emissions of one product or unit
+_SOURCE = re.compile(r"(?i)\bemissions from (?:our|the company[’']s) ((?:[\w-]+ ){0,3}[\w-]+?)"
+                     r"(?= by \d| to \d|,| in \d)")
 # a scorecard row that names its topic and calls itself a target ("GHG reduction targets …")
 _TOPIC_GOAL = re.compile(r"(?i)(?:ghg|co2|co₂|carbon|emissions?|scopes?|energy|renewable)\b[^.]{0,40}?"
                          r"\b(?:targets?|goals?)\b")
@@ -302,6 +315,7 @@ _COMMITS = re.compile(r"\b(?:commit\w*|pledge\w*|will (?:reach|achieve|be)|verpf
 
 
 # "women in middle and senior management": the levels a management share covers
+_LEVEL_WORD = r"(?i)\b(first|second|third|top|senior|middle|upper|lower|executive)"
 _MANAGEMENT_LEVEL = re.compile(
     r"(?i)\b(?:women|female)s? in ((?:middle|senior|top|upper|executive|first|second|lower)"
     r"(?:(?:,| and| &| or) (?:middle|senior|top|upper|executive|first|second|lower))*)"
@@ -393,8 +407,11 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
         if _FINANCED.search(t.quote) and "financed" not in metric:
             metric = f"financed {metric}"  # (PCAF) a lender's or investor's portfolio, not its own
         segment = _SEGMENT.search(t.quote)
+        source = _SOURCE.search(t.quote)
         if segment:  # "Scope 1 + 2 GHG from water activities": one business line's target
             metric = f"{metric} from {segment.group(1).lower()} activities"
+        elif source:  # "Scope 3 emissions from our high-grade ores": that part of the footprint
+            metric = f"{metric} from its {source.group(1)}"
         text = None
         if t.type in _NET_ZERO and t.metric:
             pass  # net zero for buildings or a fleet: the quote says what it covers

@@ -246,13 +246,14 @@ def environment_facts(series: Series, doc: Document, lang: str, paragraph: int) 
     used: set[str] = set()
     scope2 = next((k for k in ("ghg_scope2", "ghg_scope2_market", "ghg_scope2_location")
                    if k in series), None)
-    if "ghg_scope1_2" not in series and "ghg_scope1" in series and scope2:
+    scopes = {"ghg_scope1", "ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
+    if "ghg_scope1" in series and scope2:  # each scope's figure, as the GHG Protocol reports them
         pair = _pair(series["ghg_scope1"], series[scope2], doc, lang, paragraph)
         if pair is not None:
             out.append(pair)
-            used |= {"ghg_scope1", "ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
-    if "ghg_scope1_2" in series:
-        used |= {"ghg_scope1", "ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
+            used |= scopes | {"ghg_scope1_2"}  # (their sum is then no further figure)
+    if "ghg_scope1_2" in series and "ghg_scope1_2" not in used:
+        used |= scopes
     for mid in tpl["environment"]:
         if len(out) >= int(tpl["max_environment"]):
             break
@@ -262,8 +263,9 @@ def environment_facts(series: Series, doc: Document, lang: str, paragraph: int) 
             used |= {"ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
         if mid.startswith("water"):
             used |= {"water_withdrawal", "water_consumption"}
-        if mid == "ghg_total" and any(k.startswith("ghg_scope") for k in used):
-            continue  # the scopes are told: a total adds another boundary, not a figure
+        if mid == "ghg_total" and (any(k.startswith("ghg_scope") for k in used)
+                                   or not re.search(r"(?i)scope|范围|範疇", series[mid][0].label)):
+            continue  # the scopes are told, or the total does not say which it adds up
         if mid == "ghg_total" and _repeats(series[mid][0], [series[k][0] for k in used if k in series]):
             continue  # a "total" that is the Scope 1+2 figure again (a net or a subtotal row)
         sent = metric_fact(series[mid], doc, lang, paragraph)
@@ -287,11 +289,19 @@ def workforce_fact(series: Series, doc: Document, company: str, lang: str,
     if _fragment(m):
         return None
     key = "workforce_fte" if _FTE.search(f"{m.label} {m.quote}") else "workforce"
+    value = _about(m, lang)
+    kind = re.search(rf"{re.escape(m.raw_value)}\s+{_KIND.pattern}", m.quote, re.I) \
+        if m.raw_value and lang != "zh" else None
+    if kind is not None:  # "1,435 permanent employees": the headcount of one kind of contract
+        value = f"{value} {kind.group(1).lower()}"
     text = fill(_tpl(lang).get(key, _tpl(lang)["workforce"]), company=company,
-                value=_about(m, lang), period=m.period)
+                value=value, period=m.period)
     return _noted(_first_verified([Sentence(text, _cite(m), paragraph)], doc), m, doc, lang)
 
 
+# employees of one kind of contract or status ("1,435 permanent employees")
+_KIND = re.compile(r"(permanent|full-time|part-time|salaried|hourly|active|core|direct|"
+                   r"fixed-term|temporary|own)\s+(?=employees|staff)", re.I)
 # a headcount given in full-time equivalents is not the number of people employed
 _FTE = re.compile(r"\bFTEs?\b|full[- ]time equivalents?|Vollzeitäquivalent\w*", re.I)
 

@@ -220,6 +220,8 @@ def clean_sentence(text: str, headings: Sequence[str] = (), company: str = "") -
     text = re.sub(r"(\w*[a-z])- (?!and\b|or\b|to\b)([a-z]\w*)",
                   lambda m: m.group(1) + ("-" if keeps_hyphen(m.group(1), m.group(2)) else "")
                   + m.group(2), text)
+    # a soft hyphen the PDF's text layer dropped: "longterm", "mediumterm" (always hyphenated)
+    text = re.sub(r"\b([Ll]ong|[Mm]edium|[Ss]hort|[Mm]id|[Nn]ear)(term)\b", r"\1-\2", text)
     # a letter-spaced capital: "U kraine", "U .K." (a single capital other than A or I is no word)
     text = re.sub(r"\b([B-HJ-Z]) (?=[a-z]{3,})", r"\1", text)
     text = re.sub(r"\b([A-Z]) \.(?=[A-Z]\.)", r"\1.", text)

@@ -210,6 +210,8 @@ def why_malformed(text: str) -> str | None:
     for m in re.finditer(r"\b([a-z]+) ([A-Z][a-z]{3,}(?:ed|ing))\b", text):
         if m.group(2) not in ("United", "Wedding", "Reading") and m.group(1) not in ("the", "of", "at"):
             return "two text columns spliced"  # "In 2023, it Revised risk management …"
+    if re.search(r"\bwhich (?:including|being|having)\b", text):
+        return "relative clause without a verb"  # "a group which including … is represented"
     if _FOOTNOTE.search(text):
         return "footnote text spliced in"  # "… laws, regulations 1 SAGD is an enhanced …"
     if re.search(r"\w-ing[a-z]{3,}\b", text):

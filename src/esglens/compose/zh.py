@@ -142,7 +142,7 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
 
 # the governance of sustainability, ethics and compliance: the headline governance, not the
 # procedure of a shareholders' meeting or how directors' pay is approved
-_ESG_GOVERNANCE = re.compile(r"可持续|可持續|ESG|环境|環境|社会责任|社會責任|气候|氣候|合规管理|"
+_ESG_GOVERNANCE = re.compile(r"ESG|环境|環境|社会责任|社會責任|气候|氣候|合规管理|"
                              r"合規管理|反腐|廉洁|廉潔|商业道德|商業道德|举报|舉報|风险管理|風險管理|碳")
 
 
