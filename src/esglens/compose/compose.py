@@ -198,8 +198,9 @@ def _fallback(doc: Document, company: str) -> Sentence | None:
     return Sentence(text, (Citation(doc.pages[0].number, title),))
 
 
-def _results(picker: Picker, n: int, company: str) -> list[Candidate]:
-    """The company's own quantified environmental results (not its plans), best first."""
+def _results(picker: Picker, n: int, company: str, figures: bool) -> list[Candidate]:
+    """The company's own quantified environmental results (not its plans), best first
+    (``figures``: whether the extracted figures are already told)."""
     def result(c: Candidate) -> bool:  # "with a 37.4% cut … it exceeded its 2025 target": a result
         return ((c.quantified or _PERCENT.search(c.text) is not None) and c.achievement and c.about
                 and _headline(c, company)
@@ -208,7 +209,10 @@ def _results(picker: Picker, n: int, company: str) -> list[Candidate]:
     # emission results first: the headline result is the one against the climate targets
     got = picker.pick(n, lambda c: c.pillar == "E" and result(c) and CLIMATE_WORDS.search(c.text) is not None)
     got += picker.pick(n - len(got), lambda c: c.pillar == "E" and result(c))
+    # a figure that is no result ("an additional 0.4 Mt … attributed to …") is a detail where
+    # the report's own headline figures are told
     return got + picker.pick(n - len(got), lambda c: c.pillar == "E" and c.quantified
+                             and (c.achievement or not figures)
                              and c.about and c.on_target and _headline(c, company))
 
 
@@ -242,14 +246,20 @@ def _overview(
     if headline is not None and "% reduction" not in headline.text:
         # beside a net-zero pledge, the main dated reduction target
         listed = target_sentences(targets, doc, company)
-        env += [replace(s, paragraph=1) for s in listed[1:]
-                if "% reduction" in s.text and s.citations != headline.citations][:1]
+        # the main one: of the whole footprint ("from its … ores", "from … activities": a part),
+        # Scopes 1 and 2 before Scope 3
+        cuts = sorted((s for s in listed[1:] if "% reduction" in s.text),
+                      key=lambda s: (" from its " in s.text or " activities " in s.text,
+                                     "Scopes 1 and 2" not in s.text))
+        env += [replace(s, paragraph=1) for s in cuts[:1]]
     # (no "progress against the target" sentence: the base-year figure found beside a target is
     # too often on another boundary or an old method for the arithmetic to hold)
     figures = environment_facts(series, doc, "en", 1)
     env += figures
-    _block(picker, env)
-    env += [_sentence(c, 1) for c in _results(picker, 1 if figures else 2, company)]
+    # (the figures, not the targets: "with a 37.4% cut … it exceeded its 2025 target of 30%" is
+    # the progress against the target the report itself states)
+    _block(picker, figures)
+    env += [_sentence(c, 1) for c in _results(picker, 1 if figures else 2, company, bool(figures))]
 
     social = social_facts(series, doc, "en", 2, frozenset({"employees"}) if size else frozenset())
     _block(picker, social)
