@@ -774,3 +774,30 @@ def test_a_target_for_one_products_emissions_says_so() -> None:
                     reduction_pct=50.0, scope="3", confidence=0.8)
     told = [s.text for s in target_sentences([target], doc, "Acme")]
     assert told and "emissions from its high-grade ores" in told[0], told
+
+
+def test_a_rows_footnote_and_band_qualify_its_figure() -> None:
+    from esglens.compose.facts import label_and_verb, printed_value
+    from esglens.compose.narrative import metric_fact, workforce_fact
+
+    page = ("2023 2022\nNumber of employees6, * 42,325 41,149\n"
+            "6 Full-time equivalents (FTE) as at balance sheet date 31/12/.\n"
+            "GHG from Water activities: Scope 1 + Scope 2 (kilotons of CO2 eq.) 1,023 1,069\n"
+            "Share of the Group's power generation accounted for by renewable energy 20.2 19.5")
+    doc = Document("f.pdf", "14", "", 1, "en", (Page(1, 600, 800, page),))
+    staff = Metric("employees", "Employees", 42325.0, "count", "2023", 1,
+                   "Number of employees6, * 42,325 41,149", raw_value="42,325")
+    told = workforce_fact({"employees": [staff]}, doc, "Acme", "en", 0)
+    assert told is not None and "in full-time equivalents" in told.text
+    water = Metric("ghg_scope1_2", "Scope 1 + Scope 2", 1.023e6, "tCO2e", "2023", 1,
+                   "Scope 1 + Scope 2 (kilotons of CO2 eq.) 1,023 1,069", raw_value="1,023",
+                   raw_unit="ktCO2e")
+    sent = metric_fact([water], doc, "en", 1)
+    assert sent is not None and "(figures for water activities, as the page says)" in sent.text
+    share = Metric("renewable_energy_share", "Renewables", 20.2, "%", "2023", 1,
+                   "Share of the Group's power generation accounted for by renewable energy 20.2",
+                   raw_value="20.2")
+    assert "power generation" in label_and_verb(share)[0]
+    bracketed = Metric("ghg_scope2_market", "Scope 2", 35338.0, "tCO2e", "2023", 1, "Scope 2 (35,338)",
+                       raw_value="(35,338)", raw_unit="tCO2e")
+    assert printed_value(bracketed) == "35,338 tCO2e"

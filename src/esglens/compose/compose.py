@@ -89,7 +89,9 @@ _ESG_SUBJECT = re.compile(
     r"ethic\w*|integrity|corruption|brib\w*|whistle\w*|compliance|code of conduct|privacy|"
     r"data protection|cyber\w*)\b", re.I)
 # "completed the workshop", "take the training": an activity the page introduced before
-_ANAPHORIC = re.compile(r"\bthe (?:workshop|training|programme|program|initiative|project|campaign|"
+# ("additional governance bodies": beyond those the page named first)
+_ANAPHORIC = re.compile(r"\badditional\b|"
+                        r"\bthe (?:workshop|training|programme|program|initiative|project|campaign|"
                         r"survey|course|session|pilot|scheme|event)s?\b"
                         r"(?! (?:of|on|for|in|to|called|named|“)\b)(?![ -](?-i:[A-Z]))", re.I)
 # a sentence about the report, its frameworks or its materiality process, not about the company

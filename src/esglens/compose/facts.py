@@ -84,6 +84,8 @@ def printed_value(m: Metric) -> str:
     raw = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", "", (m.raw_value or "").strip().rstrip(".,;:"))  # footnote marks
     if raw.count("(") > raw.count(")"):
         raw = raw[: raw.rindex("(")].rstrip()  # "13,129 metric tons of CO2 equivalent (t CO2": cut
+    if re.fullmatch(r"\([\d.,]+\)", raw) and m.value >= 0:
+        raw = raw[1:-1]  # "(35,338)": brackets that mark a column's basis, not a negative number
     if raw.count(")") > raw.count("("):
         raw = raw[: raw.rindex(")")].rstrip()  # "57 %)" read out of "Green electricity (57 %)"
     if not re.search(r"\d", raw) and m.value == int(m.value) and 0 < m.value < len(_NUMBER_WORDS):
@@ -198,6 +200,11 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
     quote = m.quote.lower()
     if m.metric == "renewable_energy_share" and "electricity" in quote and "energy" not in quote:
         label = label.replace("energy", "electricity")  # the report measured electricity only
+    if m.metric == "energy_consumption" and re.search(r"(?i)\bprimary energy\b", m.label or ""):
+        label = "Primary energy consumption"  # the fuels used, not all the energy consumed
+    elif (m.metric == "renewable_energy_share" and re.search(r"\b(?:power )?generation\b", quote)
+          and not re.search(r"consum|use\b", quote)):
+        label = "share of power generation from renewable energy"  # a utility's output, not its use
     count = m.unit.lower() in wording()[0]["metric"]["count_units"]
     if re.match(r"(?i)number of ", label):
         label = label[len("number of "):]
@@ -378,7 +385,9 @@ def _subsumed(t: Target, targets: Sequence[Target]) -> bool:
     in Scope 1 by 2025" beside "in Scope 1 and 2 by 2025" is the wider pledge read in part
     (a line or column break inside "Scope 1 and Scope 2") or restated."""
     mine = _scopes(t)
-    return bool(mine) and any(
+    # (only pledges without a percentage: two cuts of the same size may be two targets, one for
+    # generation and one for all electricity sold)
+    return bool(mine) and t.reduction_pct is None and any(
         o.type == t.type and o.target_year == t.target_year and o.reduction_pct == t.reduction_pct
         and mine < _scopes(o) for o in targets)
 

@@ -118,16 +118,42 @@ def _first_verified(options: list[Sentence], doc: Document) -> Sentence | None:
 
 # the words a footnote uses to narrow what a figure covers ("Covers all own data centers.",
 # "Safety metrics disclosed are for U.S. employees only.")
-_RESTRICTS = re.compile(r"\b(?:only|covers?|covering|exclud\w+|does not include|do not include|"
+_RESTRICTS = re.compile(r"\b(?:only|covers?|covering|exclud\w+|does not include|do not include|not including|"
                         r"not included|limited to|ausschließlich|nur|umfasst)\b", re.I)
+# a table band naming one business line: "GHG from Water activities:"
+_BAND = re.compile(r"\bfrom ((?:[A-Za-z-]+ ){0,2}[A-Za-z-]+) (?:activities|operations|business)\b:?")
 _SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹", "123456789")
 # a row label's footnote mark: "(TRIR)(1)", "Fatalities²", "Scope 1 1)"
-_MARK = re.compile(r"(?:\((\d)\)|(?<=[A-Za-z)])([1-9])\)?|\s([1-9])\))(?=\s|$)")
+_MARK = re.compile(r"(?:\((\d)\)|(?<=[A-Za-z)])([1-9])\)?|\s([1-9])\))(?=[\s,]|$)")
 # the families a page note may name without a mark ("Safety metrics …")
 _FAMILY_WORDS = {"ghg": r"emissions?|GHG|CO2|carbon", "energy": r"energy|electricity",
                  "water": r"water", "waste": r"waste", "safety": r"safety|injur\w*|incidents?|"
                  r"fatalit\w*|health", "workforce": r"employees?|workforce|headcount|staff",
                  "diversity": r"women|gender|female|employees?|workforce"}
+
+
+def _mark(m: Metric) -> str | None:
+    """The footnote mark of the figure's row label ("(TRIR)(1)" -> "1"), if any."""
+    label_part = re.split(r"\s\d[\d.,]*(?:\s|$)", m.quote.translate(_SUPERSCRIPTS), maxsplit=1)[0]
+    mark = _MARK.search(label_part)
+    return next((g for g in mark.groups() if g), None) if mark else None
+
+
+def footnote(m: Metric, doc: Document) -> str:
+    """The text of the footnote the figure's row label points to, or ""."""
+    digit = _mark(m)
+    if digit is None:
+        return ""
+    try:
+        lines = doc.page(m.page).text.splitlines()
+    except (IndexError, KeyError, ValueError):
+        return ""
+    for line in lines:
+        hit = re.match(rf"\s*(?:\({digit}\)|{digit}\)|{digit}\.?)\s+([A-Z].{{8,200}})$",
+                       line.translate(_SUPERSCRIPTS))
+        if hit:
+            return hit.group(1)
+    return ""
 
 
 def scope_note(m: Metric, doc: Document) -> str | None:
@@ -143,11 +169,13 @@ def scope_note(m: Metric, doc: Document) -> str | None:
         lines = [ln.strip() for ln in doc.page(m.page).text.splitlines()]
     except (IndexError, KeyError, ValueError):
         return None
-    label_part = re.split(r"\s\d[\d.,]*(?:\s|$)", m.quote.translate(_SUPERSCRIPTS), maxsplit=1)[0]
-    mark = _MARK.search(label_part)
-    digit = next((g for g in mark.groups() if g), None) if mark else None
+    digit = _mark(m)
     family = wording()[0]["narrative"]["family_of"].get(m.metric, "")
     words = _FAMILY_WORDS.get(family)
+    for line in lines:  # the row's line names one business ("GHG from Water activities: … 1,023")
+        band = _BAND.search(line) if m.raw_value and m.raw_value in line else None
+        if band and band.group(0).lower() not in m.quote.lower():
+            return f"figures for {band.group(1).lower()} activities"
     for line in lines:
         text = line.translate(_SUPERSCRIPTS)
         note = None
@@ -172,7 +200,8 @@ def _noted(sent: Sentence | None, m: Metric, doc: Document, lang: str) -> Senten
     note = scope_note(m, doc) if sent is not None and lang != "zh" else None
     if sent is None or note is None:
         return sent
-    text = f"{sent.text.rstrip('.')} (a note on the page: “{note}”)."
+    text = (f"{sent.text.rstrip('.')} ({note}, as the page says)." if note.startswith("figures for ")
+            else f"{sent.text.rstrip('.')} (a note on the page: “{note}”).")
     return Sentence(text, (*sent.citations, Citation(m.page, note)), sent.paragraph, sent.computed)
 
 
@@ -288,7 +317,8 @@ def workforce_fact(series: Series, doc: Document, company: str, lang: str,
     m = series["employees"][0]
     if _fragment(m):
         return None
-    key = "workforce_fte" if _FTE.search(f"{m.label} {m.quote}") else "workforce"
+    # ("6 Full-time equivalents at year end": the row's footnote may say so)
+    key = "workforce_fte" if _FTE.search(f"{m.label} {m.quote} {footnote(m, doc)}") else "workforce"
     value = _about(m, lang)
     kind = re.search(rf"{re.escape(m.raw_value)}\s+{_KIND.pattern}", m.quote, re.I) \
         if m.raw_value and lang != "zh" else None

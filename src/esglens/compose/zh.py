@@ -174,7 +174,8 @@ def _title(doc: Document) -> str:
 def _targets(targets: Sequence[Target], doc: Document, company: str) -> list[Sentence]:
     zh = wording()[0]["zh"]
     out: list[Sentence] = []
-    for t in targets:
+    # net zero or neutrality first, as in the English overview: the headline commitment
+    for t in sorted(targets, key=lambda t: t.type not in ("net_zero", "carbon_neutral")):
         scope = f"范围{t.scope.replace('+', '和')}" if t.scope else ""
         if _FINANCED.search(t.quote):  # a bank's or insurer's target for what it lends and invests
             scope = "投融资组合的"
@@ -204,7 +205,10 @@ def compose_zh(doc: Document, company: str, metrics: Sequence[Metric],
     size = workforce_fact(series, doc, company, "zh", 0)
     who += [size] if size is not None else []
     commitments = _targets(targets, doc, company)
-    env = [Sentence(s.text, s.citations, 1) for s in commitments[:1]]
+    # the headline commitment and, beside a net-zero pledge, the first dated reduction target
+    cuts = [s for s in commitments[1:] if "减少" in s.text]
+    lead = commitments[:1] + (cuts[:1] if commitments and "减少" not in commitments[0].text else [])
+    env = [Sentence(s.text, s.citations, 1) for s in lead]
     env += environment_facts(series, doc, "zh", 1)
     env += _pick(cands, used, "E", 3 - min(len(env), 2), 1)
     social = social_facts(series, doc, "zh", 2, frozenset({"employees"}) if size else frozenset())
