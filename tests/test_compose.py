@@ -801,3 +801,35 @@ def test_a_rows_footnote_and_band_qualify_its_figure() -> None:
     bracketed = Metric("ghg_scope2_market", "Scope 2", 35338.0, "tCO2e", "2023", 1, "Scope 2 (35,338)",
                        raw_value="(35,338)", raw_unit="tCO2e")
     assert printed_value(bracketed) == "35,338 tCO2e"
+
+
+def test_targets_keep_their_intensity_denominator_part_and_approximation() -> None:
+    from esglens.compose.facts import headline_target, target_sentences
+
+    quotes = ["Our ambition is to cut the intensity of the emissions of the products we sell by "
+              "about 50% by 2050 compared to our 2016 levels.",
+              "Reduce CO2 per package delivered by 50% by 2035 (2010 baseline).",
+              "Our overriding goal is CO2-neutral production by 2035 and 50% of projects by 2026."]
+    doc = Document("g.pdf", "15", "", 1, "en", (Page(1, 600, 800, "Our goals " + " ".join(quotes)),))
+    targets = [Target("absolute_reduction", 1, quotes[0], target_year=2050, base_year=2016,
+                      reduction_pct=50.0, metric="sold_product_emissions", confidence=0.8),
+               Target("intensity_reduction", 1, quotes[1], target_year=2035, base_year=2010,
+                      reduction_pct=50.0, confidence=0.8),
+               Target("carbon_neutral", 1, quotes[2], target_year=2035, confidence=0.8)]
+    told = [s.text for s in target_sentences(targets, doc, "Acme")]
+    assert "Acme aims for carbon neutrality of its production by 2035." in told
+    assert ("Acme targets a roughly 50% reduction in sold product emissions intensity by 2050 "
+            "from a 2016 baseline.") in told
+    assert any("emissions intensity (per package delivered)" in t for t in told), told
+    wide = headline_target(targets[:2], doc, "Acme")
+    assert wide is not None and wide.text.startswith("Acme targets a")  # not "headline target"
+
+
+def test_the_companys_possessive_and_significant_categories_read_right() -> None:
+    from esglens.compose.facts import label_and_verb
+
+    assert third_person("Our employees are the foundation of our Company’s success.", "Acme") == \
+        "Acme’s employees are the foundation of its success."
+    scope3 = Metric("ghg_scope3", "Significant Scope 3 total emissions", 909624.5, "tCO2e", "2023",
+                    1, "Significant Scope 3 total emissions 909,624.5 t", raw_value="909,624.5")
+    assert "reported as “Significant Scope 3 total emissions”" in label_and_verb(scope3)[0]

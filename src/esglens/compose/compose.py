@@ -43,15 +43,11 @@ from .narrative import (
     workforce_fact,
 )
 from .phrasing import (
-    clean_sentence,
     numbers_in,
-    possessive,
-    third_person,
     verify_sentence,
     wording,
 )
-from .quality import is_prose
-from .select import CLIMATE_WORDS, IDENTITY_PAGES, Candidate, Picker, split
+from .select import CLIMATE_WORDS, Candidate, Picker
 from .select import candidates as find_candidates
 
 __all__ = ["SECTIONS", "compose_overview", "resolve_language"]
@@ -71,7 +67,7 @@ _ESG_GOVERNANCE = re.compile(r"\b(?:sustainab\w*|ESG|climate|environment\w*|ethi
                              r"code of conduct|anti-\w+|TCFD)\b", re.I)
 # "sustainable and profitable growth", "sustainable value added": the financial sense of the word
 _SUSTAINED = re.compile(r"\bsustainabl[ey] (?:and profitable )?(?:organic )?(?:growth|value(?: added)?|"
-                        r"returns?|profitab\w*|success|increase)\b", re.I)
+                        r"added value|returns?|profitab\w*|success|increase)\b", re.I)
 # a figure that is not a year: "63 of 168 reports", "19 industry associations"
 _COUNT = re.compile(r"(?<![\w.,])(?<!ISO )(?!(?:19|20)\d\d\b)\d[\d,.]*\b")
 _DATED = re.compile(r"\b(?:by|until|before) (?:FY ?)?20[2-9]\d\b")
@@ -135,8 +131,9 @@ def _headline(c: Candidate, company: str = "") -> bool:
             or re.search(r"\b(?:believes?|strives?|aspires?|hopes?)\b", text)
             or _ANAPHORIC.search(text) or _unexplained(text, company)):
         return False  # (plans are the targets' section: "will continue to use its position …")
+    unnamed = text.replace(company, "") if company else text  # "1&1" holds no figure
     return (c.quantified or c.achievement or _BOARD_ESG.search(text) is not None
-            or _COUNT.search(text) is not None)
+            or _COUNT.search(unnamed) is not None)
 
 
 def resolve_language(lang: str, doc: Document) -> str:
@@ -164,31 +161,6 @@ def _identity(picker: Picker) -> list[Candidate]:
         picker.texts.append(ids[0].words)
         return ids[:1]
     return []
-
-
-def _scope(doc: Document, passages: Sequence[Passage], company: str) -> Sentence | None:
-    """The report's own statement of its scope, with "this report" made "<company>'s <title>"."""
-    rx = re.compile(wording()[0]["opening"]["scope_pattern"], re.I)
-    for passage in passages:
-        if passage.page > IDENTITY_PAGES or passage.is_table or not rx.search(passage.text):
-            continue
-        for raw in split(passage.text):
-            quote = clean_sentence(raw, (), company)
-            m = rx.search(quote)
-            if m is None:
-                continue
-            words = m.group(0).split()[1:]
-            title = report_title(doc) if len(words) == 1 else ""
-            name = title or " ".join(words).lower() if len(words) == 1 else " ".join(words)
-            text = third_person(f"{quote[: m.start()]}{possessive(company)} {name}"
-                                f"{quote[m.end() :]}", company)
-            cites = [Citation(passage.page, quote)]
-            if title and doc.pages and doc.pages[0].number != passage.page:
-                cites.append(Citation(doc.pages[0].number, title))  # the title is on the cover
-            sent = Sentence(text[0].upper() + text[1:], tuple(cites))
-            if is_prose(sent.text) and verify_sentence(sent, doc):
-                return sent
-    return None
 
 
 def _fallback(doc: Document, company: str) -> Sentence | None:
@@ -234,8 +206,8 @@ def _overview(
     size = workforce_fact(series, doc, company, "en", 0)
     # the report's statement of its own scope only when nothing else says who reports: on its
     # own it is a sentence about the document, not about the company
-    scope = _scope(doc, passages, company) if not who and size is None else None
-    who += [scope] if scope is not None else []
+    # (the report's statement of its own scope is left out: reviewers read "Acme's report details
+    # its activities during 2019" as boilerplate about the document)
     head = numbers_in(size.text) - numbers_in(series["employees"][0].period) if size else set()
     if size is not None and not any(head <= numbers_in(s.text) for s in who):
         who.append(size)  # unless the opening already says how many work there

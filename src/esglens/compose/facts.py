@@ -313,8 +313,14 @@ _FINANCED = re.compile(r"(?i)\bfinanced emissions\b|\b(?:lending|loan|investment
 # "Scope 1 + 2 GHG from water activities": a target of one business line
 _SEGMENT = re.compile(r"(?i)\bfrom ((?:\w+ ){0,2}\w+) activities\b")
 # "our Scope 3 emissions from our IOC high-grade ores by 50%": emissions of one product or unit
-_SOURCE = re.compile(r"(?i)\bemissions from (?:our|the company[’']s) ((?:[\w-]+ ){0,3}[\w-]+?)"
-                     r"(?= by \d| to \d|,| in \d)")
+_SOURCE = re.compile(r"(?i)\bemissions from (our |the company[’']s |the )?"
+                     r"(?!(?:a|an|the|its|their)\b)((?:[a-z-]+ ){0,3}?[a-z-]+)(?= by \d| to \d|,| in \d| \()")
+# an intensity's denominator: "CO2 per package delivered", "emissions per tonne of steel"
+_PER = re.compile(r"(?i)\b(?:CO2e?|CO₂e?|GHG|emissions?|carbon)\s+per\s+((?:[a-z-]+ ){0,3}?[a-z-]+)"
+                  r"(?=\s*(?:\(|,|\bby\b|\bfor\b|\bfrom\b|$))")
+# neutrality of one part of the business: "CO2-neutral production", "carbon neutral operations"
+_NEUTRAL_PART = re.compile(r"(?i)\b(?:carbon|CO2|CO₂|climate)[- ]neutral (production|operations|sites|"
+                           r"plants|manufacturing|buildings)\b")
 # a scorecard row that names its topic and calls itself a target ("GHG reduction targets …")
 _TOPIC_GOAL = re.compile(r"(?i)(?:ghg|co2|co₂|carbon|emissions?|scopes?|energy|renewable)\b[^.]{0,40}?"
                          r"\b(?:targets?|goals?)\b")
@@ -328,7 +334,7 @@ _MANAGEMENT_LEVEL = re.compile(
     r"(?:(?:,| and| &| or) (?:middle|senior|top|upper|executive|first|second|lower))*)"
     r"(?:[- ]level)? management")
 # words in a row label saying that its figure covers a part or a variant of the catalog's metric
-_SUBSET = re.compile(r"(?i)\b(?:manufacturing|franchise\w*|like[- ]for[- ]like|water stress|"
+_SUBSET = re.compile(r"(?i)\b(?:manufacturing|franchise\w*|like[- ]for[- ]like|water stress|significant|"
                      r"headquarters|only|excluding|excl\.|net|offsets?|FTE|full[- ]time equivalents?|"
                      r"category|of which|upstream|downstream|executives?)\b")
 _UNIT_BRACKET = re.compile(r"\((?:[^()]*\b(?:CO2?e?|tCO2e?|MT|t|tonnes?|tons|MWh|GWh|GJ|TJ|m3|m³|"
@@ -361,8 +367,8 @@ def _states_net_zero(t: Target) -> bool:
     """True when the quote itself ties net zero (or neutrality) to the target year."""
     year = (rf"\b(?:by|in|before|until)(?: no later than)?(?: the end of)?(?: the| its)? "
             rf"(?:FY ?|fiscal (?:year )?)?{t.target_year}\b")
-    near = r"[^.;]{0,90}?"
-    goal = (r"net[- ]?zero|carbon[- ](?:neutral|negative)|climate[- ](?:neutral|positive)|"
+    near = r"(?:(?!\b(?:19|20)\d\d\b)[^.;]){0,90}?"  # no other year between goal and year
+    goal = (r"net[- ]?zero|carbon[- ](?:neutral|negative)|climate[- ](?:neutral|positive)|CO2[- ]neutral|"
             r"netto[- ]null|klimaneutral\w*|treibhausgasneutral\w*|neutralité carbone")
     year = rf"(?:{year}|\({t.target_year}\))"  # "… (2045)": a goals table's year column
     pattern = rf"({goal}){near}{year}|{year}{near}(net[- ]?zero|neutral|negative|positive)"
@@ -411,8 +417,15 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
             if part and not re.search(r"(?i)market|location", part.group(1)):
                 scope = f"{part.group(1).lower()} {scope}"  # "non-generation Scope 1 and 2": its part
 
-        default = "emissions intensity" if t.type == "intensity_reduction" else "emissions"
+        # "cut the intensity of the emissions of the products we sell by about 50%": an intensity
+        intensity = t.type == "intensity_reduction" or re.search(r"(?i)\bintensity\b", t.quote)
+        default = "emissions intensity" if intensity else "emissions"
         metric = (t.metric or default).replace("_", " ")
+        if intensity and "intensity" not in metric:
+            metric = f"{metric} intensity"
+        per = _PER.search(t.quote) if intensity else None
+        if per:  # "CO2 per package delivered": the intensity's denominator
+            metric = f"{metric} (per {per.group(1)})"
         if _FINANCED.search(t.quote) and "financed" not in metric:
             metric = f"financed {metric}"  # (PCAF) a lender's or investor's portfolio, not its own
         segment = _SEGMENT.search(t.quote)
@@ -420,7 +433,8 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
         if segment:  # "Scope 1 + 2 GHG from water activities": one business line's target
             metric = f"{metric} from {segment.group(1).lower()} activities"
         elif source:  # "Scope 3 emissions from our high-grade ores": that part of the footprint
-            metric = f"{metric} from its {source.group(1)}"
+            own = "its " if source.group(1) and source.group(1).lower() != "the " else ""
+            metric = f"{metric} from {own}{source.group(2)}"
         text = None
         if t.type in _NET_ZERO and t.metric:
             pass  # net zero for buildings or a fleet: the quote says what it covers
@@ -430,8 +444,10 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
                 key = "carbon_neutral"
             if re.search(r"(?i)carbon[- ]negative|climate[- ]positive", t.quote):
                 key = "carbon_negative"  # more than neutral: removals beyond what is emitted
-            text = fill(tpl[key], company=company, scope=scope,
-                        scope_of=f"of {scope}emissions " if scope else "",
+            part = _NEUTRAL_PART.search(t.quote)  # "CO2-neutral production by 2035"
+            scope_of = f"of {scope}emissions " if scope else f"of its {part.group(1).lower()} " \
+                if part else ""
+            text = fill(tpl[key], company=company, scope=scope, scope_of=scope_of,
                         target_year=_year_text(t.target_year, t.quote))
         elif t.type == "renewable_share" and t.target_pct is not None and t.target_year:
             electric = re.search(r"(?i)electricity|power|\bRE100\b|strom|électricité", t.quote)
@@ -440,6 +456,8 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
                         what=what, target_year=_year_text(t.target_year, t.quote))
         elif t.reduction_pct is not None and t.target_year:
             pct = f"{t.reduction_pct:g}"
+            if re.search(rf"(?i)\b(?:about|around|approximately|roughly|some|~)\s*{pct}\s?%", t.quote):
+                pct = f"roughly {pct}"  # "by about 50%": the report's own approximation
             key = "reduction" if t.base_year else "reduction_no_base"
             text = fill(tpl[key], company=company, reduction_pct=pct, scope=scope, metric=metric,
                         target_year=_year_text(t.target_year, t.quote),
@@ -469,6 +487,8 @@ def headline_target(targets: Sequence[Target], doc: Document, company: str) -> S
         for s in listed:
             if not want(s):
                 continue
+            if not net_zero.search(s.text):
+                return s  # a reduction target as it is: the report may not call it its headline
             for verb, phrase in lead.items():
                 if s.text.startswith(f"{company} {verb} "):
                     text = fill(phrase, company=possessive(company)) + s.text[len(company)

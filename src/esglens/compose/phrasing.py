@@ -361,4 +361,5 @@ def third_person(text: str, company: str) -> str:
             named = True
         pos = m.end()
     out.append(text[pos:])
-    return "".join(out)
+    # "its Company’s success": the possessive of "our Company" once the company is named
+    return re.sub(r"\bits (?:Company|Group)[’']s\b", "its", "".join(out))
