@@ -833,3 +833,23 @@ def test_the_companys_possessive_and_significant_categories_read_right() -> None
     scope3 = Metric("ghg_scope3", "Significant Scope 3 total emissions", 909624.5, "tCO2e", "2023",
                     1, "Significant Scope 3 total emissions 909,624.5 t", raw_value="909,624.5")
     assert "reported as “Significant Scope 3 total emissions”" in label_and_verb(scope3)[0]
+
+
+def test_a_renewable_share_the_report_calls_one_of_electricity_says_so() -> None:
+    from esglens.compose.narrative import metric_fact
+
+    pages = (Page(1, 600, 800, "In 2023, the share of renewable energy in total energy consumption "
+                              "was 80.4 %."),
+             Page(2, 600, 800, "The share of renewable energies in total electricity demand was "
+                              "80.4 % in 2023 (previous year: 68.4 %)."),
+             Page(3, 600, 800, "In 2023 we switched to green power. In the reporting year the share "
+                              "was 82 %."))
+    doc = Document("e.pdf", "16", "", 3, "en", pages)
+    infographic = Metric("renewable_energy_share", "Share of renewable energy", 80.4, "%", "2023", 1,
+                         pages[0].text, raw_value="80.4 %.")
+    sent = metric_fact([infographic], doc, "en", 1)
+    assert sent is not None and sent.text.startswith("The share of renewable electricity was 80.4%")
+    after = Metric("renewable_energy_share", "Share of renewable energy", 82.0, "%", "2023", 3,
+                   "In the reporting year the share was 82 %.", raw_value="82 %")
+    sent = metric_fact([after], doc, "en", 1)
+    assert sent is not None and "renewable electricity" in sent.text

@@ -56,15 +56,48 @@ def _value(m: Metric, lang: str) -> str:
     return text
 
 
-def _name(m: Metric, lang: str) -> tuple[str, str]:
+def _name(m: Metric, lang: str, doc: Document | None = None) -> tuple[str, str]:
     """(label, verb) of a metric in running text: "The lost-time injury frequency rate", "was"."""
     if lang == "zh":
         return str(wording()[0]["zh"]["labels"].get(m.metric, m.label)), ""
     label, verb = _label(m)
+    if m.metric == "renewable_energy_share" and doc is not None and "energy" in label \
+            and "generation" not in label and (
+            not re.search(r"(?i)energ", m.quote) and _ELECTRIC.search(_before(m, doc))
+            or _electricity_elsewhere(m, doc)):
+        # "Im Berichtsjahr betrug der Anteil 82 %." after "… Strom aus erneuerbaren …": the
+        # sentence before says what the share is of
+        label = label.replace("energy", "electricity")
     if re.search(r"\b(rate|share|ratio|intensity)\b", label.split("(")[0]) and not re.match(
             r"(?i)the ", label):
         label = "The " + label[0].lower() + label[1:]
     return label, verb
+
+
+_ELECTRIC = re.compile(r"(?i)\b(?:electricity|power|strom\w*|électricité)\b")
+
+
+def _electricity_elsewhere(m: Metric, doc: Document) -> bool:
+    """Whether the report states the same share as one of electricity on another page ("The share
+    of renewable energies in total electricity demand was 80.4 %"), as a data page may where an
+    infographic says "energy"."""
+    raw = m.raw_value.strip(" %.") if m.raw_value else ""
+    if not re.fullmatch(r"\d+[.,]\d+", raw):
+        return False  # only a figure with decimals is distinctive enough to recognise
+    printed = re.escape(raw)
+    rx = re.compile(rf"(?i)\belectricity\b[^.%]{{0,60}}?\b{printed}\s?%|\b{printed}\s?%[^.]{{0,30}}"
+                    rf"\bof (?:\w+ ){{0,3}}electricity\b")
+    return any(rx.search(" ".join(p.text.split())) for p in doc.pages if p.number != m.page)
+
+
+def _before(m: Metric, doc: Document) -> str:
+    """The 200 characters of the page before the figure's quote (its sentence's context)."""
+    try:
+        text = " ".join(doc.page(m.page).text.split())
+    except (IndexError, KeyError, ValueError):
+        return ""
+    at = text.find(" ".join(m.quote.split())[:60])
+    return text[max(at - 200, 0) : at] if at > 0 else ""
 
 
 def lower_label(label: str) -> str:
@@ -236,7 +269,7 @@ def metric_fact(series: list[Metric], doc: Document, lang: str, paragraph: int) 
     if _fragment(cur):
         return None
     prev = series[1] if len(series) > 1 else None
-    label, verb = _name(cur, lang)
+    label, verb = _name(cur, lang, doc)
     tpl = _tpl(lang)
     change, pct = _change(cur, prev, lang)
     options = []
