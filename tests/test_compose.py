@@ -853,3 +853,9 @@ def test_a_renewable_share_the_report_calls_one_of_electricity_says_so() -> None
                    "In the reporting year the share was 82 %.", raw_value="82 %")
     sent = metric_fact([after], doc, "en", 1)
     assert sent is not None and "renewable electricity" in sent.text
+
+
+def test_it_never_points_at_another_organisation() -> None:
+    assert third_person("Through our partnership with Northwind GmbH, we have reused 605 tons of IT "
+                        "equipment.", "Acme") == ("Through Acme’s partnership with Northwind GmbH, "
+                                                  "Acme has reused 605 tons of IT equipment.")

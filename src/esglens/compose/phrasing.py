@@ -282,6 +282,8 @@ _GENERIC_OUR = re.compile(r"\b([Oo])ur (planet|world|society|future|climate|chil
 _AUX_COORDINATED = re.compile(r"(\band\s+(?:also\s+)?)(are|have|were)\b")
 
 
+# a name of another organisation or place inside the sentence ("partnership with Northwind GmbH")
+_OTHER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:with|by|from|and|of|at) (?:the )?[A-Z][\w&-]+")
 _PREPOSITIONS = frozenset(("for", "to", "in", "on", "at", "by", "with", "from", "of", "as", "into",
                            "through", "across", "over", "under", "about", "after", "before",
                            "between", "during", "without", "within", "via", "per"))
@@ -330,7 +332,11 @@ def third_person(text: str, company: str) -> str:
         named = named or 0 <= first_named < m.start()
         out.append(text[pos : m.start()])
         if word.startswith("our ") and len(word) > 4 or word in ("we", "we're", "we've", "us"):
-            repl = "it" if named and not start else company  # "It" cannot open a sentence
+            # "Through Acme's partnership with Northwind GmbH, it has …": after another name,
+            # "it" would point at that one
+            other = word in ("we", "we're", "we've", "us") and _OTHER_NAME.search(
+                text[max(first_named, 0) + len(company) : m.start()].replace(company, ""))
+            repl = "it" if named and not start and not other else company  # "It" cannot open a sentence
             if word.startswith("our ") and named and not start:
                 repl = "the " + word[4:]
             out.append(repl[0].upper() + repl[1:] if start else repl)
