@@ -859,3 +859,19 @@ def test_it_never_points_at_another_organisation() -> None:
     assert third_person("Through our partnership with Northwind GmbH, we have reused 605 tons of IT "
                         "equipment.", "Acme") == ("Through Acme’s partnership with Northwind GmbH, "
                                                   "Acme has reused 605 tons of IT equipment.")
+
+
+def test_result_lines_need_a_subject_and_floors_stay_floors() -> None:
+    from esglens.compose.compose import _ANAPHORIC
+    from esglens.compose.facts import target_sentences
+    from esglens.compose.quality import why_malformed
+
+    assert why_malformed("Reduced the emissions of the fleet by 20% in 2023 across all sites.")
+    assert why_malformed("Launched in 2020, the programme trained 5,000 employees in safety.") is None
+    assert _ANAPHORIC.search("In adopting the diversity policy, the Board set a target of 30% women.")
+    quote = "We will reduce operational GHG emissions by at least 30 per cent from FY2020 levels by FY2030."
+    doc = Document("m.pdf", "17", "", 1, "en", (Page(1, 600, 800, "Our targets " + quote),))
+    target = Target("absolute_reduction", 1, quote, target_year=2030, base_year=2020,
+                    reduction_pct=30.0, scope="1+2", confidence=0.8)
+    told = [s.text for s in target_sentences([target], doc, "Acme")]
+    assert told and "a minimum 30% reduction" in told[0], told

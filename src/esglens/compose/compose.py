@@ -88,7 +88,8 @@ _ESG_SUBJECT = re.compile(
 # ("additional governance bodies": beyond those the page named first)
 _ANAPHORIC = re.compile(r"\badditional\b|"
                         r"\bthe (?:workshop|training|programme|program|initiative|project|campaign|"
-                        r"survey|course|session|pilot|scheme|event)s?\b|\bthe (?:[\w-]+ ){0,2}criteria\b"
+                        r"survey|course|session|pilot|scheme|event)s?\b|"
+                        r"\bthe (?:[\w-]+ ){0,2}(?:criteria|policy)\b"
                         r"(?! (?:of|on|for|in|to|called|named|“)\b)(?![ -](?-i:[A-Z]))", re.I)
 # a sentence about the report, its frameworks or its materiality process, not about the company
 _META = re.compile(r"\b(?:(?:this|the|our|its) (?:\w+ )?report\b|reporting(?! (?:year|period))|"

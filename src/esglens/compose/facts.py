@@ -456,8 +456,11 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
                         what=what, target_year=_year_text(t.target_year, t.quote))
         elif t.reduction_pct is not None and t.target_year:
             pct = f"{t.reduction_pct:g}"
-            if re.search(rf"(?i)\b(?:about|around|approximately|roughly|some|~)\s*{pct}\s?%", t.quote):
+            printed = rf"\s*{pct}\s?(?:%|per ?cent)"
+            if re.search(rf"(?i)\b(?:about|around|approximately|roughly|some|~){printed}", t.quote):
                 pct = f"roughly {pct}"  # "by about 50%": the report's own approximation
+            elif re.search(rf"(?i)\b(?:at least|a minimum of|minimum|no less than){printed}", t.quote):
+                pct = f"minimum {pct}"  # "by at least 30%": a floor, not the cut itself
             key = "reduction" if t.base_year else "reduction_no_base"
             text = fill(tpl[key], company=company, reduction_pct=pct, scope=scope, metric=metric,
                         target_year=_year_text(t.target_year, t.quote),

@@ -170,6 +170,9 @@ _SPLICED = re.compile(
     r"\b(?:of|to|for|with|in|on|by|the|a|an) (?:was|were|is|are|has)\b|"
     r"\b(?:[Tt]he|[Aa]n?) (?:the|a|an)\b|\baccording (?!to\b)")
 
+# a result line that starts with its verb ("Began construction of …", "Reduced the …")
+_SUBJECTLESS = re.compile(r"(?:[A-Z][a-z]{2,}ed|Began|Built|Won|Set|Led|Took|Grew|Held|Sold|Became) "
+                          r"(?:construction of|the|a|an|its|our|\d)\b")
 # a footnote's marker and its definition run into the sentence: "regulations 1 SAGD is a …"
 # ("Scope 1 GHG is", "Category 3 Fuel …" name a scope or category and are not footnotes)
 _FOOTNOTE = re.compile(r"\b(?!(?:scopes?|category|categories|tier|level|phase|stage|step|group|"
@@ -210,6 +213,8 @@ def why_malformed(text: str) -> str | None:
     for m in re.finditer(r"\b([a-z]+) ([A-Z][a-z]{3,}(?:ed|ing))\b", text):
         if m.group(2) not in ("United", "Wedding", "Reading") and m.group(1) not in ("the", "of", "at"):
             return "two text columns spliced"  # "In 2023, it Revised risk management …"
+    if _SUBJECTLESS.match(text):
+        return "no subject"  # "Began construction of Acme's first net zero centre": a list item
     if re.search(r"\bwhich (?:including|being|having)\b", text):
         return "relative clause without a verb"  # "a group which including … is represented"
     if _FOOTNOTE.search(text):
