@@ -676,7 +676,7 @@ def test_headline_quotes_are_esg_substance_not_values_plans_or_report_meta() -> 
 
     keep = [("Acme reduced its Scope 1 and 2 emissions by 37% since 2015.", {"achievement": True}),
             ("The Board's Sustainability Committee reviews climate risks twice a year.", {}),
-            ("Acme's whistleblower system followed up on 63 of 168 reports received.", {})]
+            ("Acme's whistleblower system followed up on 41 of 120 reports received.", {})]
     for text, cues in keep:
         assert _headline(_candidate(text, **cues)), text  # type: ignore[arg-type]
     drop = [("Acme receives 95% of customer invoices sold net of a dilution factor.",
@@ -696,28 +696,28 @@ def test_a_gerund_after_and_stays_and_a_spliced_footnote_is_malformed() -> None:
     assert third_person("We are committed to building and sustaining a relationship with them.",
                         "Acme") == "Acme is committed to building and sustaining a relationship with them."
     assert why_malformed("Acme monitors its sites to ensure compliance with the applicable laws, "
-                         "regulations 1 SAGD is an enhanced oil recovery technology.")
+                         "regulations 1 XYZ is a drilling technology for heavy oil.")
     assert why_malformed("Scope 1 GHG emissions of the group were 1,200 t in 2023.") is None
 
 
 def test_a_figure_keeps_its_approximation_and_its_pages_coverage_note() -> None:
     from esglens.compose.narrative import metric_fact, workforce_fact
 
-    page = ("Safety 2023 2022\nTotal recordable incident rate (TRIR)(1) 1.02 0.90\n"
+    page = ("Safety 2023 2022\nTotal recordable incident rate (TRIR)(1) 1.31 1.12\n"
             "Safety metrics disclosed are for U.S. employees only.\n"
-            "Acme employs approximately 130,000 people.")
+            "Acme employs approximately 84,000 people.")
     doc = Document("n.pdf", "10", "", 1, "en", (Page(1, 600, 800, page),))
-    rate = Metric("injury_frequency_rate", "TRIR", 1.02, "rate", "2023", 1,
-                  "Total recordable incident rate (TRIR)(1) 1.02 0.90", raw_value="1.02")
+    rate = Metric("injury_frequency_rate", "TRIR", 1.31, "rate", "2023", 1,
+                  "Total recordable incident rate (TRIR)(1) 1.31 1.12", raw_value="1.31")
     sent = metric_fact([rate], doc, "en", 2)
     assert sent is not None and sent.text.endswith(
         "(a note on the page: “Safety metrics disclosed are for U.S. employees only”).")
     assert [c.quote for c in sent.citations][-1] == "Safety metrics disclosed are for U.S. employees only"
-    staff = Metric("employees", "Employees", 130000.0, "count", "2023", 1,
-                   "Acme employs approximately 130,000 people.", raw_value="130,000", source="text")
+    staff = Metric("employees", "Employees", 84000.0, "count", "2023", 1,
+                   "Acme employs approximately 84,000 people.", raw_value="84,000", source="text")
     told = workforce_fact({"employees": [staff]}, doc, "Acme", "en", 0)
-    assert told is not None and told.text == "Acme had about 130,000 employees in 2023."
-    part = replace(staff, quote="donated ($6M in corporate donations and $130,000 raised) in 2023.")
+    assert told is not None and told.text == "Acme had about 84,000 employees in 2023."
+    part = replace(staff, quote="donated ($6M in corporate donations and $84,000 raised) in 2023.")
     assert workforce_fact({"employees": [part]}, doc, "Acme", "en", 0) is None  # a cut clause
 
 
@@ -736,27 +736,27 @@ def test_a_figure_names_the_tier_and_the_kind_of_staff_it_counts() -> None:
     from esglens.compose.facts import label_and_verb, printed_value
     from esglens.compose.narrative import workforce_fact
 
-    tiers = ("the proportion of women in the first management tier was 10.5% (two women) and the "
-             "proportion in the second tier was 19.8% (18 women).")
-    women = Metric("women_management_share", "Women in management", 19.8, "%", "2023", 1, tiers,
-                   raw_value="19.8")
+    tiers = ("the proportion of women in the first management tier was 12.5% (three women) and the "
+             "proportion in the second tier was 21.4% (17 women).")
+    women = Metric("women_management_share", "Women in management", 21.4, "%", "2023", 1, tiers,
+                   raw_value="21.4")
     assert label_and_verb(women)[0] == "The share of women in second-tier management"
-    quote = "At the end of 2023, the Acme Group employed a total of 1,435 permanent employees."
+    quote = "At the end of 2023, the Acme Group employed a total of 2,615 permanent employees."
     doc = Document("p.pdf", "12", "", 1, "en", (Page(1, 600, 800, quote),))
-    staff = Metric("employees", "Employees", 1435.0, "count", "2023", 1, quote, raw_value="1,435",
+    staff = Metric("employees", "Employees", 2615.0, "count", "2023", 1, quote, raw_value="2,615",
                    source="text")
     told = workforce_fact({"employees": [staff]}, doc, "Acme", "en", 0)
-    assert told is not None and told.text == "Acme had 1,435 permanent employees in 2023."
-    share = Metric("renewable_energy_share", "Green electricity", 57.0, "%", "2022", 1,
-                   "Green electricity (57 %) Other sources (43 %)", raw_value="57 %)", raw_unit="%")
-    assert printed_value(share) == "57%"
+    assert told is not None and told.text == "Acme had 2,615 permanent employees in 2023."
+    share = Metric("renewable_energy_share", "Green electricity", 61.0, "%", "2022", 1,
+                   "Green electricity (61 %) Other sources (39 %)", raw_value="61 %)", raw_unit="%")
+    assert printed_value(share) == "61%"
 
 
 def test_headline_quotes_expand_their_acronyms_and_read_as_english() -> None:
     from esglens.compose.compose import _unexplained
     from esglens.compose.quality import why_malformed
 
-    assert _unexplained("Its net emissions do not include 86,000 ACCUs retired in 2023.", "Acme")
+    assert _unexplained("Its net emissions do not include 40,000 XCUs retired in 2023.", "Acme")
     assert not _unexplained("The Executive Leadership Team (ELT) reviews GHG targets.", "Acme")
     assert not _unexplained("ACME reduced its Scope 1 GHG emissions by 10%.", "ACME Corp")
     assert why_malformed("Acme is an international group which including its renewable business "
@@ -780,27 +780,27 @@ def test_a_rows_footnote_and_band_qualify_its_figure() -> None:
     from esglens.compose.facts import label_and_verb, printed_value
     from esglens.compose.narrative import metric_fact, workforce_fact
 
-    page = ("2023 2022\nNumber of employees6, * 42,325 41,149\n"
+    page = ("2023 2022\nNumber of employees6, * 18,240 17,905\n"
             "6 Full-time equivalents (FTE) as at balance sheet date 31/12/.\n"
-            "GHG from Water activities: Scope 1 + Scope 2 (kilotons of CO2 eq.) 1,023 1,069\n"
-            "Share of the Group's power generation accounted for by renewable energy 20.2 19.5")
+            "GHG from Water activities: Scope 1 + Scope 2 (kilotons of CO2 eq.) 2,317 2,402\n"
+            "Share of the Group's power generation accounted for by renewable energy 31.6 29.9")
     doc = Document("f.pdf", "14", "", 1, "en", (Page(1, 600, 800, page),))
-    staff = Metric("employees", "Employees", 42325.0, "count", "2023", 1,
-                   "Number of employees6, * 42,325 41,149", raw_value="42,325")
+    staff = Metric("employees", "Employees", 18240.0, "count", "2023", 1,
+                   "Number of employees6, * 18,240 17,905", raw_value="18,240")
     told = workforce_fact({"employees": [staff]}, doc, "Acme", "en", 0)
     assert told is not None and "in full-time equivalents" in told.text
-    water = Metric("ghg_scope1_2", "Scope 1 + Scope 2", 1.023e6, "tCO2e", "2023", 1,
-                   "Scope 1 + Scope 2 (kilotons of CO2 eq.) 1,023 1,069", raw_value="1,023",
+    water = Metric("ghg_scope1_2", "Scope 1 + Scope 2", 2.317e6, "tCO2e", "2023", 1,
+                   "Scope 1 + Scope 2 (kilotons of CO2 eq.) 2,317 2,402", raw_value="2,317",
                    raw_unit="ktCO2e")
     sent = metric_fact([water], doc, "en", 1)
     assert sent is not None and "(figures for water activities, as the page says)" in sent.text
-    share = Metric("renewable_energy_share", "Renewables", 20.2, "%", "2023", 1,
-                   "Share of the Group's power generation accounted for by renewable energy 20.2",
-                   raw_value="20.2")
+    share = Metric("renewable_energy_share", "Renewables", 31.6, "%", "2023", 1,
+                   "Share of the Group's power generation accounted for by renewable energy 31.6",
+                   raw_value="31.6")
     assert "power generation" in label_and_verb(share)[0]
-    bracketed = Metric("ghg_scope2_market", "Scope 2", 35338.0, "tCO2e", "2023", 1, "Scope 2 (35,338)",
-                       raw_value="(35,338)", raw_unit="tCO2e")
-    assert printed_value(bracketed) == "35,338 tCO2e"
+    bracketed = Metric("ghg_scope2_market", "Scope 2", 41206.0, "tCO2e", "2023", 1, "Scope 2 (41,206)",
+                       raw_value="(41,206)", raw_unit="tCO2e")
+    assert printed_value(bracketed) == "41,206 tCO2e"
 
 
 def test_targets_keep_their_intensity_denominator_part_and_approximation() -> None:
@@ -830,8 +830,8 @@ def test_the_companys_possessive_and_significant_categories_read_right() -> None
 
     assert third_person("Our employees are the foundation of our Company’s success.", "Acme") == \
         "Acme’s employees are the foundation of its success."
-    scope3 = Metric("ghg_scope3", "Significant Scope 3 total emissions", 909624.5, "tCO2e", "2023",
-                    1, "Significant Scope 3 total emissions 909,624.5 t", raw_value="909,624.5")
+    scope3 = Metric("ghg_scope3", "Significant Scope 3 total emissions", 702311.4, "tCO2e", "2023",
+                    1, "Significant Scope 3 total emissions 702,311.4 t", raw_value="702,311.4")
     assert "reported as “Significant Scope 3 total emissions”" in label_and_verb(scope3)[0]
 
 
@@ -839,16 +839,16 @@ def test_a_renewable_share_the_report_calls_one_of_electricity_says_so() -> None
     from esglens.compose.narrative import metric_fact
 
     pages = (Page(1, 600, 800, "In 2023, the share of renewable energy in total energy consumption "
-                              "was 80.4 %."),
+                              "was 76.2 %."),
              Page(2, 600, 800, "The share of renewable energies in total electricity demand was "
-                              "80.4 % in 2023 (previous year: 68.4 %)."),
+                              "76.2 % in 2023 (previous year: 64.9 %)."),
              Page(3, 600, 800, "In 2023 we switched to green power. In the reporting year the share "
                               "was 82 %."))
     doc = Document("e.pdf", "16", "", 3, "en", pages)
-    infographic = Metric("renewable_energy_share", "Share of renewable energy", 80.4, "%", "2023", 1,
-                         pages[0].text, raw_value="80.4 %.")
+    infographic = Metric("renewable_energy_share", "Share of renewable energy", 76.2, "%", "2023", 1,
+                         pages[0].text, raw_value="76.2 %.")
     sent = metric_fact([infographic], doc, "en", 1)
-    assert sent is not None and sent.text.startswith("The share of renewable electricity was 80.4%")
+    assert sent is not None and sent.text.startswith("The share of renewable electricity was 76.2%")
     after = Metric("renewable_energy_share", "Share of renewable energy", 82.0, "%", "2023", 3,
                    "In the reporting year the share was 82 %.", raw_value="82 %")
     sent = metric_fact([after], doc, "en", 1)
@@ -856,9 +856,9 @@ def test_a_renewable_share_the_report_calls_one_of_electricity_says_so() -> None
 
 
 def test_it_never_points_at_another_organisation() -> None:
-    assert third_person("Through our partnership with Northwind GmbH, we have reused 605 tons of IT "
+    assert third_person("Through our partnership with Northwind GmbH, we have reused 410 tons of IT "
                         "equipment.", "Acme") == ("Through Acme’s partnership with Northwind GmbH, "
-                                                  "Acme has reused 605 tons of IT equipment.")
+                                                  "Acme has reused 410 tons of IT equipment.")
 
 
 def test_result_lines_need_a_subject_and_floors_stay_floors() -> None:

@@ -85,9 +85,9 @@ def printed_value(m: Metric) -> str:
     if raw.count("(") > raw.count(")"):
         raw = raw[: raw.rindex("(")].rstrip()  # "13,129 metric tons of CO2 equivalent (t CO2": cut
     if re.fullmatch(r"\([\d.,]+\)", raw) and m.value >= 0:
-        raw = raw[1:-1]  # "(35,338)": brackets that mark a column's basis, not a negative number
+        raw = raw[1:-1]  # "(41,206)": brackets that mark a column's basis, not a negative number
     if raw.count(")") > raw.count("("):
-        raw = raw[: raw.rindex(")")].rstrip()  # "57 %)" read out of "Green electricity (57 %)"
+        raw = raw[: raw.rindex(")")].rstrip()  # "61 %)" read out of "Green electricity (61 %)"
     if not re.search(r"\d", raw) and m.value == int(m.value) and 0 < m.value < len(_NUMBER_WORDS):
         return _NUMBER_WORDS[int(m.value)]  # "zwei tödliche Unfälle" -> "two", in the overview's words
     if not raw:
@@ -182,7 +182,7 @@ def label_and_verb(m: Metric, label: str | None = None) -> tuple[str, str]:
     spliced = len(words) != len(set(words))  # "Total GHG Emissions Like-For-Like GHG Emissions"
     levels = _MANAGEMENT_LEVEL.search(m.quote) if "management" in label.lower() else None
     at = m.quote.find(m.raw_value) if m.raw_value else -1
-    # "women in the first management tier was 10.5% and … in the second tier was 19.8%": the
+    # "women in the first management tier was 12.5% and … in the second tier was 21.4%": the
     # level named last before the figure is the figure's
     before = m.quote[max(at - 60, 0) : at] if at > 0 and "management" in label.lower() else ""
     nearest = re.findall(_LEVEL_WORD + r"(?= (?:management )?(tier|level))", before)
@@ -312,7 +312,7 @@ _FINANCED = re.compile(r"(?i)\bfinanced emissions\b|\b(?:lending|loan|investment
                        r"portfolios?\b")
 # "Scope 1 + 2 GHG from water activities": a target of one business line
 _SEGMENT = re.compile(r"(?i)\bfrom ((?:\w+ ){0,2}\w+) activities\b")
-# "our Scope 3 emissions from our IOC high-grade ores by 50%": emissions of one product or unit
+# "our Scope 3 emissions from our premium ores by 40%": emissions of one product or unit
 _SOURCE = re.compile(r"(?i)\bemissions from (our |the company[’']s |the )?"
                      r"(?!(?:a|an|the|its|their)\b)((?:[a-z-]+ ){0,3}?[a-z-]+)(?= by \d| to \d|,| in \d| \()")
 # an intensity's denominator: "CO2 per package delivered", "emissions per tonne of steel"

@@ -65,7 +65,7 @@ def _name(m: Metric, lang: str, doc: Document | None = None) -> tuple[str, str]:
             and "generation" not in label and (
             not re.search(r"(?i)energ", m.quote) and _ELECTRIC.search(_before(m, doc))
             or _electricity_elsewhere(m, doc)):
-        # "Im Berichtsjahr betrug der Anteil 82 %." after "… Strom aus erneuerbaren …": the
+        # "Im Berichtsjahr betrug der Anteil 77 %." after "… Strom aus erneuerbaren …": the
         # sentence before says what the share is of
         label = label.replace("energy", "electricity")
     if re.search(r"\b(rate|share|ratio|intensity)\b", label.split("(")[0]) and not re.match(
@@ -79,7 +79,7 @@ _ELECTRIC = re.compile(r"(?i)\b(?:electricity|power|strom\w*|électricité)\b")
 
 def _electricity_elsewhere(m: Metric, doc: Document) -> bool:
     """Whether the report states the same share as one of electricity on another page ("The share
-    of renewable energies in total electricity demand was 80.4 %"), as a data page may where an
+    of renewable energies in total electricity demand was 76.2 %"), as a data page may where an
     infographic says "energy"."""
     raw = m.raw_value.strip(" %.") if m.raw_value else ""
     if not re.fullmatch(r"\d+[.,]\d+", raw):
@@ -205,7 +205,7 @@ def scope_note(m: Metric, doc: Document) -> str | None:
     digit = _mark(m)
     family = wording()[0]["narrative"]["family_of"].get(m.metric, "")
     words = _FAMILY_WORDS.get(family)
-    for line in lines:  # the row's line names one business ("GHG from Water activities: … 1,023")
+    for line in lines:  # the row's line names one business ("GHG from Water activities: … 2,317")
         band = _BAND.search(line) if m.raw_value and m.raw_value in line else None
         if band and band.group(0).lower() not in m.quote.lower():
             return f"figures for {band.group(1).lower()} activities"
@@ -222,7 +222,7 @@ def scope_note(m: Metric, doc: Document) -> str | None:
             continue
         for part in re.split(r"(?<=[a-z]{2})\. (?=[A-Z])", note):
             years = set(re.findall(r"\b(?:19|20)\d\d\b", part))
-            # "Turnover data reported for UK only for 2022." is not the 2023 figure's note
+            # "Turnover data reported for the UK only for 2021." is not the 2022 figure's note
             if _RESTRICTS.search(part) and (not years or m.period in years):
                 return part.rstrip(". ")
     return None
@@ -243,7 +243,7 @@ _APPROX = re.compile(r"\b(?:approximately|approx\.|about|around|roughly|some|nea
 
 
 def _about(m: Metric, lang: str) -> str:
-    """ "about 130,000": a figure the report gives as approximate stays approximate."""
+    """ "about 84,000": a figure the report gives as approximate stays approximate."""
     value = _value(m, lang)
     if lang == "zh" or not m.raw_value:
         return value
@@ -258,8 +258,8 @@ def _about(m: Metric, lang: str) -> str:
 
 
 def _fragment(m: Metric) -> bool:
-    """A figure read from a clause the PDF cut from its sentence ("donated … ($6M in corporate
-    donations and $13M raised)"): its sentence may have said it is a part."""
+    """A figure read from a clause the PDF cut from its sentence ("donated … ($3M in corporate
+    donations and $9M raised)"): its sentence may have said it is a part."""
     return m.source == "text" and m.quote[:1].islower()
 
 
@@ -355,14 +355,14 @@ def workforce_fact(series: Series, doc: Document, company: str, lang: str,
     value = _about(m, lang)
     kind = re.search(rf"{re.escape(m.raw_value)}\s+{_KIND.pattern}", m.quote, re.I) \
         if m.raw_value and lang != "zh" else None
-    if kind is not None:  # "1,435 permanent employees": the headcount of one kind of contract
+    if kind is not None:  # "2,615 permanent employees": the headcount of one kind of contract
         value = f"{value} {kind.group(1).lower()}"
     text = fill(_tpl(lang).get(key, _tpl(lang)["workforce"]), company=company,
                 value=value, period=m.period)
     return _noted(_first_verified([Sentence(text, _cite(m), paragraph)], doc), m, doc, lang)
 
 
-# employees of one kind of contract or status ("1,435 permanent employees")
+# employees of one kind of contract or status ("2,615 permanent employees")
 _KIND = re.compile(r"(permanent|full-time|part-time|salaried|hourly|active|core|direct|"
                    r"fixed-term|temporary|own)\s+(?=employees|staff)", re.I)
 # a headcount given in full-time equivalents is not the number of people employed

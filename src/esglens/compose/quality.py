@@ -173,7 +173,7 @@ _SPLICED = re.compile(
 # a result line that starts with its verb ("Began construction of …", "Reduced the …")
 _SUBJECTLESS = re.compile(r"(?:[A-Z][a-z]{2,}ed|Began|Built|Won|Set|Led|Took|Grew|Held|Sold|Became) "
                           r"(?:construction of|the|a|an|its|our|\d)\b")
-# a footnote's marker and its definition run into the sentence: "regulations 1 SAGD is a …"
+# a footnote's marker and its definition run into the sentence: "regulations 1 XYZ is a …"
 # ("Scope 1 GHG is", "Category 3 Fuel …" name a scope or category and are not footnotes)
 _FOOTNOTE = re.compile(r"\b(?!(?:scopes?|category|categories|tier|level|phase|stage|step|group|"
                        r"unit|line|plant|block|site|zone|class|grade)\b)[a-z]{3,}[,;]? [1-9] "
@@ -218,7 +218,7 @@ def why_malformed(text: str) -> str | None:
     if re.search(r"\bwhich (?:including|being|having)\b", text):
         return "relative clause without a verb"  # "a group which including … is represented"
     if _FOOTNOTE.search(text):
-        return "footnote text spliced in"  # "… laws, regulations 1 SAGD is an enhanced …"
+        return "footnote text spliced in"  # "… laws, regulations 1 XYZ is a drilling …"
     if re.search(r"\w-ing[a-z]{3,}\b", text):
         return "words fused across a line break"  # "best-ingiven" (best-in-class + given)
     if re.search(r"\b(?:has|have|had) made (?:with|to|for|in|on|by)\b", text):
