@@ -875,3 +875,11 @@ def test_result_lines_need_a_subject_and_floors_stay_floors() -> None:
                     reduction_pct=30.0, scope="1+2", confidence=0.8)
     told = [s.text for s in target_sentences([target], doc, "Acme")]
     assert told and "a minimum 30% reduction" in told[0], told
+
+
+def test_a_committee_of_the_companys_board_is_the_company() -> None:
+    from esglens.compose.quality import subject_kind
+
+    assert subject_kind("The Nominating and Governance Committee (NGC) of our Board reviews ESG "
+                        "practices.", "Acme") == "company"
+    assert subject_kind("The Financial Stability Board created the task force in 2015.", "Acme") == "other"

@@ -354,6 +354,9 @@ def subject_kind(text: str, company: str) -> SubjectKind:
     if _bare(plain.split()[-1]) in _SELF_HEADS and all(
             _bare(w) in _SELF or _bare(w) in ("of", "and", "the") for w in plain.split()):
         return "company"
+    if re.search(r"\b(?:Committee|Council)(?: [A-Z]{2,6})?$", plain) and re.search(
+            r"\b(?:of|to) (?:our|the|its) (?:\w+ )?Board\b", text):
+        return "company"  # "The Nominating … Committee (NCGC) of our Board": its own board's
     if len(run) == 1 and not run[0].isupper() and start == 0:
         return "none"  # a common noun capitalised only because it opens the sentence
     if len(run) == 1 and not run[0].isupper() and len(run[0]) > 1 and run[0][1:].islower():
