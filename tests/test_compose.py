@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -721,14 +722,20 @@ def test_a_figure_keeps_its_approximation_and_its_pages_coverage_note() -> None:
     assert workforce_fact({"employees": [part]}, doc, "Acme", "en", 0) is None  # a cut clause
 
 
-def test_a_target_read_in_part_gives_way_to_the_wider_one() -> None:
+def _told_targets(page_text: str, *targets: Target) -> list[str]:
+    """The Targets section's sentences for ``targets`` quoted from a one-page document."""
     from esglens.compose.facts import target_sentences
 
+    sha = hashlib.sha256(page_text.encode()).hexdigest()  # per-document caches key on it
+    doc = Document("t.pdf", sha, "", 1, "en", (Page(1, 600, 800, page_text),))
+    return [s.text for s in target_sentences(list(targets), doc, "Acme")]
+
+
+def test_a_target_read_in_part_gives_way_to_the_wider_one() -> None:
     text = "Acme aims to be carbon neutral by 2025 for Scope 1 and Scope 2 emissions."
-    doc = Document("t.pdf", "11", "", 1, "en", (Page(1, 600, 800, text),))
     part = Target("carbon_neutral", 1, text, target_year=2025, scope="1", confidence=0.8)
     whole = Target("carbon_neutral", 1, text, target_year=2025, scope="1+2", confidence=0.8)
-    told = [s.text for s in target_sentences([part, whole], doc, "Acme")]
+    told = _told_targets(text, part, whole)
     assert len(told) == 1 and "Scopes 1 and 2" in told[0]
 
 
@@ -766,13 +773,10 @@ def test_headline_quotes_expand_their_acronyms_and_read_as_english() -> None:
 
 
 def test_a_target_for_one_products_emissions_says_so() -> None:
-    from esglens.compose.facts import target_sentences
-
     quote = "Reduce our Scope 3 emissions from our high-grade ores by 50% by 2035 relative to 2022 levels."
-    doc = Document("r.pdf", "13", "", 1, "en", (Page(1, 600, 800, "Our targets " + quote),))
-    target = Target("absolute_reduction", 1, quote, target_year=2035, base_year=2022,
-                    reduction_pct=50.0, scope="3", confidence=0.8)
-    told = [s.text for s in target_sentences([target], doc, "Acme")]
+    told = _told_targets("Our targets " + quote, Target(
+        "absolute_reduction", 1, quote, target_year=2035, base_year=2022, reduction_pct=50.0,
+        scope="3", confidence=0.8))
     assert told and "emissions from its high-grade ores" in told[0], told
 
 
@@ -863,17 +867,15 @@ def test_it_never_points_at_another_organisation() -> None:
 
 def test_result_lines_need_a_subject_and_floors_stay_floors() -> None:
     from esglens.compose.compose import _ANAPHORIC
-    from esglens.compose.facts import target_sentences
     from esglens.compose.quality import why_malformed
 
     assert why_malformed("Reduced the emissions of the fleet by 20% in 2023 across all sites.")
     assert why_malformed("Launched in 2020, the programme trained 5,000 employees in safety.") is None
     assert _ANAPHORIC.search("In adopting the diversity policy, the Board set a target of 30% women.")
     quote = "We will reduce operational GHG emissions by at least 30 per cent from FY2020 levels by FY2030."
-    doc = Document("m.pdf", "17", "", 1, "en", (Page(1, 600, 800, "Our targets " + quote),))
-    target = Target("absolute_reduction", 1, quote, target_year=2030, base_year=2020,
-                    reduction_pct=30.0, scope="1+2", confidence=0.8)
-    told = [s.text for s in target_sentences([target], doc, "Acme")]
+    told = _told_targets("Our targets " + quote, Target(
+        "absolute_reduction", 1, quote, target_year=2030, base_year=2020, reduction_pct=30.0,
+        scope="1+2", confidence=0.8))
     assert told and "a minimum 30% reduction" in told[0], told
 
 

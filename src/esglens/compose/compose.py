@@ -178,8 +178,8 @@ def _results(picker: Picker, n: int, company: str, figures: bool) -> list[Candid
     (``figures``: whether the extracted figures are already told)."""
     def result(c: Candidate) -> bool:  # "with a 37.4% cut … it exceeded its 2025 target": a result
         return ((c.quantified or _PERCENT.search(c.text) is not None) and c.achievement and c.about
-                and _headline(c, company)
-                and c.on_target and c.subject == "company" and not _FUTURE.search(c.text))
+                and _headline(c, company)  # (which also keeps out plans: "will", "plans to")
+                and c.on_target and c.subject == "company")
 
     # emission results first: the headline result is the one against the climate targets
     got = picker.pick(n, lambda c: c.pillar == "E" and result(c) and CLIMATE_WORDS.search(c.text) is not None)

@@ -181,12 +181,14 @@ def footnote(m: Metric, doc: Document) -> str:
         lines = doc.page(m.page).text.splitlines()
     except (IndexError, KeyError, ValueError):
         return ""
-    for line in lines:
-        hit = re.match(rf"\s*(?:\({digit}\)|{digit}\)|{digit}\.?)\s+([A-Z].{{8,200}})$",
-                       line.translate(_SUPERSCRIPTS))
-        if hit:
-            return hit.group(1)
-    return ""
+    return next((note for line in lines if (note := _footnote_text(digit, line))), "")
+
+
+def _footnote_text(digit: str, line: str) -> str | None:
+    """The text of ``line`` when it is footnote ``digit`` ("6 Full-time equivalents …")."""
+    hit = re.match(rf"\s*(?:\({digit}\)|{digit}\)|{digit}\.?)\s+([A-Z].{{8,200}})$",
+                   line.translate(_SUPERSCRIPTS))
+    return hit.group(1) if hit else None
 
 
 def scope_note(m: Metric, doc: Document) -> str | None:
@@ -211,10 +213,7 @@ def scope_note(m: Metric, doc: Document) -> str | None:
             return f"figures for {band.group(1).lower()} activities"
     for line in lines:
         text = line.translate(_SUPERSCRIPTS)
-        note = None
-        if digit:
-            hit = re.match(rf"(?:\({digit}\)|{digit}\)|{digit}\.?)\s+([A-Z].{{8,200}})$", text)
-            note = hit.group(1) if hit else None
+        note = _footnote_text(digit, text) if digit else None
         if note is None and words and len(text.split()) <= 25 and re.search(r"\bonly\b", text) \
                 and re.match(rf"[A-Z]\w*(?: \w+){{0,2}}? (?:{words})\b|(?:{words})\b", text, re.I):
             note = text  # "Safety metrics disclosed are for U.S. employees only."
