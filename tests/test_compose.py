@@ -718,6 +718,13 @@ def test_a_figure_keeps_its_approximation_and_its_pages_coverage_note() -> None:
                    "Acme employs approximately 84,000 people.", raw_value="84,000", source="text")
     told = workforce_fact({"employees": [staff]}, doc, "Acme", "en", 0)
     assert told is not None and told.text == "Acme had about 84,000 employees in 2023."
+    page = "Safety 2023 2022\nNumber of fatalities(2) 0 0\n2) Covers all own warehouses."
+    noted = Document("n.pdf", "10b", "", 1, "en", (Page(1, 600, 800, page),))
+    deaths = Metric("fatalities", "Number of fatalities", 0.0, "count", "2023", 1,
+                    "Number of fatalities(2) 0 0", raw_value="0")
+    sent = metric_fact([deaths], noted, "en", 2)
+    assert sent is not None and sent.text.endswith(
+        "(the figure covers all own warehouses, as the page notes).")
     part = replace(staff, quote="donated ($6M in corporate donations and $84,000 raised) in 2023.")
     assert workforce_fact({"employees": [part]}, doc, "Acme", "en", 0) is None  # a cut clause
 
@@ -885,3 +892,21 @@ def test_a_committee_of_the_companys_board_is_the_company() -> None:
     assert subject_kind("The Nominating and Governance Committee (NGC) of our Board reviews ESG "
                         "practices.", "Acme") == "company"
     assert subject_kind("The Financial Stability Board created the task force in 2015.", "Acme") == "other"
+
+
+def test_a_combined_scope_1_and_2_figure_for_a_later_year_beats_older_separate_scopes() -> None:
+    from esglens.compose.narrative import environment_facts, series_by_metric
+
+    text = ("Scope 1 GHG emissions 176.1 Scope 2 GHG emissions 22.7 (2021) "
+            "Total Scope 1 & 2 GHG emissions 2023 1,642.5 tCO2e")
+    doc = Document("x.pdf", "scopes-later", "", 1, "en", (Page(1, 600, 800, text),))
+
+    def fact(metric: str, label: str, value: str, period: str) -> Metric:
+        return Metric(metric, label, float(value.replace(",", "")), "tCO2e", period, 1, value,
+                      raw_value=value, raw_unit="tCO2e", source="table", confidence=0.9, primary=True)
+
+    metrics = [fact("ghg_scope1", "Scope 1 GHG emissions", "176.1", "2021"),
+               fact("ghg_scope2", "Scope 2 GHG emissions", "22.7", "2021"),
+               fact("ghg_scope1_2", "Total Scope 1 & 2 GHG emissions", "1,642.5", "2023")]
+    told = [s.text for s in environment_facts(series_by_metric(metrics), doc, "en", 1)]
+    assert any("1,642.5" in t and "2023" in t for t in told) and not any("176.1" in t for t in told)

@@ -397,3 +397,36 @@ def test_gender_split_columns_without_percent_signs(make_pdf: Callable[..., Path
     women = _primary(metrics, "women_share", "2023")
     assert women is not None and women.value == 35.9 and women.unit == "%"
     assert _primary(metrics, "women_management_share", "2023") is None  # the total row is everyone
+
+
+def test_blocks_of_one_page_are_segments_and_the_whole_block_wins() -> None:
+    lines = [
+        "WAREHOUSES 2022 2023",
+        "Energy consumption (MWh) 5,210.4 5,480.9",
+        "Scope 1 GHG emissions (tCO2e) 310.2 298.7",
+        "STORES 2022 2023",
+        "Energy consumption (MWh) 1,904.0 2,011.5",
+        "Scope 1 GHG emissions (tCO2e) 120.4 131.0",
+        "ALL SITES 2022 2023",
+        "Energy consumption (MWh) 7,114.4 7,492.4",
+    ]
+    found = select_primary(list(iter_table_metrics(lines, 9, "2023")))
+    primary = {(m.metric, m.period): m.value for m in found if m.primary}
+    assert primary[("energy_consumption", "2023")] == 7492.4  # the block for all sites
+    assert ("ghg_scope1", "2023") not in primary  # two segments, no total: neither is the company's
+
+
+def test_a_row_repeated_under_one_heading_is_not_split_into_blocks() -> None:
+    lines = ["2022 2023", "Energy consumption (MWh) 5,210.4 5,480.9"]
+    got = list(iter_table_metrics(lines, 9, "2023"))
+    assert {m.confidence for m in got} == {0.85}
+
+
+def test_geometry_tables_sharing_a_page_are_compared_as_blocks(make_pdf: Callable[..., Path]) -> None:
+    table = [("TABLE", [[head, "2022", "2023"], ["Energy consumption (MWh)", *values]])
+             for head, values in (("DATA CENTRES", ("9,802.5", "9,950.1")), ("OFFICES", ("812.0", "845.3")),
+                                  ("ALL OWN FACILITIES", ("10,614.5", "10,795.4")))]
+    path = make_pdf("blocks.pdf", [["Intro page about our sustainability approach."],
+                                   [("Data centres", 14), table[0]], [("Key figures", 14), *table]])
+    m = _primary(extract_metrics(esglens.read(path)), "energy_consumption", "2023")
+    assert m is not None and m.value == 10795.4 and m.page == 3  # not the data centres' own table

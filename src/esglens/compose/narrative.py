@@ -227,13 +227,22 @@ def scope_note(m: Metric, doc: Document) -> str | None:
     return None
 
 
+_NOTE_VERB = re.compile(r"(Covers|Includes|Excludes|Relates to|Refers to|Applies to)\b(?!.*[.;:]\s)")
+
+
 def _noted(sent: Sentence | None, m: Metric, doc: Document, lang: str) -> Sentence | None:
     """The sentence with its figure's coverage note quoted after it, cited to the same page."""
     note = scope_note(m, doc) if sent is not None and lang != "zh" else None
     if sent is None or note is None:
         return sent
-    text = (f"{sent.text.rstrip('.')} ({note}, as the page says)." if note.startswith("figures for ")
-            else f"{sent.text.rstrip('.')} (a note on the page: “{note}”).")
+    verb = _NOTE_VERB.match(note)
+    if note.startswith("figures for "):
+        text = f"{sent.text.rstrip('.')} ({note}, as the page says)."
+    elif verb:  # "Covers all own sites": the note's subject is the figure
+        said = f"the figure {verb.group(1).lower()}{note[verb.end(1):]}"
+        text = f"{sent.text.rstrip('.')} ({said}, as the page notes)."
+    else:
+        text = f"{sent.text.rstrip('.')} (a note on the page: “{note}”)."
     return Sentence(text, (*sent.citations, Citation(m.page, note)), sent.paragraph, sent.computed)
 
 
@@ -308,7 +317,9 @@ def environment_facts(series: Series, doc: Document, lang: str, paragraph: int) 
     scope2 = next((k for k in ("ghg_scope2", "ghg_scope2_market", "ghg_scope2_location")
                    if k in series), None)
     scopes = {"ghg_scope1", "ghg_scope2", "ghg_scope2_market", "ghg_scope2_location"}
-    if "ghg_scope1" in series and scope2:  # each scope's figure, as the GHG Protocol reports them
+    combined = series.get("ghg_scope1_2", [])
+    if ("ghg_scope1" in series and scope2  # each scope's figure, as the GHG Protocol reports them
+            and not (combined and combined[0].period > series["ghg_scope1"][0].period)):  # (not older)
         pair = _pair(series["ghg_scope1"], series[scope2], doc, lang, paragraph)
         if pair is not None:
             out.append(pair)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..model import Metric
@@ -134,7 +134,65 @@ def iter_table_metrics(
     ``latest_first``: a row of two values under no readable header (OCR often loses a header
     printed on a coloured band) is read as (report year, prior year) at low confidence.
     """
+    yield from segments(list(_block_metrics(lines, page, report_year, latest_first)))
+
+
+# A block heading for the whole company ("ALL OWN FACILITIES", "Group", "Konzern", "Total", or a
+# GHG Protocol consolidation approach: "Equity basis", "Operational control"); a "Total water
+# consumption" heading names a quantity, not the whole.
+_WHOLE = re.compile(
+    r"\b(?:all|group|overall|company[- ]wide|consolidated|portfolio|gesamt|insgesamt|konzern|"
+    r"equity (?:basis|share)|(?:managed|operated|operational) basis|(?:operational|financial) control)\b"
+    r"|(?:^|\|)\s*total\s*(?:\||$)|合计|合計|总计|總計|集团|集團|整体|整體",
+    re.I,
+)
+
+
+def segments(found: list[tuple[Metric, str]]) -> Iterator[Metric]:
+    """Blocks of one page that print the same row under their own headings ("DATA CENTERS",
+    "OFFICES", "ALL OWN FACILITIES") with different values: each block is a segment. A value
+    under a heading for the whole company keeps its confidence and gains a little, so it also wins
+    over the same segment's table on another page; the segment values drop below primary, as
+    none of them speaks for the company (an analyst would take the total or sum them)."""
+    groups: dict[tuple[str, str, str | None, str], list[tuple[Metric, str]]] = {}
+    for m, block in found:
+        groups.setdefault((m.metric, m.period, m.basis, own_words(m.label)), []).append((m, block))
+    for m, block in found:
+        group = groups[(m.metric, m.period, m.basis, own_words(m.label))]
+        split = len({b for _, b in group}) > 1 and differ([o.value for o, _ in group])
+        if split and _WHOLE.search(block):
+            m = replace(m, confidence=round(min(1.0, m.confidence + 0.03), 3))
+        elif split:
+            m = replace(m, confidence=min(m.confidence, 0.45))
+        yield m
+
+
+def own_words(label: str) -> str:
+    """A row label's words alone, to find one row printed twice on a page."""
+    return re.sub(r"[\W\d_]+", " ", clean_label(label)).strip().lower()
+
+
+def differ(values: list[float]) -> bool:
+    """Whether some of ``values`` differ by more than rounding (0.5 %)."""
+    return any(abs(a - b) > 0.005 * max(abs(a), abs(b)) for a in values for b in values)
+
+
+def _block_heading(line: str) -> str | None:
+    """A line that heads a block of rows: short capitals with no value ("PLANET (OFFICES)",
+    "DATA CENTERS¹"), or the text a year header line starts with."""
+    s = re.sub(r"[\d" + SUPERSCRIPTS + r"]+$", "", line.strip()).strip()
+    letters = [c for c in s if c.isalpha()]
+    if not 3 <= len(s) <= 60 or len(letters) < 3 or s.endswith("."):
+        return None
+    return s if sum(c.isupper() for c in letters) >= 0.8 * len(letters) else None
+
+
+def _block_metrics(
+    lines: list[str], page: int, report_year: str | None, latest_first: bool
+) -> Iterator[tuple[Metric, str]]:
+    """The page's row metrics, each with the heading of the block it sits in ("" before any)."""
     lines = [_OCR_EDGE.sub("", ln) for ln in lines]
+    block = ""
     years: list[str] | None = None
     pending: list[str] = []
     context_unit: UnitMatch | None = None
@@ -152,6 +210,7 @@ def iter_table_metrics(
         found = header_years(line)
         if found and len(line) < 160:
             years = found
+            block = _block_heading(line[: line.find(found[0][:2])]) or block
             unit = unit_in(line[: line.find(found[0][:2])] if found else line)
             if unit is not None:
                 context_unit = unit
@@ -159,6 +218,7 @@ def iter_table_metrics(
         line = _TARGET_CELLS.sub("", line)  # "34.3% By 2027 34.5%": the cells after are a target
         row = split_row(line)
         if row is None:
+            block = _block_heading(line) or block
             if len(line) < 90:
                 unit = _unit_line(line)
                 if unit is not None:
@@ -192,7 +252,7 @@ def iter_table_metrics(
                 # group (an intensity row below "Total ... (adjusted)" is its own row).
                 if source is not None and grouped_metrics:
                     suppressed.add(source)
-                yield from grouped_metrics
+                yield from ((m, block) for m in grouped_metrics)
             continue
         follow = lines[n + 1] if n + 1 < len(lines) else ""
         continuation = follow if split_row(follow) is None and len(follow) < 80 else ""
@@ -214,7 +274,8 @@ def iter_table_metrics(
         explicit = unit is not None
         if unit is None:
             unit = context_unit
-        yield from _row_metrics(row, kpi.id, page, years, report_year, unit, explicit, line, latest_first)
+        for m in _row_metrics(row, kpi.id, page, years, report_year, unit, explicit, line, latest_first):
+            yield m, block
 
 
 def _generic_prefix(label: str) -> str | None:

@@ -15,7 +15,7 @@ from itertools import product
 
 from ..model import Document, Metric, Page
 from .catalog import Kpi, clean_label, has_keyword, match_kpi, sum_rules
-from .lines import iter_table_metrics
+from .lines import iter_table_metrics, segments
 from .periods import YEAR, has_ascending_header, report_year, year_of
 from .prose import iter_prose_metrics
 from .quantity import (
@@ -46,9 +46,10 @@ def iter_candidates(doc: Document) -> Iterator[Metric]:
         yield from iter_table_metrics(lines, page.number, year, latest_first)
         notes = page_notes(page) if any(t.cells for t in page.tables) else {}
         read = [t.bbox for t in page.tables if t.cells]
+        # geometry tables: values read from cells, the page's blocks compared across its tables
+        yield from segments([m for t in page.tables for m in iter_cell_metrics(t, locale, year, notes)])
         for table in page.tables:
-            if table.cells:  # geometry tables: values read from cells
-                yield from iter_cell_metrics(table, locale, year, notes)
+            if table.cells:
                 continue
             if any(_overlaps(table.bbox, b) for b in read):
                 continue  # the line-based reading of a table already read from its cells

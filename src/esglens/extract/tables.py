@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from ..model import Cell, Column, Metric, Page, Table, TableRow
 from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules, vetoed_by_context
-from .lines import unit_in
+from .lines import differ, own_words, unit_in
 from .periods import YEAR, year_of
 from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, number_locale, parse_number, unit_table
 
@@ -148,8 +148,9 @@ def _kpi_for(row: TableRow, table: Table) -> tuple[Kpi | None, str, bool]:
 
 def iter_cell_metrics(
     table: Table, locale: str = "en", year: str | None = None, notes: dict[str, str] | None = None
-) -> Iterator[Metric]:
-    """Metrics from one geometry table (``table.cells``); nothing for line-based tables.
+) -> Iterator[tuple[Metric, str]]:
+    """Metrics from one geometry table (``table.cells``), each with the heading of the block it
+    sits in (see ``lines.segments``); nothing for line-based tables.
 
     ``year`` is the report's year (for tables whose title names no period), ``notes`` the page's
     footnotes by mark, read with the labels and headers that cite them ("Scope 2⁷" and "7.
@@ -162,29 +163,33 @@ def iter_cell_metrics(
     if any(c.kind == "period" for c in table.columns):
         found = list(_period_metrics(table, locale, notes))
     else:
-        found = list(_column_metrics(table, locale, year, notes))
-    yield from _complete_basis(_repeats(found))
+        found = [(m, table.title) for m in _column_metrics(table, locale, year, notes)]
+    blocks = [b for _, b in found]
+    yield from zip(_complete_basis(_repeats(found)), blocks, strict=True)
 
 
-def _repeats(found: list[Metric]) -> list[Metric]:
-    """One table printing the same row label with different values under several headings (Scope 1
-    under each asset class, Scope 1+2 per business activity): each is a segment, none speaks for
-    the company, so none may become primary (an analyst would sum them or ask)."""
-    groups: dict[tuple[str, str, str | None, str | None, str], list[Metric]] = {}
-    for m in found:
-        groups.setdefault((m.metric, m.period, m.basis, m.boundary, _own_words(m.label)), []).append(m)
+def _block(table: Table, row: TableRow) -> str:
+    """The headings a row sits under: the table's title, the label column's header ("DATA
+    CENTERS | 2022 | 2023") and the row's section ("PLANET (OFFICES)")."""
+    head = next((c.header for c in table.columns if c.kind == "label"), "")
+    return " | ".join(filter(None, (table.title, head, row.section)))
+
+
+def _repeats(found: list[tuple[Metric, str]]) -> list[Metric]:
+    """One table printing the same row label with different values under one heading (Scope 1
+    per asset class, Scope 1+2 per business activity, the class named in a column): each is a
+    segment, none speaks for the company, so none may become primary (an analyst would sum them
+    or ask). Rows under different headings are the page's blocks (``lines.segments``)."""
+    groups: dict[tuple[str, str, str | None, str | None, str, str], list[Metric]] = {}
+    for m, block in found:
+        groups.setdefault((m.metric, m.period, m.basis, m.boundary, own_words(m.label), block), []).append(m)
     out = []
-    for m in found:
-        group = groups[(m.metric, m.period, m.basis, m.boundary, _own_words(m.label))]
-        values = [o.value for o in group]
-        if any(abs(a - b) > 0.005 * max(abs(a), abs(b)) for a in values for b in values):
+    for m, block in found:
+        group = groups[(m.metric, m.period, m.basis, m.boundary, own_words(m.label), block)]
+        if differ([o.value for o in group]):
             m = replace(m, confidence=min(m.confidence, 0.45))
         out.append(m)
     return out
-
-
-def _own_words(label: str) -> str:
-    return re.sub(r"[\W\d_]+", " ", clean_label(label)).strip().lower()
 
 
 _MIXED_UNITS = re.compile(r"\b(?:number|numbers|abs\.?|absolute|count|anzahl|headcount)\b", re.I)
@@ -220,8 +225,8 @@ def _period_columns(table: Table, kpi_unit: str) -> dict[int, Column]:
     return out
 
 
-def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterator[Metric]:
-    """Row label x period column: one Metric per row and period."""
+def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterator[tuple[Metric, str]]:
+    """Row label x period column: one Metric per row and period, with the row's block."""
     all_periods = {c.index: c for c in table.columns if c.kind == "period"}
     unit_col = next((c.index for c in table.columns if c.kind == "unit"), None)
     cells = {(c.row, c.col): c for c in table.cells if c.kind in ("value", "empty", "unit")}
@@ -275,18 +280,21 @@ def _period_metrics(table: Table, locale: str, notes: dict[str, str]) -> Iterato
             confidence -= 0.2 if row.level == 1 else 0.0
             confidence -= 0.2 if cell.text.strip()[:1] in "<>~" else 0.0
             confidence -= 0.1 if column.restated else 0.0
-            yield _metric(
-                kpi,
-                label,
-                converted,
-                column.period,
-                table.page,
-                quote,
-                cell.text,
-                unit_text or _unit_note(unit, scale),
-                basis,
-                boundary_m.group(1).strip() if boundary_m else None,
-                confidence,
+            yield (
+                _metric(
+                    kpi,
+                    label,
+                    converted,
+                    column.period,
+                    table.page,
+                    quote,
+                    cell.text,
+                    unit_text or _unit_note(unit, scale),
+                    basis,
+                    boundary_m.group(1).strip() if boundary_m else None,
+                    confidence,
+                ),
+                _block(table, row),
             )
 
 
