@@ -297,6 +297,8 @@ def test_coordinated_verbs_and_group_modifiers_in_the_third_person() -> None:
         "Last year Acme cut waste and has progressed toward its goal.")
     assert third_person("With our suppliers, we protect our planet.", "Acme") == (
         "With Acme’s suppliers, it protects the planet.")  # "it" once named; the planet is everyone's
+    assert third_person("As regards our commitment to safety, we made progress.", "Acme") == (
+        "As regards Acme’s commitment to safety, Acme made progress.")  # "it" would be the commitment
 
 
 def test_sentences_leaning_on_the_one_before_are_dangling() -> None:
@@ -803,8 +805,7 @@ def test_a_rows_footnote_and_band_qualify_its_figure() -> None:
     water = Metric("ghg_scope1_2", "Scope 1 + Scope 2", 2.317e6, "tCO2e", "2023", 1,
                    "Scope 1 + Scope 2 (kilotons of CO2 eq.) 2,317 2,402", raw_value="2,317",
                    raw_unit="ktCO2e")
-    sent = metric_fact([water], doc, "en", 1)
-    assert sent is not None and "(figures for water activities, as the page says)" in sent.text
+    assert metric_fact([water], doc, "en", 1) is None  # one business's figure is no headline
     share = Metric("renewable_energy_share", "Renewables", 31.6, "%", "2023", 1,
                    "Share of the Group's power generation accounted for by renewable energy 31.6",
                    raw_value="31.6")
@@ -910,3 +911,33 @@ def test_a_combined_scope_1_and_2_figure_for_a_later_year_beats_older_separate_s
                fact("ghg_scope1_2", "Total Scope 1 & 2 GHG emissions", "1,642.5", "2023")]
     told = [s.text for s in environment_facts(series_by_metric(metrics), doc, "en", 1)]
     assert any("1,642.5" in t and "2023" in t for t in told) and not any("176.1" in t for t in told)
+
+
+def test_a_death_count_its_sentence_adds_to_is_not_told_alone() -> None:
+    from esglens.compose.narrative import metric_fact
+
+    quote = ("Sadly, there were two fatal accidents involving our drivers and one fatal accident of "
+             "a contractor.")
+    doc = Document("d.pdf", "deaths", "", 1, "en", (Page(1, 600, 800, quote + " 2023"),))
+    part = Metric("fatalities", "Work-related fatalities", 2.0, "count", "2023", 1, quote,
+                  raw_value="two fatal accidents", source="text", confidence=0.52, primary=True)
+    assert metric_fact([part], doc, "en", 2) is None
+    whole = replace(part, quote="Sadly, there were two fatal accidents involving our drivers in 2023.")
+    assert metric_fact([whole], doc, "en", 2) is None or "two" in metric_fact([whole], doc, "en", 2).text
+
+
+def test_a_gap_the_report_may_fill_is_not_claimed_as_a_fact() -> None:
+    from esglens.compose.narrative import gap_sentences
+    from esglens.model import Gap
+
+    pages = (Page(1, 600, 800, "Acme Sustainability Report 2023"),
+             Page(2, 600, 800, "Energy 2023 2022\n"
+                  "Total energy consumption kWh in ‘000s 512,204.31 540,118.02\n"
+                  "We aim to reduce water use by 20% by 2030.\nGRI 303-3 Water withdrawal p. 41"))
+    doc = Document("g.pdf", "gaps", "", 2, "en", pages)
+    energy = Gap("energy", "Total energy consumption", "E", "2023", (), "no figure found in the report")
+    water = Gap("water", "Water withdrawal or consumption", "E", "2023", (), "no figure found in the report")
+    told = gap_sentences([energy, water], doc, "en")
+    assert told[0].text.startswith("The cited line may give a figure for the total energy consumption")
+    assert told[0].citations[0].page == 2 and "512,204.31" in told[0].citations[0].quote
+    assert told[1].text.startswith("No figure for water withdrawal")  # a target and an index line

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..extract.counts import more_deaths
 from ..model import Citation, Document, Gap, Metric, Sentence
 from .facts import fill, none_text, printed_alike, printed_value
 from .facts import label_and_verb as _label
@@ -231,14 +232,15 @@ _NOTE_VERB = re.compile(r"(Covers|Includes|Excludes|Relates to|Refers to|Applies
 
 
 def _noted(sent: Sentence | None, m: Metric, doc: Document, lang: str) -> Sentence | None:
-    """The sentence with its figure's coverage note quoted after it, cited to the same page."""
+    """The sentence with its figure's coverage note quoted after it, cited to the same page; None
+    for a figure of one line of business ("GHG from Water activities"), which is no headline."""
     note = scope_note(m, doc) if sent is not None and lang != "zh" else None
     if sent is None or note is None:
         return sent
     verb = _NOTE_VERB.match(note)
     if note.startswith("figures for "):
-        text = f"{sent.text.rstrip('.')} ({note}, as the page says)."
-    elif verb:  # "Covers all own sites": the note's subject is the figure
+        return None
+    if verb:  # "Covers all own sites": the note's subject is the figure
         said = f"the figure {verb.group(1).lower()}{note[verb.end(1):]}"
         text = f"{sent.text.rstrip('.')} ({said}, as the page notes)."
     else:
@@ -267,8 +269,13 @@ def _about(m: Metric, lang: str) -> str:
 
 def _fragment(m: Metric) -> bool:
     """A figure read from a clause the PDF cut from its sentence ("donated … ($3M in corporate
-    donations and $9M raised)"): its sentence may have said it is a part."""
-    return m.source == "text" and m.quote[:1].islower()
+    donations and $9M raised)"): its sentence may have said it is a part. So is a death count its
+    sentence goes on to add to ("two … of its drivers and one of a contractor's")."""
+    if m.source != "text":
+        return False
+    at = m.quote.find(m.raw_value) if m.raw_value else -1
+    return m.quote[:1].islower() or (m.metric == "fatalities" and at >= 0
+                                     and more_deaths(m.quote[at + len(m.raw_value):]))
 
 
 def metric_fact(series: list[Metric], doc: Document, lang: str, paragraph: int) -> Sentence | None:
@@ -369,12 +376,19 @@ def workforce_fact(series: Series, doc: Document, company: str, lang: str,
         value = f"{value} {kind.group(1).lower()}"
     text = fill(_tpl(lang).get(key, _tpl(lang)["workforce"]), company=company,
                 value=value, period=m.period)
+    wider = _WIDER.search(m.quote[: m.quote.find(m.raw_value)]) if m.raw_value and lang != "zh" else None
+    if wider is not None and not re.fullmatch(r"subsidiaries", wider.group(1), re.I):
+        # "Acme and its franchisees employ …": the count is not the company's own
+        text = f"Including its {wider.group(1)}, {text}"
     return _noted(_first_verified([Sentence(text, _cite(m), paragraph)], doc), m, doc, lang)
 
 
 # employees of one kind of contract or status ("2,615 permanent employees")
 _KIND = re.compile(r"(permanent|full-time|part-time|salaried|hourly|active|core|direct|"
                    r"fixed-term|temporary|own)\s+(?=employees|staff)", re.I)
+# a headcount that counts a wider group ("Acme and its subsidiaries, franchisees and affiliates")
+_OTHERS = r"(?:subsidiaries|franchisees|affiliates|joint ventures|partners|contractors|suppliers)"
+_WIDER = re.compile(rf"\band its ({_OTHERS}(?:,? (?:and )?{_OTHERS})*)\b", re.I)
 # a headcount given in full-time equivalents is not the number of people employed
 _FTE = re.compile(r"\bFTEs?\b|full[- ]time equivalents?|Vollzeitäquivalent\w*", re.I)
 
@@ -465,6 +479,39 @@ def _mention(doc: Document, page: int, rx: re.Pattern[str] | None) -> str:
     return text[start : start + 200].strip()
 
 
+# a number that can be a figure: not a year, not a footnote or page number
+_FIGURE = re.compile(r"(?<![\w.,])(?!(?:19|20)\d\d\b)"
+                     r"(?:\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+[.,]\d+|\d{3,})(?![\w.,]*\d)(?!\s?%)")
+_SHARE = re.compile(r"\d(?:[.,]\d+)?\s?%")
+# a content index line ("305-3 Scope 3 … NfB, S. 119"): it points to a page, it states nothing
+_INDEX_LINE = re.compile(r"\b(?:GRI|S\.|p\.|pp\.|page|Seite)\s*\d|\b\d{3}-\d{1,2}\b", re.I)
+# a line about a target or a cost ("by 2030", "目標", "工伤保险费") gives no level of the family
+_NOT_A_LEVEL = re.compile(r"\bby 20\d\d\b|\btarget|\bgoal|\bziel|\breduc|目標|目标|基準|基准|減少|减少|降低|"
+                         r"保险|保險|insurance", re.I)
+
+
+def _unread(gap: Gap, doc: Document) -> tuple[int, str] | None:
+    """(page, line) where the report names the gap's family beside a number that may be its
+    figure, or None: extraction missed some tables, and a gap is then no fact about the report."""
+    gaps = wording()[0]["gaps"]
+    pattern = gaps["figures"].get(gap.metric)
+    if not pattern:
+        return None
+    rx, number = re.compile(pattern, re.I), _SHARE if gap.metric in gaps["shares"] else _FIGURE
+    # "women in management" is not the share of women in the workforce
+    narrower = re.compile(gaps["figures"][gap.metric + "_management"], re.I) \
+        if gap.metric + "_management" in gaps["figures"] else None
+    for page in doc.pages:
+        for line in page.text.splitlines():
+            line = re.sub(r"\s+", " ", line).strip()
+            if len(line) > 200 or _INDEX_LINE.search(line) or _NOT_A_LEVEL.search(line) \
+                    or not (hit := rx.search(line)) or narrower and narrower.search(line):
+                continue
+            if number.search(line, hit.end(), hit.end() + 60):  # (a mark glued to the label is none)
+                return page.number, line
+    return None
+
+
 def gap_sentences(gaps: Sequence[Gap], doc: Document, lang: str) -> list[Sentence]:
     """One sentence per undisclosed family, cited to where the related disclosure is (or the
     cover, for the report as a whole)."""
@@ -483,6 +530,9 @@ def gap_sentences(gaps: Sequence[Gap], doc: Document, lang: str) -> list[Sentenc
             continue
         words = zh if lang == "zh" else en
         options = []
+        seen = _unread(g, doc) if not g.pages else None
+        if seen is not None:
+            options.append(Sentence(fill(words["unread"], label=label), (Citation(*seen),)))
         if g.period and g.pages:
             options.append(Sentence(fill(words["other_years"], label=label, period=g.period),
                                     cites))

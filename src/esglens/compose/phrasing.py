@@ -310,6 +310,12 @@ def _coordinate(text: str) -> str:
     return "".join(out)
 
 
+def _owns_one(after: str) -> bool:
+    """True when a possessive ("’s commitment on …") owns one thing, which "it" could then mean."""
+    hit = re.match(r"['’]s\s+([a-z]+)\b", after)
+    return hit is not None and not (hit.group(1).endswith("s") and not hit.group(1).endswith("ss"))
+
+
 def third_person(text: str, company: str) -> str:
     """Rewrite first-person company voice into the third person ("We aim" -> "Acme aims")."""
     rules = wording()[0]["third_person"]
@@ -322,7 +328,10 @@ def third_person(text: str, company: str) -> str:
     text = _coordinate(text)
     low, name = text.lower(), company.lower()
     first_named = low.find(name) if name else -1
-    named = False
+    # "it" for "we" only after the company was named as a subject or as the owner of plural
+    # things: after "Acme's commitment …" it would point at the commitment
+    after = text[first_named + len(name):] if first_named >= 0 else ""
+    named = subject = False
     out: list[str] = []
     pos = 0
     for m in _PRONOUN.finditer(text):
@@ -330,17 +339,19 @@ def third_person(text: str, company: str) -> str:
         start = m.start() == 0
         # "it" only once the company is named before it ("… suppliers, it has …" names no one)
         named = named or 0 <= first_named < m.start()
+        subject = subject or (0 <= first_named < m.start() and not _owns_one(after))
         out.append(text[pos : m.start()])
         if word.startswith("our ") and len(word) > 4 or word in ("we", "we're", "we've", "us"):
             # "Through Acme's partnership with Northwind GmbH, it has …": after another name,
             # "it" would point at that one
             other = word in ("we", "we're", "we've", "us") and _OTHER_NAME.search(
                 text[max(first_named, 0) + len(company) : m.start()].replace(company, ""))
-            repl = "it" if named and not start and not other else company  # "It" cannot open a sentence
+            repl = "it" if subject and not start and not other else company  # "It" cannot open a sentence
             if word.startswith("our ") and named and not start:
                 repl = "the " + word[4:]
             out.append(repl[0].upper() + repl[1:] if start else repl)
             named = True
+            subject = subject or not word.startswith("our ")
             pos = m.end()
             if word.startswith("we"):
                 if word != "we":
@@ -364,6 +375,7 @@ def third_person(text: str, company: str) -> str:
         elif word in ("our", "ours"):
             repl = "its" if named and not start else possessive(company)
             out.append(repl[0].upper() + repl[1:] if start else repl)
+            subject = subject or (named or not _owns_one("’s" + text[m.end():]))
             named = True
         pos = m.end()
     out.append(text[pos:])

@@ -156,6 +156,15 @@ def iter_fatalities(sentence: str) -> Iterator[Found]:
             return
 
 
+def more_deaths(rest: str) -> bool:
+    """True when the sentence goes on to count another death ("… and one contractor fatality",
+    "… und an einem Standort zum tödlichen Unfall eines Fahrers")."""
+    nouns = r"(?:" + _alternation(words()["fatal_nouns"]) + r")"
+    another = r"(?:one|a|an|another|further|ein\w*|zum|zur|weitere\w*|\d{1,3})"
+    return re.search(r"\s(?:and|und|sowie|as well as|plus)\s(?:[^.;]{0,80}?\s)?" + another
+                     + r"\s+(?:[\w-]+\s+){0,3}?" + nouns, rest, re.I) is not None
+
+
 _EMPLOYEE = re.compile(r"\b(?:employees?|staff|own workforce|Mitarbeit\w*|Beschäftigt\w*)\b|员工|員工", re.I)
 
 
