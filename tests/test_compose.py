@@ -941,3 +941,23 @@ def test_a_gap_the_report_may_fill_is_not_claimed_as_a_fact() -> None:
     assert told[0].text.startswith("The cited line may give a figure for the total energy consumption")
     assert told[0].citations[0].page == 2 and "512,204.31" in told[0].citations[0].quote
     assert told[1].text.startswith("No figure for water withdrawal")  # a target and an index line
+
+
+def test_the_social_headline_is_about_people_not_it_security(make_pdf: Callable[..., Path]) -> None:
+    pages = [
+        [("Northwind Logistics Sustainability Report 2023", 20),
+         "Northwind Logistics is a freight company operating 40 depots in Europe."],
+        [("Training", 16), "In 2023, we trained 6,200 employees in our IT security training programme, "
+                           "and training hours per employee rose 40%."],
+        [("Health and safety", 16),
+         "In 2023, we reduced the lost-time injury rate at all our depots through safety coaching."],
+        [("Climate", 16), "In 2023, we cut our Scope 1 emissions by 12% to 4,100 tCO2e."],
+        [("Governance", 16),
+         "The Sustainability Committee of our Board oversees our climate strategy and meets quarterly."],
+    ]
+    doc = esglens.read(make_pdf("northwind-2023.pdf", pages))
+    overview = compose_overview(doc, (), (), (), ())
+    section = overview.section("ESG_overview")
+    assert section is not None
+    texts = " ".join(s.text for s in section.sentences)
+    assert "lost-time injury rate" in texts and "IT security" not in texts

@@ -86,7 +86,7 @@ _ESG_SUBJECT = re.compile(
     r"data protection|cyber\w*)\b", re.I)
 # "completed the workshop", "take the training": an activity the page introduced before
 # ("additional governance bodies": beyond those the page named first)
-_ANAPHORIC = re.compile(r"\badditional\b|"
+_ANAPHORIC = re.compile(r"\b(?:additional|likewise|similarly)\b|"
                         r"\bthe (?:workshop|training|programme|program|initiative|project|campaign|"
                         r"survey|course|session|pilot|scheme|event)s?\b|"
                         r"\bthe (?:[\w-]+ ){0,2}(?:criteria|policy)\b"
@@ -173,6 +173,12 @@ def _fallback(doc: Document, company: str) -> Sentence | None:
     return Sentence(text, (Citation(doc.pages[0].number, title),))
 
 
+# training people in IT security is data security (SASB, GRI 418), not the workforce's development
+_SECURITY = re.compile(r"\b(?:cyber\w*|(?:information|IT|OT|IT/OT|data) security|data protection)\b", re.I)
+_CORE_SOCIAL = frozenset(("workforce", "diversity_inclusion", "health_safety", "training", "human_rights",
+                          "community"))
+
+
 def _results(picker: Picker, n: int, company: str, figures: bool) -> list[Candidate]:
     """The company's own quantified environmental results (not its plans), best first
     (``figures``: whether the extracted figures are already told)."""
@@ -240,12 +246,21 @@ def _overview(
     _block(picker, social)
     # the headline narrative quotes only sentences whose subject is the company (or its board):
     # "graduates are offered …" or "the actions undertaken …" need the page around them
-    told = _sentence_list(picker.pick(1, lambda c: c.pillar == "S" and c.on_target
-                                      and c.subject == "company"
-                                      and _headline(c, company) and (c.achievement or c.quantified)), 2)
-    social += told or _sentence_list(picker.pick(
-        1 if social else 2, lambda c: c.pillar == "S" and c.on_target and c.subject == "company"
-        and _headline(c, company)), 2)
+    staff = {f"{series['employees'][0].value:g}"} if size and "employees" in series else set()
+
+    def social_result(c: Candidate) -> bool:  # (not the headcount told again: "… by 327,000 people")
+        return (c.pillar == "S" and c.on_target and c.subject == "company" and _headline(c, company)
+                and (c.achievement or c.quantified) and not numbers_in(c.text) & staff)
+
+    # the people the company employs and the communities around it first: a supplier count or a
+    # customer programme is a detail beside safety or diversity
+    told = _sentence_list(picker.pick(1, lambda c: social_result(c) and c.topic in _CORE_SOCIAL
+                                      and not _SECURITY.search(c.text)), 2)
+    if not told and len(social) < 2:  # (two figures say more than another topic's detail)
+        told = _sentence_list(picker.pick(1, social_result) or picker.pick(
+            1 if social else 2, lambda c: c.pillar == "S" and c.on_target and c.subject == "company"
+            and _headline(c, company)), 2)
+    social += told
 
     gov = picker.pick(1, lambda c: c.pillar == "G" and c.on_target and _headline(c, company)
                       and _OVERSIGHT.search(_SUSTAINED.sub("", c.text)) is not None
