@@ -99,9 +99,9 @@ def test_third_person_rewrite() -> None:
     assert third_person("We aim to cut our emissions.", "Acme") == "Acme aims to cut its emissions."
     assert third_person("Our plants are efficient and we are proud.", "Acme") == (
         "Acme’s plants are efficient and it is proud.")
-    assert third_person("We also reach out to the US market.", "Siemens") == (
-        "Siemens also reaches out to the US market.")
-    assert third_person("We publicly committed to it.", "BHP") == "BHP publicly committed to it."
+    assert third_person("We also reach out to the US market.", "Acme") == (
+        "Acme also reaches out to the US market.")
+    assert third_person("We publicly committed to it.", "Northwind") == "Northwind publicly committed to it."
 
 
 def test_sentence_filters() -> None:
@@ -195,7 +195,7 @@ def test_well_formedness_filter_rejects_layout_debris() -> None:
     assert why_malformed("ESG-secured supply chain based on − − Suppliers committed − − supplier "
                          "commitment to the Supplier Code of Conduct 5.") is not None
     assert why_malformed("Baseline at the end of FY 24 Ambitions Achieved residual emissions "
-                         "Siemens’ Business Conduct Guidelines every three years Governance 4.")
+                         "Acme’s Business Conduct Guidelines every three years Governance 4.")
     assert why_malformed("Results from the outside-in perspective were taken into account in "
                          "order to introduce the outcome. double materiality principle.")
     assert why_malformed("Its commitment is anchored in its Business Conduct Guidelines (BCGs) "
@@ -215,9 +215,9 @@ def test_off_target_sentences_are_not_prose_or_not_about_the_company() -> None:
                         "recycled paper.")
     assert subject_kind("The Inflation Reduction Act provides financial incentives.", "Rio") == (
         "other")
-    assert subject_kind("Siemens Stiftung is an internationally operating foundation.",
-                        "Siemens") == "affiliate"
-    assert subject_kind("In 2023, Siemens reduced its emissions by 20%.", "Siemens") == "company"
+    assert subject_kind("Acme Stiftung is an internationally operating foundation.",
+                        "Acme") == "affiliate"
+    assert subject_kind("In 2023, Acme reduced its emissions by 20%.", "Acme") == "company"
     assert subject_kind("The Board approved the target.", "Acme") == "company"
 
 
@@ -386,9 +386,9 @@ def test_goal_lists_are_the_companys_targets_and_neutrality_is_not_net_zero() ->
 
 def test_the_group_as_subject_is_named_and_modals_stay() -> None:
     assert third_person("With about 42,000 employees, the Group is the largest maker of trucks.",
-                        "KION") == "With about 42,000 employees, KION is the largest maker of trucks."
-    assert third_person("We cannot predict the impact of regulation.", "UPS") == (
-        "UPS cannot predict the impact of regulation.")
+                        "Acme") == "With about 42,000 employees, Acme is the largest maker of trucks."
+    assert third_person("We cannot predict the impact of regulation.", "Acme") == (
+        "Acme cannot predict the impact of regulation.")
 
 
 def test_framework_prompts_table_notes_and_risk_factors_are_boilerplate() -> None:
@@ -456,7 +456,7 @@ def test_chinese_sentences_need_a_subject_and_the_accounts_are_left_out() -> Non
 def test_a_heading_run_into_a_sentence_is_malformed() -> None:
     from esglens.compose.quality import why_malformed
 
-    assert why_malformed("Reduce the CO2e per package delivered 50% by 2035 UPS has seen a 14% reduction "
+    assert why_malformed("Reduce the CO2e per package delivered 50% by 2035 Acme has seen a 14% reduction "
                          "in CO2e per package from 2010 to 2020.")
     assert why_malformed("Acme cut its CO2e per package by 14% from 2010 to 2020.") is None
 
@@ -820,7 +820,7 @@ def test_targets_keep_their_intensity_denominator_part_and_approximation() -> No
 
     quotes = ["Our ambition is to cut the intensity of the emissions of the products we sell by "
               "about 50% by 2050 compared to our 2016 levels.",
-              "Reduce CO2 per package delivered by 50% by 2035 (2010 baseline).",
+              "Reduce CO2 per package delivered for regional parcels by 50% by 2035 (2010 baseline).",
               "Our overriding goal is CO2-neutral production by 2035 and 50% of projects by 2026."]
     doc = Document("g.pdf", "15", "", 1, "en", (Page(1, 600, 800, "Our goals " + " ".join(quotes)),))
     targets = [Target("absolute_reduction", 1, quotes[0], target_year=2050, base_year=2016,
@@ -832,7 +832,7 @@ def test_targets_keep_their_intensity_denominator_part_and_approximation() -> No
     assert "Acme aims for carbon neutrality of its production by 2035." in told
     assert ("Acme targets a roughly 50% reduction in sold product emissions intensity by 2050 "
             "from a 2016 baseline.") in told
-    assert any("emissions intensity (per package delivered)" in t for t in told), told
+    assert any("emissions intensity (per package delivered, for regional parcels)" in t for t in told), told
     wide = headline_target(targets[:2], doc, "Acme")
     assert wide is not None and wide.text.startswith("Acme targets a")  # not "headline target"
 

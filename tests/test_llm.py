@@ -38,7 +38,7 @@ from esglens.errors import ConfigError, LLMError
 from esglens.model import Citation, Document, Overview, Page, Section, Sentence
 
 P1 = (
-    "Rio Tinto reduced Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023, down 1,234 tonnes. "
+    "Northwind Mining reduced Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023, down 1,234 tonnes. "
     "We target a 50% reduction by 2030 under the Paris Agreement, validated by SBTi."
 )
 P2 = "Water withdrawal was 12 500 megalitres in 2023. Revenue was US$3.2 billion."
@@ -51,11 +51,11 @@ def _doc(*texts: str) -> Document:
 
 DOC = _doc(P1, P2)
 S1 = Sentence(
-    "Rio Tinto reduced Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023.",
-    (Citation(1, "Rio Tinto reduced Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023"),),
+    "Northwind Mining reduced Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023.",
+    (Citation(1, "Northwind Mining reduced Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023"),),
 )
 S2 = Sentence(
-    "Rio Tinto targets a 50% reduction by 2030.",
+    "Northwind Mining targets a 50% reduction by 2030.",
     (Citation(1, "We target a 50% reduction by 2030 under the Paris Agreement"),),
 )
 S3 = Sentence(
@@ -70,12 +70,12 @@ OVERVIEW = Overview((Section("Climate", (S1, S2)), Section("Water", (S3,))))
 @pytest.mark.parametrize(
     "text",
     [
-        "Rio Tinto cut Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023.",
+        "Northwind Mining cut Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023.",
         "Emissions fell by 1234 tonnes.",  # "1,234" on the page
-        "Rio Tinto targets a 50 per cent reduction by 2030 under the Paris Agreement.",
+        "Northwind Mining targets a 50 per cent reduction by 2030 under the Paris Agreement.",
         "The reduction target was validated by SBTi.",
-        "Rio Tinto emissions were 31.50 Mt CO2e.",  # trailing zero
-        "Rio Tinto’s emissions were 31.5 Mt CO2e.",  # possessive
+        "Northwind Mining emissions were 31.50 Mt CO2e.",  # trailing zero
+        "Northwind Mining’s emissions were 31.5 Mt CO2e.",  # possessive
     ],
 )
 def test_verify_keeps_grounded_sentences(text: str) -> None:
@@ -85,16 +85,16 @@ def test_verify_keeps_grounded_sentences(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Rio Tinto targets a 55% reduction by 2030.",  # number not on the page
+        "Northwind Mining targets a 55% reduction by 2030.",  # number not on the page
         "Emissions fell by 4,321 tonnes.",
-        "BHP targets a 50% reduction by 2030.",  # acronym not on the page
+        "NWM targets a 50% reduction by 2030.",  # acronym not on the page
         "The target was validated by the TCFD.",
         "Under the Kyoto Protocol emissions were reduced.",  # name not on the page
         "Rewrite each numbered draft sentence using only the sources.",  # echoed instructions
-        "Rio Tinto educed Scope 1 and 2 emissions to 31.5 Mt CO2e.",  # a word broken off
-        "Rio Tinto reduced reduced Scope 1 and 2 emissions to 31.5 Mt CO2e.",  # doubled word
+        "Northwind Mining educed Scope 1 and 2 emissions to 31.5 Mt CO2e.",  # a word broken off
+        "Northwind Mining reduced reduced Scope 1 and 2 emissions to 31.5 Mt CO2e.",  # doubled word
         "Reduced Scope 1 and 2 emissions to 31.5 Mt CO2e in 2023.",  # lost its subject
-        "And Rio Tinto targets a 50% reduction by 2030.",  # a clause, not a sentence
+        "And Northwind Mining targets a 50% reduction by 2030.",  # a clause, not a sentence
     ],
 )
 def test_verify_drops_ungrounded_sentences(text: str) -> None:
@@ -116,7 +116,7 @@ def test_verify_accepts_the_company_named_in_the_title() -> None:
 
 
 def test_verify_needs_a_valid_citation() -> None:
-    text = "Rio Tinto targets a 50% reduction by 2030."
+    text = "Northwind Mining targets a 50% reduction by 2030."
     assert not verify_sentence(text, [], DOC)
     assert not verify_sentence(text, [9], DOC)  # not a page of the document
     assert not verify_sentence(text, [2], DOC)  # the facts are on page 1, not 2
@@ -211,8 +211,8 @@ def server() -> Iterator[FakeServer]:
 def test_rewrite_keeps_verified_and_falls_back(server: FakeServer) -> None:
     server.answers = [
         # 1 is a faithful rewrite; 2 hallucinates 75%; both tagged.
-        "1. In 2023 Rio Tinto cut its Scope 1 and 2 emissions to 31.5 Mt CO2e [p. 1].\n"
-        "2. Rio Tinto targets a 75% reduction by 2030 [p. 1].",
+        "1. In 2023 Northwind Mining cut its Scope 1 and 2 emissions to 31.5 Mt CO2e [p. 1].\n"
+        "2. Northwind Mining targets a 75% reduction by 2030 [p. 1].",
         # untagged prose: no valid citation
         "Water withdrawal was 12 500 megalitres.",
     ]
@@ -220,7 +220,7 @@ def test_rewrite_keeps_verified_and_falls_back(server: FakeServer) -> None:
     assert out.mode == "llm"
     climate, water = out.sections
     assert climate.sentences[0].text == (
-        "In 2023 Rio Tinto cut its Scope 1 and 2 emissions to 31.5 Mt CO2e."
+        "In 2023 Northwind Mining cut its Scope 1 and 2 emissions to 31.5 Mt CO2e."
     )
     assert climate.sentences[0].citations[0].page == 1
     assert "31.5" in climate.sentences[0].citations[0].quote
@@ -230,7 +230,7 @@ def test_rewrite_keeps_verified_and_falls_back(server: FakeServer) -> None:
     assert [p["model"] for p in posts] == ["m", "m"]
     assert all(p["temperature"] == 0 for p in posts)
     user = posts[0]["messages"][1]["content"]
-    assert "1. Rio Tinto reduced Scope 1" in user and "[p. 1]" in user
+    assert "1. Northwind Mining reduced Scope 1" in user and "[p. 1]" in user
     assert len(posts[0]["messages"][0]["content"]) + len(user) <= MAX_PROMPT_CHARS
     headers = {k.lower(): v for k, v in server.requests[0][2].items()}
     assert headers["authorization"] == "Bearer k"

@@ -317,7 +317,9 @@ _SOURCE = re.compile(r"(?i)\bemissions from (our |the company[’']s |the )?"
                      r"(?!(?:a|an|the|its|their)\b)((?:[a-z-]+ ){0,3}?[a-z-]+)(?= by \d| to \d|,| in \d| \()")
 # an intensity's denominator: "CO2 per package delivered", "emissions per tonne of steel"
 _PER = re.compile(r"(?i)\b(?:CO2e?|CO₂e?|GHG|emissions?|carbon)\s+per\s+((?:[a-z-]+ ){0,3}?[a-z-]+)"
-                  r"(?=\s*(?:\(|,|\bby\b|\bfor\b|\bfrom\b|$))")
+                  r"(?=\s*(?:\(|,|\bby\b|\bfor\b|\bfrom\b|$))"
+                  # the part of the business it is for ("… for global small package"): a qualifier
+                  r"(?:\s+(for (?!20\d\d)(?:[a-z-]+ ){0,3}?[a-z-]+)(?=\s*(?:\(|,|\.|\bby\b|$)))?")
 # neutrality of one part of the business: "CO2-neutral production", "carbon neutral operations"
 _NEUTRAL_PART = re.compile(r"(?i)\b(?:carbon|CO2|CO₂|climate)[- ]neutral (production|operations|sites|"
                            r"plants|manufacturing|buildings)\b")
@@ -425,7 +427,7 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
             metric = f"{metric} intensity"
         per = _PER.search(t.quote) if intensity else None
         if per:  # "CO2 per package delivered": the intensity's denominator
-            metric = f"{metric} (per {per.group(1)})"
+            metric = f"{metric} (per {per.group(1)}{', ' + per.group(2) if per.group(2) else ''})"
         if _FINANCED.search(t.quote) and "financed" not in metric:
             metric = f"financed {metric}"  # (PCAF) a lender's or investor's portfolio, not its own
         segment = _SEGMENT.search(t.quote)

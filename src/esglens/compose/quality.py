@@ -195,7 +195,7 @@ def why_malformed(text: str) -> str | None:
         if _bare(m.group(1)).rstrip(".") not in _ABBREV and not re.search(r"\d$", m.group(1)):
             return "lower case after a full stop"
     if re.search(r"\b(?:by|in) (?:19|20)\d\d [A-Z][\w&]+ (?:has|have|is|are|was|were|had)\b", text):
-        return "heading run into a sentence"  # "… by 2035 UPS has seen a 14% reduction"
+        return "heading run into a sentence"  # "… by 2035 Acme has seen a 14% reduction"
     for m in re.finditer(r"\b([a-z]{3,}|(?:19|20)\d\d)\.\s+[A-Z][a-z]", text):
         if m.group(1) not in _ABBREV:
             return "two sentences run together"
@@ -297,8 +297,8 @@ def company_aliases(company: str) -> tuple[str, ...]:
 
 
 def company_names(company: str) -> tuple[str, ...]:
-    """``company_aliases`` and a short capitalised first word ("MTU" of "MTU Aero Engines"): the
-    names a possessive ("MTU's footprint") or a glued heading ("… prevention MTU strives") use."""
+    """``company_aliases`` and a short capitalised first word ("ACME" of "ACME Aero Works"): the
+    names a possessive ("ACME's footprint") or a glued heading ("… prevention ACME strives") use."""
     first = company.split()[0] if company.split() else ""
     short = (first,) if len(first) >= 3 and first[0].isupper() else ()
     return tuple(dict.fromkeys(company_aliases(company) + short))
