@@ -352,9 +352,14 @@ def test_chinese_candidates_are_self_contained_and_the_companys() -> None:
     pages = (Page(1, 600, 800, "\n".join((own, leaning, bio))),
              Page(2, 600, 800, "形成审计意见的基础\n" + audit))
     doc = Document("x.pdf", "2", "", 2, "zh", pages)
-    quotes = {c.quote for c in _candidates(doc, "四方科技")}
+    found = _candidates(doc, "北风科技")
+    quotes = {c.quote for c in found}
     assert own in quotes
     assert not quotes & {leaning, bio, audit}
+    comma = "公司组织环保志愿活动, 全年植树 1200 棵，改善了厂区周边的生态环境。"
+    doc = Document("x.pdf", "2b", "", 1, "zh", (Page(1, 600, 800, comma),))
+    assert [c.text for c in _candidates(doc, "北风科技")] == [
+        "北风科技组织环保志愿活动，全年植树 1200 棵，改善了厂区周边的生态环境。"]
 
 
 def test_printed_values_keep_the_scale_of_their_column() -> None:
@@ -688,7 +693,11 @@ def test_headline_quotes_are_esg_substance_not_values_plans_or_report_meta() -> 
             ("Acme has adopted the principle of materiality in its ESG reporting.", {}),
             ("Acme will continue to use its seat on the Chamber's climate task force.", {}),
             ("96% of employees who completed the workshop felt more prepared to intervene.",
-             {"quantified": True})]  # "the workshop": introduced on the page before
+             {"quantified": True}),  # "the workshop": introduced on the page before
+            ("During the year, Acme donated $80,000 (2018: $75,000) to local community groups.",
+             {"quantified": True}),  # a financial note's prior-year aside
+            ("Acme continues to work towards its ambition to cut carbon intensity by 40%.",
+             {"quantified": True})]  # a plan, not a result
     for text, cues in drop:
         assert not _headline(_candidate(text, **cues)), text  # type: ignore[arg-type]
 
@@ -830,8 +839,8 @@ def test_targets_keep_their_intensity_denominator_part_and_approximation() -> No
                Target("carbon_neutral", 1, quotes[2], target_year=2035, confidence=0.8)]
     told = [s.text for s in target_sentences(targets, doc, "Acme")]
     assert "Acme aims for carbon neutrality of its production by 2035." in told
-    assert ("Acme targets a roughly 50% reduction in sold product emissions intensity by 2050 "
-            "from a 2016 baseline.") in told
+    assert ("Acme aims for a roughly 50% reduction in sold product emissions intensity by 2050 "
+            "from a 2016 baseline.") in told  # (an ambition, not a target)
     assert any("emissions intensity (per package delivered, for regional parcels)" in t for t in told), told
     wide = headline_target(targets[:2], doc, "Acme")
     assert wide is not None and wide.text.startswith("Acme targets a")  # not "headline target"
@@ -961,3 +970,30 @@ def test_the_social_headline_is_about_people_not_it_security(make_pdf: Callable[
     assert section is not None
     texts = " ".join(s.text for s in section.sentences)
     assert "lost-time injury rate" in texts and "IT security" not in texts
+
+
+def test_an_ambition_is_aimed_for_and_a_split_unit_is_joined() -> None:
+    from esglens.compose.facts import printed_value, target_sentences
+
+    quote = "Our ambition is to cut the carbon intensity of the products we sell by 40% by 2040."
+    doc = Document("a.pdf", "ambition", "", 1, "en", (Page(1, 600, 800, quote),))
+    target = Target("intensity_reduction", 1, quote, target_year=2040, reduction_pct=40.0, confidence=0.8)
+    told = [s.text for s in target_sentences([target], doc, "Acme")]
+    assert told and told[0].startswith("Acme aims for a 40% reduction"), told
+    m = Metric("ghg_scope1", "GHG Scope 1", 1049.66, "tCO2e", "2023", 1, "GHG Scope 1 1,049.66 t CO2 e",
+               raw_value="1,049.66 t CO2 e", raw_unit="tCO2e")
+    assert printed_value(m) == "1,049.66 tCO2e"
+
+
+def test_a_table_figure_under_no_year_cites_the_page_that_states_the_year() -> None:
+    from esglens.compose.narrative import metric_fact
+
+    pages = (Page(1, 600, 800, "Northwind Oil 2019 Environmental, Social and Governance Report"),
+             Page(2, 600, 800, "The GHG emission of the Group is as follows:\n"
+                               "Scope 1 tonnes of CO2-e 81,204.33 83,020.10"))
+    doc = Document("y.pdf", "year-page", "", 2, "en", pages)
+    m = Metric("ghg_scope1", "Scope 1", 81204.33, "tCO2e", "2019", 2,
+               "Scope 1 tonnes of CO2-e 81,204.33 83,020.10", raw_value="81,204.33", source="table")
+    sent = metric_fact([m], doc, "en", 1)
+    assert sent is not None and [c.page for c in sent.citations] == [2, 1]
+    assert metric_fact([replace(m, source="text")], doc, "en", 1) is None  # a sentence's year is its own

@@ -104,7 +104,7 @@ def _analysis(sha: str = "ab" * 32) -> Analysis:
         ("The Coca-Cola Company", "Coca-Cola"),
         ("Hannover Rück SE", "Hannover Rueck"),
         ("Orange S.A.", "Orange"),
-        ("四方科技集团股份有限公司", "四方科技"),
+        ("北风科技集团股份有限公司", "北风科技"),
     ],
 )
 def test_company_names_fold_to_one_key(a, b):

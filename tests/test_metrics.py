@@ -430,3 +430,13 @@ def test_geometry_tables_sharing_a_page_are_compared_as_blocks(make_pdf: Callabl
                                    [("Data centres", 14), table[0]], [("Key figures", 14), *table]])
     m = _primary(extract_metrics(esglens.read(path)), "energy_consumption", "2023")
     assert m is not None and m.value == 10795.4 and m.page == 3  # not the data centres' own table
+
+
+def test_a_gender_row_under_a_turnover_caption_is_no_workforce_share() -> None:
+    lines = ["The staff turnover rate by gender during the", "reporting period are as follows:",
+             "By gender", "- Male 41% 48%", "- Female 22% 14%"]
+    found = iter_table_metrics(lines, 18, "2019", latest_first=True)
+    assert not [m for m in found if m.metric == "women_share"]
+    lines = ["The workforce by gender is as follows:", "By gender", "- Male 71% 70%", "- Female 29% 30%"]
+    assert [m.value for m in iter_table_metrics(lines, 17, "2019", latest_first=True)
+            if m.metric == "women_share"][:1] == [29.0]

@@ -127,7 +127,7 @@ def test_german_targets(sentence: str, expected: set[tuple[object, ...]]) -> Non
         ("・以 2020 年為基準， 2030 年範疇 1&2 絕對碳排減少 42%",
          {("absolute_reduction", 2030, 2020, 42.0, "1+2")}),
         ("2030 年全行 100% 使用再生能源", {("renewable_share", 2030, None, 100.0, None)}),
-        ("玉山接軌國際，率先承諾 2050 年淨零排放。", {("net_zero", 2050, None, None, None)}),
+        ("北風接軌國際，率先承諾 2050 年淨零排放。", {("net_zero", 2050, None, None, None)}),
         ("公司力争2030年前实现碳达峰、2060年前实现碳中和。",
          {("carbon_peak", 2030, None, None, None), ("carbon_neutral", 2060, None, None, None)}),
         ("到2025年，单位产值碳排放强度下降18%。", {("intensity_reduction", 2025, None, 18.0, None)}),

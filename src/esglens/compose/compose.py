@@ -72,7 +72,8 @@ _SUSTAINED = re.compile(r"\bsustainabl[ey] (?:and profitable )?(?:organic )?(?:g
 _COUNT = re.compile(r"(?<![\w.,])(?<!ISO )(?!(?:19|20)\d\d\b)\d[\d,.]*\b")
 _DATED = re.compile(r"\b(?:by|until|before) (?:FY ?)?20[2-9]\d\b")
 _PERCENT = re.compile(r"\d(?:[\d.,]*\d)?\s?(?:%|per ?cent)")
-_FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to|"
+_FUTURE = re.compile(r"\b(?:will|would|plans? to|intends? to|proposes?|expected to|works? towards?|"
+                     r"working towards?|"
                      r"can (?:achieve|save|help|reduce|avoid|enable))\b", re.I)  # or a potential
 # the subjects an ESG headline is about (GRI 200/300/400 topics); a sentence naming none of them
 # ("Acme receives 90% of its customer invoices …", "was awarded a grant of $4 million") is business news
@@ -119,6 +120,11 @@ def _unexplained(text: str, company: str) -> bool:
     return False
 
 
+# a financial statement's prior-year aside ("$1,000,000 (2018: $1,000,000)"): a note's wording,
+# which reviewers found unedited in a narrative
+_PRIOR_ASIDE = re.compile(r"\((?:FY\s?)?(?:19|20)\d\d\s?:\s")
+
+
 def _headline(c: Candidate, company: str = "") -> bool:
     """Whether a report sentence is headline substance: on an ESG subject, not about the report,
     and a figure, an achieved result or board-level oversight rather than a statement of values.
@@ -130,7 +136,7 @@ def _headline(c: Candidate, company: str = "") -> bool:
     text = _SUSTAINED.sub("", c.text)
     if (_META.search(text) or not _ESG_SUBJECT.search(text) or _FUTURE.search(text)
             or re.search(r"\b(?:believes?|strives?|aspires?|hopes?)\b", text)
-            or _ANAPHORIC.search(text) or _unexplained(text, company)):
+            or _ANAPHORIC.search(text) or _unexplained(text, company) or _PRIOR_ASIDE.search(text)):
         return False  # (plans are the targets' section: "will continue to use its position …")
     unnamed = text.replace(company, "") if company else text  # "3M" or "A2A" holds no figure
     return (c.quantified or c.achievement or _BOARD_ESG.search(text) is not None

@@ -82,6 +82,7 @@ def printed_value(m: Metric) -> str:
     if m.value != 1:  # "9,012 thousand gigajoule": a spelled-out unit after a number is plural
         unit = _SPELLED_UNIT.sub(lambda u: u.group(0) + "s", unit)
     raw = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", "", (m.raw_value or "").strip().rstrip(".,;:"))  # footnote marks
+    raw = re.sub(r"\bt\s?CO2\s?e\b", "tCO2e", raw)  # "t CO2 e": a subscript split off, as templates print it
     if raw.count("(") > raw.count(")"):
         raw = raw[: raw.rindex("(")].rstrip()  # "13,129 metric tons of CO2 equivalent (t CO2": cut
     if re.fullmatch(r"\([\d.,]+\)", raw) and m.value >= 0:
@@ -316,6 +317,8 @@ _SEGMENT = re.compile(r"(?i)\bfrom ((?:\w+ ){0,2}\w+) activities\b")
 _SOURCE = re.compile(r"(?i)\bemissions from (our |the company[’']s |the )?"
                      r"(?!(?:a|an|the|its|their)\b)((?:[a-z-]+ ){0,3}?[a-z-]+)(?= by \d| to \d|,| in \d| \()")
 # an intensity's denominator: "CO2 per package delivered", "emissions per tonne of steel"
+# a goal the report calls an ambition or aspiration: the company "aims for" it, it does not target it
+_AMBITION = re.compile(r"(?i)\b(?:ambitions?|aspirations?|aspires?|aspirational)\b")
 _PER = re.compile(r"(?i)\b(?:CO2e?|CO₂e?|GHG|emissions?|carbon)\s+per\s+((?:[a-z-]+ ){0,3}?[a-z-]+)"
                   r"(?=\s*(?:\(|,|\bby\b|\bfor\b|\bfrom\b|$))"
                   # the part of the business it is for ("… for global small package"): a qualifier
@@ -467,6 +470,8 @@ def target_sentences(targets: Sequence[Target], doc: Document, company: str) -> 
             text = fill(tpl[key], company=company, reduction_pct=pct, scope=scope, metric=metric,
                         target_year=_year_text(t.target_year, t.quote),
                         base_year=_year_text(t.base_year, t.quote))
+        if text and _AMBITION.search(t.quote) and not re.search(r"(?i)\btarget", t.quote):
+            text = text.replace(f"{company} targets ", f"{company} aims for ", 1)  # not a target
         cite = (Citation(page=t.page, quote=t.quote),)
         sent = Sentence(text, cite) if text else None
         if sent is None or not verify_sentence(sent, doc):

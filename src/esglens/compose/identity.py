@@ -27,7 +27,7 @@ _ZH_GENERIC = re.compile(r"^(?:本|该|該|各|其|子|母|控股|上市|商业|
 
 def _detect_company_zh(doc: Document) -> str | None:
     """A Chinese report's company: the legal name on the cover, else the most frequent bank or
-    company name in the first pages ("金宇生物技术股份有限公司", "玉山銀行")."""
+    company name in the first pages ("北风生物技术股份有限公司", "北風銀行")."""
     for page in doc.pages[:2]:
         for line in page.text.splitlines():
             m = _ZH_LEGAL.search(re.sub(r"\s+", "", line))

@@ -121,10 +121,14 @@ def _significant(m: Metric) -> int:
     return len(digits.lstrip("0")) or 1
 
 
-def _cite(*metrics: Metric) -> tuple[Citation, ...]:
+def _cite(*metrics: Metric, doc: Document | None = None) -> tuple[Citation, ...]:
     seen: dict[int, Citation] = {}
     for m in metrics:
         seen.setdefault(m.page, Citation(m.page, m.quote))
+    for m in metrics:
+        dated = _year_page(m, doc) if doc is not None else None
+        if dated is not None:
+            seen.setdefault(dated.page, dated)
     return tuple(seen.values())
 
 
@@ -148,6 +152,17 @@ def _change(cur: Metric, prev: Metric | None, lang: str) -> tuple[str, str]:
 
 def _first_verified(options: list[Sentence], doc: Document) -> Sentence | None:
     return next((s for s in options if verify_sentence(s, doc)), None)
+
+
+def _year_page(m: Metric, doc: Document) -> Citation | None:
+    """For a table figure whose page prints no year (two columns under no header, read as the
+    report's year and the one before), the front page that states that year."""
+    if m.source != "table" or m.period in doc.page(m.page).text:
+        return None
+    front = next((p for p in doc.pages[:3] if m.period in p.text and p.number != m.page), None)
+    if front is None:
+        return None
+    return Citation(front.number, next(ln.strip() for ln in front.text.splitlines() if m.period in ln)[:200])
 
 
 # the words a footnote uses to narrow what a figure covers ("Covers all own data centers.",
@@ -291,13 +306,13 @@ def metric_fact(series: list[Metric], doc: Document, lang: str, paragraph: int) 
     if change and prev is not None:
         options.append(Sentence(fill(tpl["level"], label=label, verb=verb, value=_about(cur, lang),
                                      period=cur.period, change=change),
-                                _cite(cur, prev), paragraph, (pct,)))
+                                _cite(cur, prev, doc=doc), paragraph, (pct,)))
     none = none_text(cur) if lang != "zh" else None
     if none is not None:
         options = []
     options.append(Sentence(none or fill(tpl["level"], label=label, verb=verb,
                                          value=_about(cur, lang), period=cur.period, change=""),
-                            _cite(cur), paragraph))
+                            _cite(cur, doc=doc), paragraph))
     return _noted(_first_verified(options, doc), cur, doc, lang)
 
 
@@ -313,7 +328,7 @@ def _pair(a: list[Metric], b: list[Metric], doc: Document, lang: str,
         label2 = re.sub(r"\s*\((?:basis not stated)\)", "", label2)
     text = fill(_tpl(lang)["pair"], period=x.period, label=label, verb=verb,
                 value=_about(x, lang), label2=label2, value2=_about(y, lang), change="")
-    return _noted(_first_verified([Sentence(text, _cite(x, y), paragraph)], doc), x, doc, lang)
+    return _noted(_first_verified([Sentence(text, _cite(x, y, doc=doc), paragraph)], doc), x, doc, lang)
 
 
 def environment_facts(series: Series, doc: Document, lang: str, paragraph: int) -> list[Sentence]:
@@ -380,7 +395,7 @@ def workforce_fact(series: Series, doc: Document, company: str, lang: str,
     if wider is not None and not re.fullmatch(r"subsidiaries", wider.group(1), re.I):
         # "Acme and its franchisees employ …": the count is not the company's own
         text = f"Including its {wider.group(1)}, {text}"
-    return _noted(_first_verified([Sentence(text, _cite(m), paragraph)], doc), m, doc, lang)
+    return _noted(_first_verified([Sentence(text, _cite(m, doc=doc), paragraph)], doc), m, doc, lang)
 
 
 # employees of one kind of contract or status ("2,615 permanent employees")

@@ -131,6 +131,7 @@ def _candidates(doc: Document, company: str) -> list[_Candidate]:
                 continue
             text = _SELF.sub(company, quote)
             text = re.sub(r"^公司(?!代码|简称|章程|法)", company, text)
+            text = re.sub(rf"(?<=[{_CJK}])\s*,\s*(?=[{_CJK}])", "，", text)  # a half-width comma from the PDF
             if len(text) > MAX_CHARS:
                 continue  # the company's full name made it too long for the overview
             score = min(ranked[0], 3) + 0.8 * bool(re.search(r"\d", quote))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..model import Metric
-from .catalog import Kpi, clean_label, convert, match_kpi
+from .catalog import Kpi, clean_label, convert, match_kpi, vetoed_by_context
 from .periods import header_years, single_header_year
 from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, parse_number
 
@@ -192,7 +192,7 @@ def _block_metrics(
 ) -> Iterator[tuple[Metric, str]]:
     """The page's row metrics, each with the heading of the block it sits in ("" before any)."""
     lines = [_OCR_EDGE.sub("", ln) for ln in lines]
-    block = ""
+    block = header = ""
     years: list[str] | None = None
     pending: list[str] = []
     context_unit: UnitMatch | None = None
@@ -210,7 +210,8 @@ def _block_metrics(
         found = header_years(line)
         if found and len(line) < 160:
             years = found
-            block = _block_heading(line[: line.find(found[0][:2])]) or block
+            header = line[: line.find(found[0][:2])].strip()  # "Turnover Rate 2019 2018"
+            block = _block_heading(header) or block
             unit = unit_in(line[: line.find(found[0][:2])] if found else line)
             if unit is not None:
                 context_unit = unit
@@ -219,6 +220,8 @@ def _block_metrics(
         row = split_row(line)
         if row is None:
             block = _block_heading(line) or block
+            if line.rstrip().endswith(":") and len(line) < 160:  # "… turnover rate … as follows:"
+                header = f"{lines[n - 1] if n else ''} {line}"
             if len(line) < 90:
                 unit = _unit_line(line)
                 if unit is not None:
@@ -268,8 +271,8 @@ def _block_metrics(
             # "Sept. 30th No. (rounded) 327,000 320,000").
             row = Row(lines[n - 1].strip() + " " + row.label, row.cells, row.suffix)
             kpi = match_kpi(row.label, row.suffix + " " + wrapped[:40])
-        if kpi is None:
-            continue
+        if kpi is None or vetoed_by_context(kpi, header):
+            continue  # ("Female 24%" under "Turnover Rate 2019 2018" is no share of the workforce)
         unit = unit_in(row.label) or unit_in(row.label + " " + continuation[:40])
         explicit = unit is not None
         if unit is None:

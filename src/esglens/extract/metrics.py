@@ -56,9 +56,18 @@ def iter_candidates(doc: Document) -> Iterator[Metric]:
             # line-based tables: a second reading of rows the text may split
             rows = [" ".join(c for c in row if c) for row in table.rows]
             rows = [r for r in rows if r.strip()]
-            yield from iter_table_metrics(rows, page.number, year, latest_first)
+            yield from iter_table_metrics([*_caption(text, rows), *rows], page.number, year, latest_first)
         yield from _chart_labels(lines, page.number, year)
         yield from iter_prose_metrics(page, year, locale)
+
+
+def _caption(text: str, rows: list[str]) -> list[str]:
+    """The three text lines above a table's first row: its caption ("The staff turnover rate by
+    gender … are as follows:") says what the rows' shares are of."""
+    lines = text.splitlines()
+    first = rows[0].split()[:3] if rows else []
+    at = next((i for i, ln in enumerate(lines) if first and ln.split()[:3] == first), None)
+    return [ln for ln in lines[max(0, at - 3) : at] if ln.strip() and not re.search(r"\d", ln)] if at else []
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
