@@ -299,6 +299,8 @@ def test_coordinated_verbs_and_group_modifiers_in_the_third_person() -> None:
         "With Acme’s suppliers, it protects the planet.")  # "it" once named; the planet is everyone's
     assert third_person("As regards our commitment to safety, we made progress.", "Acme") == (
         "As regards Acme’s commitment to safety, Acme made progress.")  # "it" would be the commitment
+    assert third_person("We review our systems and, where possible, invest in retrofits.", "Acme") == (
+        "Acme reviews its systems and, where possible, invests in retrofits.")  # after the aside
 
 
 def test_sentences_leaning_on_the_one_before_are_dangling() -> None:
@@ -710,6 +712,8 @@ def test_a_gerund_after_and_stays_and_a_spliced_footnote_is_malformed() -> None:
     assert why_malformed("Acme monitors its sites to ensure compliance with the applicable laws, "
                          "regulations 1 XYZ is a drilling technology for heavy oil.")
     assert why_malformed("Scope 1 GHG emissions of the group were 1,200 t in 2023.") is None
+    assert why_malformed("Acme links the pay of executives for Sterling Works to its safety goals.") is None
+    assert why_malformed("In 2023, it Revised risk management processes across all of its sites.")
 
 
 def test_a_figure_keeps_its_approximation_and_its_pages_coverage_note() -> None:

@@ -272,8 +272,11 @@ _PRONOUN = re.compile(  # case-sensitive on purpose: "US" is a country, not "us"
 
 
 # a second verb of the same subject: "we identify and control the …" -> "identifies and controls"
-_COORDINATED = re.compile(r"(\band\s+(?:continuously\s+|also\s+|actively\s+)?)"
-                          r"((?:are|have|were|do)\b|[a-z]+(?=\s+(?:its|the|a|an|our|their)\b))")
+_COORDINATED = re.compile(r"(\band(?:,\s+(?:where|when|if|as)\s[a-z ]{2,20},)?\s+"
+                          r"(?:continuously\s+|also\s+|actively\s+)?)((?:are|have|were|do)\b|"
+                          # "and, where possible, invest": after the aside, the verb
+                          r"(?<=, )(?!(?:we|it|they|the|its|our|their|a|an)\b)[a-z]+\b|"
+                          r"[a-z]+(?=\s+(?:its|the|a|an|our|their)\b))")
 
 
 # "our planet", "our society": the reader's too, not the company's

@@ -180,6 +180,10 @@ _FOOTNOTE = re.compile(r"\b(?!(?:scopes?|category|categories|tier|level|phase|st
                        r"[A-Z][\w-]* (?:is|are|was|were|refers? to|means|includes?)\b")
 
 
+_BEFORE_VERB = frozenset(("it", "we", "they", "he", "she", "has", "have", "had", "is", "are", "was", "were",
+                          "be", "been", "also", "and", "then", "which", "who", "that"))
+
+
 def why_malformed(text: str) -> str | None:
     """The first reason the text is not a well-formed sentence, or None (for tests and tuning)."""
     words = text.split()
@@ -211,7 +215,9 @@ def why_malformed(text: str) -> str | None:
     if _SPLICED.search(text):
         return "two text columns spliced"  # "testing was is", "the implementation of was", "The a"
     for m in re.finditer(r"\b([a-z]+) ([A-Z][a-z]{3,}(?:ed|ing))\b", text):
-        if m.group(2) not in ("United", "Wedding", "Reading") and m.group(1) not in ("the", "of", "at"):
+        # a verb form after a subject or an auxiliary; not a name after a preposition ("for
+        # Lockheed Martin", "with Boeing")
+        if m.group(1) in _BEFORE_VERB:
             return "two text columns spliced"  # "In 2023, it Revised risk management …"
     if _SUBJECTLESS.match(text):
         return "no subject"  # "Began construction of Acme's first net zero centre": a list item
