@@ -753,6 +753,13 @@ def _told_targets(page_text: str, *targets: Target) -> list[str]:
     return [s.text for s in target_sentences(list(targets), doc, "Acme")]
 
 
+def _told_cut(quote: str, year: int, base: int, pct: float, scope: str) -> list[str]:
+    """The Targets section's sentences for one absolute reduction target read from ``quote``."""
+    return _told_targets("Our targets " + quote, Target(
+        "absolute_reduction", 1, quote, target_year=year, base_year=base, reduction_pct=pct,
+        scope=scope, confidence=0.8))
+
+
 def test_a_target_read_in_part_gives_way_to_the_wider_one() -> None:
     text = "Acme aims to be carbon neutral by 2025 for Scope 1 and Scope 2 emissions."
     part = Target("carbon_neutral", 1, text, target_year=2025, scope="1", confidence=0.8)
@@ -796,9 +803,7 @@ def test_headline_quotes_expand_their_acronyms_and_read_as_english() -> None:
 
 def test_a_target_for_one_products_emissions_says_so() -> None:
     quote = "Reduce our Scope 3 emissions from our high-grade ores by 50% by 2035 relative to 2022 levels."
-    told = _told_targets("Our targets " + quote, Target(
-        "absolute_reduction", 1, quote, target_year=2035, base_year=2022, reduction_pct=50.0,
-        scope="3", confidence=0.8))
+    told = _told_cut(quote, 2035, 2022, 50.0, "3")
     assert told and "emissions from its high-grade ores" in told[0], told
 
 
@@ -894,9 +899,7 @@ def test_result_lines_need_a_subject_and_floors_stay_floors() -> None:
     assert why_malformed("Launched in 2020, the programme trained 5,000 employees in safety.") is None
     assert _ANAPHORIC.search("In adopting the diversity policy, the Board set a target of 30% women.")
     quote = "We will reduce operational GHG emissions by at least 30 per cent from FY2020 levels by FY2030."
-    told = _told_targets("Our targets " + quote, Target(
-        "absolute_reduction", 1, quote, target_year=2030, base_year=2020, reduction_pct=30.0,
-        scope="1+2", confidence=0.8))
+    told = _told_cut(quote, 2030, 2020, 30.0, "1+2")
     assert told and "a minimum 30% reduction" in told[0], told
 
 

@@ -47,7 +47,7 @@ from .phrasing import (
     verify_sentence,
     wording,
 )
-from .select import CLIMATE_WORDS, Candidate, Picker
+from .select import CLIMATE_WORDS, SECURITY, Candidate, Picker
 from .select import candidates as find_candidates
 
 __all__ = ["SECTIONS", "compose_overview", "resolve_language"]
@@ -179,8 +179,6 @@ def _fallback(doc: Document, company: str) -> Sentence | None:
     return Sentence(text, (Citation(doc.pages[0].number, title),))
 
 
-# training people in IT security is data security (SASB, GRI 418), not the workforce's development
-_SECURITY = re.compile(r"\b(?:cyber\w*|(?:information|IT|OT|IT/OT|data) security|data protection)\b", re.I)
 _CORE_SOCIAL = frozenset(("workforce", "diversity_inclusion", "health_safety", "training", "human_rights",
                           "community"))
 
@@ -261,7 +259,7 @@ def _overview(
     # the people the company employs and the communities around it first: a supplier count or a
     # customer programme is a detail beside safety or diversity
     told = _sentence_list(picker.pick(1, lambda c: social_result(c) and c.topic in _CORE_SOCIAL
-                                      and not _SECURITY.search(c.text)), 2)
+                                      and not SECURITY.search(c.text)), 2)  # (data security)
     if not told and len(social) < 2:  # (two figures say more than another topic's detail)
         told = _sentence_list(picker.pick(1, social_result) or picker.pick(
             1 if social else 2, lambda c: c.pillar == "S" and c.on_target and c.subject == "company"

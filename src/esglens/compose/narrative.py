@@ -19,7 +19,7 @@ from ..extract.counts import more_deaths
 from ..model import Citation, Document, Gap, Metric, Sentence
 from .facts import fill, none_text, printed_alike, printed_value
 from .facts import label_and_verb as _label
-from .phrasing import verify_sentence, wording
+from .phrasing import per_document, verify_sentence, wording
 
 __all__ = ["closing_sentence", "environment_facts", "gap_sentences", "series_by_metric",
            "social_facts", "workforce_fact"]
@@ -505,6 +505,21 @@ _NOT_A_LEVEL = re.compile(r"\bby 20\d\d\b|\btarget|\bgoal|\bziel|\breduc|目標|
                          r"保险|保險|insurance", re.I)
 
 
+@per_document
+def _figure_lines(doc: Document) -> tuple[tuple[int, str], ...]:
+    """(page, line) of the report's lines that may state a level: short, with a digit, not a
+    content index line and not about a target or a cost. Read once for all of a report's gaps."""
+    out = []
+    for page in doc.pages:
+        for raw in page.text.splitlines():
+            if not re.search(r"\d", raw):
+                continue
+            line = re.sub(r"\s+", " ", raw).strip()
+            if len(line) <= 200 and not _INDEX_LINE.search(line) and not _NOT_A_LEVEL.search(line):
+                out.append((page.number, line))
+    return tuple(out)
+
+
 def _unread(gap: Gap, doc: Document) -> tuple[int, str] | None:
     """(page, line) where the report names the gap's family beside a number that may be its
     figure, or None: extraction missed some tables, and a gap is then no fact about the report."""
@@ -516,14 +531,11 @@ def _unread(gap: Gap, doc: Document) -> tuple[int, str] | None:
     # "women in management" is not the share of women in the workforce
     narrower = re.compile(gaps["figures"][gap.metric + "_management"], re.I) \
         if gap.metric + "_management" in gaps["figures"] else None
-    for page in doc.pages:
-        for line in page.text.splitlines():
-            line = re.sub(r"\s+", " ", line).strip()
-            if len(line) > 200 or _INDEX_LINE.search(line) or _NOT_A_LEVEL.search(line) \
-                    or not (hit := rx.search(line)) or narrower and narrower.search(line):
-                continue
-            if number.search(line, hit.end(), hit.end() + 60):  # (a mark glued to the label is none)
-                return page.number, line
+    for page, line in _figure_lines(doc):
+        if not (hit := rx.search(line)) or narrower and narrower.search(line):
+            continue
+        if number.search(line, hit.end(), hit.end() + 60):  # (a mark glued to the label is none)
+            return page, line
     return None
 
 

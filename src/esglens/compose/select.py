@@ -54,10 +54,12 @@ _PEOPLE = re.compile(r"\b(?:employees?|staff|workforce|hiring|hires?|recruit\w*|
                      r"diversity|equal opportunit\w*|personnel|careers?|talent|apprentic\w*|"
                      r"health and safety|occupational|community|communities|volunteer\w*)\b", re.I)
 _BOARD = re.compile(r"\b(?:board|committee|directors?|executive|management board)\b", re.I)
+# IT and data security: governance, and no development of the workforce when people are trained in it
+_SECURITY_WORDS = r"cyber\w*|(?:information|IT|OT|data) security|data protection"
+SECURITY = re.compile(rf"\b(?:{_SECURITY_WORDS})\b", re.I)
 _GOVERNANCE_WORDS = re.compile(r"\b(?:board|committee|directors?|compliance|corruption|brib\w*|"
                                r"ethic\w*|code of conduct|whistle\w*|audit\w*|tax\w*|"
-                               r"shareholders?|governance|risk management|cyber\w*|"
-                               r"(?:information|IT|OT|data) security|data protection|privacy)\b",
+                               rf"shareholders?|governance|risk management|{_SECURITY_WORDS}|privacy)\b",
                                re.I)
 # who oversees, advocates, discloses or pays for sustainability is Governance, whatever the topic
 _GOVERNS = re.compile(

@@ -159,10 +159,15 @@ def iter_fatalities(sentence: str) -> Iterator[Found]:
 def more_deaths(rest: str) -> bool:
     """True when the sentence goes on to count another death ("… and one contractor fatality",
     "… und an einem Standort zum tödlichen Unfall eines Fahrers")."""
+    return _another_death().search(rest) is not None
+
+
+@cache
+def _another_death() -> re.Pattern[str]:
     nouns = r"(?:" + _alternation(words()["fatal_nouns"]) + r")"
     another = r"(?:one|a|an|another|further|ein\w*|zum|zur|weitere\w*|\d{1,3})"
-    return re.search(r"\s(?:and|und|sowie|as well as|plus)\s(?:[^.;]{0,80}?\s)?" + another
-                     + r"\s+(?:[\w-]+\s+){0,3}?" + nouns, rest, re.I) is not None
+    return re.compile(r"\s(?:and|und|sowie|as well as|plus)\s(?:[^.;]{0,80}?\s)?" + another
+                      + r"\s+(?:[\w-]+\s+){0,3}?" + nouns, re.I)
 
 
 _EMPLOYEE = re.compile(r"\b(?:employees?|staff|own workforce|Mitarbeit\w*|Beschäftigt\w*)\b|员工|員工", re.I)

@@ -11,7 +11,7 @@ a line "Mt CO2e") sets the unit for rows that print none. One Metric per (row, y
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -154,17 +154,27 @@ def segments(found: list[tuple[Metric, str]]) -> Iterator[Metric]:
     under a heading for the whole company keeps its confidence and gains a little, so it also wins
     over the same segment's table on another page; the segment values drop below primary, as
     none of them speaks for the company (an analyst would take the total or sum them)."""
-    groups: dict[tuple[str, str, str | None, str], list[tuple[Metric, str]]] = {}
-    for m, block in found:
-        groups.setdefault((m.metric, m.period, m.basis, own_words(m.label)), []).append((m, block))
-    for m, block in found:
-        group = groups[(m.metric, m.period, m.basis, own_words(m.label))]
+    for (m, block), group in zip(found, groups_of(found, _row_key), strict=True):
         split = len({b for _, b in group}) > 1 and differ([o.value for o, _ in group])
         if split and _WHOLE.search(block):
             m = replace(m, confidence=round(min(1.0, m.confidence + 0.03), 3))
         elif split:
             m = replace(m, confidence=min(m.confidence, 0.45))
         yield m
+
+
+def _row_key(m: Metric, block: str) -> Hashable:
+    return m.metric, m.period, m.basis, own_words(m.label)
+
+
+def groups_of(found: list[tuple[Metric, str]], key: Callable[[Metric, str], Hashable]
+              ) -> list[list[tuple[Metric, str]]]:
+    """For each (metric, block) of ``found``, the items sharing its ``key`` (itself included)."""
+    keys = [key(m, b) for m, b in found]
+    groups: dict[Hashable, list[tuple[Metric, str]]] = {}
+    for k, item in zip(keys, found, strict=True):
+        groups.setdefault(k, []).append(item)
+    return [groups[k] for k in keys]
 
 
 def own_words(label: str) -> str:

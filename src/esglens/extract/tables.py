@@ -14,12 +14,12 @@ sum of the rows above it is read as their total (GHG Protocol: Scope 1 + 2 is th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import replace
 
 from ..model import Cell, Column, Metric, Page, Table, TableRow
 from .catalog import Kpi, clean_label, convert, kpi_by_id, match_kpi, sum_rules, vetoed_by_context
-from .lines import differ, own_words, unit_in
+from .lines import differ, groups_of, own_words, unit_in
 from .periods import YEAR, year_of
 from .quantity import SUPERSCRIPTS, UnitMatch, normalize_unit, number_locale, parse_number, unit_table
 
@@ -180,16 +180,16 @@ def _repeats(found: list[tuple[Metric, str]]) -> list[Metric]:
     per asset class, Scope 1+2 per business activity, the class named in a column): each is a
     segment, none speaks for the company, so none may become primary (an analyst would sum them
     or ask). Rows under different headings are the page's blocks (``lines.segments``)."""
-    groups: dict[tuple[str, str, str | None, str | None, str, str], list[Metric]] = {}
-    for m, block in found:
-        groups.setdefault((m.metric, m.period, m.basis, m.boundary, own_words(m.label), block), []).append(m)
     out = []
-    for m, block in found:
-        group = groups[(m.metric, m.period, m.basis, m.boundary, own_words(m.label), block)]
-        if differ([o.value for o in group]):
+    for (m, _), group in zip(found, groups_of(found, _cell_key), strict=True):
+        if differ([o.value for o, _ in group]):
             m = replace(m, confidence=min(m.confidence, 0.45))
         out.append(m)
     return out
+
+
+def _cell_key(m: Metric, block: str) -> Hashable:
+    return m.metric, m.period, m.basis, m.boundary, own_words(m.label), block
 
 
 _MIXED_UNITS = re.compile(r"\b(?:number|numbers|abs\.?|absolute|count|anzahl|headcount)\b", re.I)
